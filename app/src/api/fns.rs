@@ -1,0 +1,175 @@
+//! Server functions: the browser's only door to the server.
+//!
+//! Each one is a public endpoint. It resolves the caller from the request itself (session
+//! cookie, language cookie, peer address) and hands the work to the [`Backend`], which checks
+//! whether this caller may do it. Errors set the HTTP status as well as the message.
+//!
+//! [`Backend`]: super::port::Backend
+
+use super::error::AppError;
+use super::types::*;
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+pub mod ssr {
+    use super::super::port::{Caller, NewSession, SharedBackend};
+    use super::AppError;
+    use crate::i18n::{cookie_value, Prefs};
+    use http::header::{COOKIE, SET_COOKIE};
+    use http::HeaderValue;
+    use leptos::prelude::*;
+    use leptos_axum::ResponseOptions;
+    use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+
+    pub const SESSION_COOKIE: &str = "pc_session";
+
+    /// The back end and the caller of the current request.
+    pub async fn caller() -> Result<(SharedBackend, Caller), AppError> {
+        let backend = use_context::<SharedBackend>()
+            .ok_or_else(|| AppError::Internal("backend missing from context".into()))?;
+        let parts = use_context::<http::request::Parts>();
+        let cookies = parts
+            .as_ref()
+            .and_then(|p| p.headers.get(COOKIE))
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        let lang = Prefs::from_cookie_header(cookies).lang;
+        let token = cookie_value(cookies, SESSION_COOKIE);
+        let ip = parts
+            .as_ref()
+            .and_then(|p| p.extensions.get::<axum::extract::ConnectInfo<SocketAddr>>())
+            .map(|c| c.0.ip())
+            .unwrap_or(IpAddr::V4(Ipv4Addr::LOCALHOST));
+        let caller = backend.caller(token, lang, ip).await.map_err(fail)?;
+        Ok((backend, caller))
+    }
+
+    /// Sets the response status from the error and passes it on.
+    pub fn fail(e: AppError) -> AppError {
+        if let Some(res) = use_context::<ResponseOptions>() {
+            res.set_status(http::StatusCode::from_u16(e.status()).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR));
+        }
+        e
+    }
+
+    /// `Set-Cookie` for a new session: HttpOnly, SameSite=Lax, Secure behind https.
+    pub fn set_session_cookie(backend: &SharedBackend, s: &NewSession) {
+        let secure = if backend.secure_cookies() { "; Secure" } else { "" };
+        let cookie = format!(
+            "{SESSION_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
+            s.token, s.max_age_secs
+        );
+        if let (Some(res), Ok(v)) = (use_context::<ResponseOptions>(), HeaderValue::from_str(&cookie)) {
+            res.append_header(SET_COOKIE, v);
+        }
+    }
+
+    pub fn clear_session_cookie() {
+        let cookie = format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
+        if let (Some(res), Ok(v)) = (use_context::<ResponseOptions>(), HeaderValue::from_str(&cookie)) {
+            res.append_header(SET_COOKIE, v);
+        }
+    }
+}
+
+/// The signed-in person, or None.
+#[server(prefix = "/sf", endpoint = "whoami")]
+pub async fn whoami() -> Result<Option<Me>, AppError> {
+    let (_, caller) = ssr::caller().await?;
+    Ok(caller.me)
+}
+
+/// Sends a sign-in code to a mobile number (litigants and agents).
+#[server(prefix = "/sf", endpoint = "send_code")]
+pub async fn send_code(phone: String) -> Result<CodeSent, AppError> {
+    let (backend, caller) = ssr::caller().await?;
+    backend.send_code(&caller, &phone).await.map_err(ssr::fail)
+}
+
+/// Checks a sign-in code and opens a session (new token at every sign-in).
+#[server(prefix = "/sf", endpoint = "verify_code")]
+pub async fn verify_code(phone: String, request_id: String, code: String) -> Result<Me, AppError> {
+    let (backend, caller) = ssr::caller().await?;
+    let session = backend
+        .verify_code(&caller, &phone, &request_id, &code)
+        .await
+        .map_err(ssr::fail)?;
+    ssr::set_session_cookie(&backend, &session);
+    Ok(session.me)
+}
+
+/// Staff, step one: phone and password. A code then goes to the staff member's phone.
+#[server(prefix = "/sf", endpoint = "staff_password")]
+pub async fn staff_password(phone: String, password: String) -> Result<CodeSent, AppError> {
+    let (backend, caller) = ssr::caller().await?;
+    backend
+        .staff_password(&caller, &phone, &password)
+        .await
+        .map_err(ssr::fail)
+}
+
+/// Signs out this device, or every device of the person.
+#[server(prefix = "/sf", endpoint = "sign_out")]
+pub async fn sign_out(everywhere: Option<String>) -> Result<(), AppError> {
+    let (backend, caller) = ssr::caller().await?;
+    backend
+        .sign_out(&caller, everywhere.is_some())
+        .await
+        .map_err(ssr::fail)?;
+    ssr::clear_session_cookie();
+    leptos_axum::redirect("/");
+    Ok(())
+}
+
+/// Completes the real-name profile: name and resident ID (GB 11643, checked again here).
+#[server(prefix = "/sf", endpoint = "save_profile")]
+pub async fn save_profile(name: String, resident_id: String) -> Result<Me, AppError> {
+    let (backend, caller) = ssr::caller().await?;
+    backend
+        .save_profile(&caller, &name, &resident_id)
+        .await
+        .map_err(ssr::fail)
+}
+
+/// "My cases".
+#[server(prefix = "/sf", endpoint = "my_cases")]
+pub async fn my_cases() -> Result<Vec<CaseSummary>, AppError> {
+    let (backend, caller) = ssr::caller().await?;
+    backend.my_cases(&caller).await.map_err(ssr::fail)
+}
+
+/// One case's progress; "not found" for a case the caller may not see.
+#[server(prefix = "/sf", endpoint = "case_progress")]
+pub async fn load_case_progress(id: i64) -> Result<CaseProgress, AppError> {
+    let (backend, caller) = ssr::caller().await?;
+    backend.case_progress(&caller, id).await.map_err(ssr::fail)
+}
+
+/// Finds one of the caller's cases by 案号, typed any common way.
+#[server(prefix = "/sf", endpoint = "find_case")]
+pub async fn find_case(q: String) -> Result<i64, AppError> {
+    use crate::rules::case_number::CaseNumber;
+    let (backend, caller) = ssr::caller().await?;
+    let number = CaseNumber::parse(&q).map_err(|e| ssr::fail(AppError::Invalid(e.message(caller.lang))))?;
+    backend.find_case(&caller, &number).await.map_err(ssr::fail)
+}
+
+/// Anonymous progress query by 案号 and 查询码.
+#[server(prefix = "/sf", endpoint = "public_query")]
+pub async fn public_query(case_number: String, code: String) -> Result<PublicProgress, AppError> {
+    use crate::rules::case_number::CaseNumber;
+    let (backend, caller) = ssr::caller().await?;
+    let number =
+        CaseNumber::parse(&case_number).map_err(|e| ssr::fail(AppError::Invalid(e.message(caller.lang))))?;
+    backend
+        .public_query(&caller, &number, &code)
+        .await
+        .map_err(ssr::fail)
+}
+
+/// The development SMS inbox (only with `--demo`).
+#[server(prefix = "/sf", endpoint = "dev_inbox")]
+pub async fn dev_inbox() -> Result<Vec<SmsView>, AppError> {
+    let (backend, caller) = ssr::caller().await?;
+    backend.dev_inbox(&caller).await.map_err(ssr::fail)
+}

@@ -1,0 +1,80 @@
+//! The port through which server functions reach the back end (server-only).
+//!
+//! The `server` crate implements [`Backend`] with its storage and gateways and hands it to
+//! every request through Leptos context (`leptos_routes_with_context` and
+//! `handle_server_fns_with_context`). Every method takes the caller and checks, itself,
+//! whether the caller may do this: server functions are public endpoints.
+
+use super::error::AppError;
+use super::types::*;
+use crate::rules::case_number::CaseNumber;
+use crate::rules::Lang;
+use std::net::IpAddr;
+use std::sync::Arc;
+
+/// Who is calling: the request's session (if any), language and address.
+#[derive(Clone, Debug)]
+pub struct Caller {
+    pub me: Option<Me>,
+    pub lang: Lang,
+    pub ip: IpAddr,
+    /// SHA-256 of the session token, hex; present when `me` is.
+    pub session: Option<String>,
+}
+
+/// A new session for a person who just signed in.
+#[derive(Clone, Debug)]
+pub struct NewSession {
+    pub me: Me,
+    /// The raw token for the cookie. Only its hash is stored.
+    pub token: String,
+    pub max_age_secs: i64,
+}
+
+#[async_trait::async_trait]
+pub trait Backend: Send + Sync + 'static {
+    /// Resolves a session token (raw, from the cookie) to the person, applying idle and
+    /// absolute timeouts.
+    async fn caller(&self, token: Option<&str>, lang: Lang, ip: IpAddr) -> Result<Caller, AppError>;
+
+    /// Litigants: sends a sign-in code by SMS.
+    async fn send_code(&self, caller: &Caller, phone: &str) -> Result<CodeSent, AppError>;
+    /// Litigants: checks the code and opens a session.
+    async fn verify_code(
+        &self,
+        caller: &Caller,
+        phone: &str,
+        request_id: &str,
+        code: &str,
+    ) -> Result<NewSession, AppError>;
+    /// Staff, step one: password; on success a code is sent to the staff member's phone.
+    async fn staff_password(
+        &self,
+        caller: &Caller,
+        phone: &str,
+        password: &str,
+    ) -> Result<CodeSent, AppError>;
+    async fn sign_out(&self, caller: &Caller, everywhere: bool) -> Result<(), AppError>;
+
+    async fn save_profile(&self, caller: &Caller, name: &str, resident_id: &str) -> Result<Me, AppError>;
+
+    async fn my_cases(&self, caller: &Caller) -> Result<Vec<CaseSummary>, AppError>;
+    async fn case_progress(&self, caller: &Caller, case_id: i64) -> Result<CaseProgress, AppError>;
+    /// Finds one of the caller's cases by its 案号.
+    async fn find_case(&self, caller: &Caller, number: &CaseNumber) -> Result<i64, AppError>;
+    /// Anonymous: 案号 + 查询码.
+    async fn public_query(
+        &self,
+        caller: &Caller,
+        number: &CaseNumber,
+        query_code: &str,
+    ) -> Result<PublicProgress, AppError>;
+
+    /// The development SMS sink, newest first; `NotFound` unless the server runs with `--demo`.
+    async fn dev_inbox(&self, caller: &Caller) -> Result<Vec<SmsView>, AppError>;
+
+    /// Whether session cookies carry `Secure` (the public URL is https).
+    fn secure_cookies(&self) -> bool;
+}
+
+pub type SharedBackend = Arc<dyn Backend>;

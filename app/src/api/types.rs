@@ -1,0 +1,189 @@
+//! Wire types: what crosses between browser and server. They compile on both sides and hold
+//! no database rows; the server converts its rows into these.
+
+use crate::rules::Lang;
+use serde::{Deserialize, Serialize};
+
+/// Roles of DOMAIN.md §1.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Litigant,
+    Agent,
+    Clerk,
+    Judge,
+    Mediator,
+    Admin,
+}
+
+impl Role {
+    pub fn is_staff(self) -> bool {
+        matches!(self, Role::Clerk | Role::Judge | Role::Mediator | Role::Admin)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Litigant => "litigant",
+            Role::Agent => "agent",
+            Role::Clerk => "clerk",
+            Role::Judge => "judge",
+            Role::Mediator => "mediator",
+            Role::Admin => "admin",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        Some(match s {
+            "litigant" => Role::Litigant,
+            "agent" => Role::Agent,
+            "clerk" => Role::Clerk,
+            "judge" => Role::Judge,
+            "mediator" => Role::Mediator,
+            "admin" => Role::Admin,
+            _ => return None,
+        })
+    }
+
+    pub fn label(self, lang: Lang) -> &'static str {
+        crate::i18n::t(
+            lang,
+            match self {
+                Role::Litigant => ("当事人", "Litigant"),
+                Role::Agent => ("诉讼代理人", "Agent"),
+                Role::Clerk => ("立案庭/书记员", "Clerk"),
+                Role::Judge => ("法官", "Judge"),
+                Role::Mediator => ("调解员", "Mediator"),
+                Role::Admin => ("管理员", "Administrator"),
+            },
+        )
+    }
+}
+
+/// The signed-in person, as the pages see them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Me {
+    pub id: i64,
+    pub role: Role,
+    /// Masked, e.g. 138****1234.
+    pub phone_masked: String,
+    /// Real name, once the profile is complete.
+    pub name: Option<String>,
+    /// Masked resident ID, once verified.
+    pub resident_id_masked: Option<String>,
+    pub court_id: Option<i64>,
+    pub court_name: Option<String>,
+}
+
+impl Me {
+    pub fn display_name(&self) -> String {
+        self.name.clone().unwrap_or_else(|| self.phone_masked.clone())
+    }
+}
+
+/// What `send_code` answers: the request the code is bound to (OWASP ASVS 5.0 §6.6).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CodeSent {
+    pub request_id: String,
+    /// Seconds before another code may be asked for this number.
+    pub resend_after_secs: u32,
+    /// Minutes the code stays valid.
+    pub valid_minutes: u32,
+}
+
+/// One line of "My cases".
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseSummary {
+    pub id: i64,
+    /// Canonical 案号, or None before docketing.
+    pub case_number: Option<String>,
+    pub cause: String,
+    pub court_name: String,
+    pub stage_label: String,
+    /// The party's side, e.g. 原告.
+    pub my_side: String,
+    pub next_deadline: Option<DeadlineView>,
+}
+
+/// A deadline computed by `rules::deadlines`, ready to show.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeadlineView {
+    pub label: String,
+    /// Last day, as shown (Asia/Shanghai), e.g. 2026年12月1日.
+    pub due_date: String,
+    /// End of that day, unix seconds UTC; the countdown counts down to it.
+    pub due_at: i64,
+    /// The article the deadline comes from.
+    pub source: String,
+    pub overdue: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NodeStatus {
+    Done,
+    Current,
+    Upcoming,
+    Overdue,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TimelineNodeView {
+    pub stage: String,
+    pub label: String,
+    pub explain: String,
+    pub status: NodeStatus,
+    /// When it was reached, shown in Asia/Shanghai.
+    pub reached: Option<String>,
+    pub deadline: Option<DeadlineView>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Contact {
+    pub role: String,
+    pub name: String,
+    pub phone: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartyView {
+    pub side: String,
+    pub name: String,
+}
+
+/// The case page (案件进度查询).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseProgress {
+    pub id: i64,
+    pub case_number: Option<String>,
+    pub cause: String,
+    pub court_name: String,
+    /// Set for cross-region filing (跨域立案): the court where it was handed in.
+    pub receiving_court_name: Option<String>,
+    pub procedure: String,
+    pub stage_label: String,
+    pub parties: Vec<PartyView>,
+    pub timeline: Vec<TimelineNodeView>,
+    pub next_deadline: Option<DeadlineView>,
+    pub contacts: Vec<Contact>,
+    /// 查询码, shown to the parties only (it is printed on the acceptance notice).
+    pub query_code: Option<String>,
+}
+
+/// The anonymous query answer: stage and dates, no personal data.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublicProgress {
+    pub case_number: String,
+    pub court_name: String,
+    pub cause: String,
+    pub stage_label: String,
+    pub timeline: Vec<TimelineNodeView>,
+}
+
+/// A message in the development SMS sink (only with `--demo`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SmsView {
+    pub to_masked: String,
+    pub to: String,
+    pub body: String,
+    pub sent: String,
+}

@@ -1,0 +1,151 @@
+use super::{redirect_to_sign_in, viewer, ErrorNote};
+use crate::api::fns::load_case_progress;
+use crate::api::types::{CaseProgress, NodeStatus, TimelineNodeView};
+use crate::api::AppError;
+use crate::i18n::Prefs;
+use crate::ui::countdown::Countdown;
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+
+/// One case: the lifecycle timeline of DOMAIN.md §3, the next deadline with a live
+/// countdown, and whom to call.
+#[component]
+pub fn CasePage() -> impl IntoView {
+    let p = viewer().prefs;
+    let id = use_params_map().read_untracked().get("id").and_then(|s| s.parse::<i64>().ok());
+    let data = Resource::new_blocking(
+        move || id,
+        |id| async move {
+            match id {
+                Some(id) => load_case_progress(id).await,
+                // Not a number: the same answer as someone else's case.
+                None => Err(AppError::NotFound(String::new())),
+            }
+        },
+    );
+    view! {
+        <Suspense>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(c) => case_view(p, c).into_any(),
+                    Err(AppError::NotSignedIn(_)) => {
+                        redirect_to_sign_in();
+                        ().into_any()
+                    }
+                    Err(AppError::NotFound(_)) => {
+                        #[cfg(feature = "ssr")]
+                        if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+                            res.set_status(http::StatusCode::NOT_FOUND);
+                        }
+                        view! {
+                            <h1>{p.t(("没有找到这个案件", "Case not found"))}</h1>
+                            <p class="card" data-testid="case-not-found">
+                                {p.t((
+                                    "没有找到这个案件，或者您不是这个案件的当事人。请回到“我的案件”查看。",
+                                    "We found no such case among yours. Go back to My cases.",
+                                ))}
+                            </p>
+                            <a class="btn secondary" href="/cases">{p.t(("我的案件", "My cases"))}</a>
+                        }
+                            .into_any()
+                    }
+                    Err(e) => view! { <ErrorNote error=e /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+fn case_view(p: Prefs, c: CaseProgress) -> impl IntoView {
+    let number = c
+        .case_number
+        .clone()
+        .unwrap_or_else(|| p.t(("尚未立案（还没有案号）", "Not docketed yet (no number)")).into());
+    view! {
+        <h1 class="case-title" data-testid="case-number">{number}</h1>
+        <p class="lead">{c.cause.clone()} " · " {c.court_name.clone()}</p>
+        {c.receiving_court_name.clone().map(|r| view! {
+            <p class="meta">{p.t(("跨域立案，收件法院：", "Filed across regions, handed in at: "))} {r}</p>
+        })}
+        <section class="card status">
+            <p>
+                <span class="label">{p.t(("现在：", "Now: "))}</span>
+                <strong data-testid="stage">{c.stage_label.clone()}</strong>
+            </p>
+            <p>
+                <span class="label">{p.t(("程序：", "Procedure: "))}</span>
+                {c.procedure.clone()}
+            </p>
+            {c.next_deadline.clone().map(|d| view! {
+                <div class="next-deadline" class:overdue=d.overdue data-testid="next-deadline">
+                    <p class="label">{d.label.clone()}</p>
+                    <p class="big-date">{p.t(("截止：", "Due: "))} {d.due_date.clone()}</p>
+                    <p class="big-countdown"><Countdown due_at=d.due_at lang=p.lang /></p>
+                    <p class="source">{p.t(("依据：", "Rule: "))} {d.source.clone()}</p>
+                </div>
+            })}
+        </section>
+        <section>
+            <h2>{p.t(("案件进度", "Progress"))}</h2>
+            <ol class="timeline" data-testid="timeline">
+                {c.timeline.into_iter().map(|n| node_view(p, n)).collect_view()}
+            </ol>
+        </section>
+        <section class="card">
+            <h2>{p.t(("当事人", "Parties"))}</h2>
+            <ul class="plain">
+                {c.parties.into_iter().map(|x| view! { <li>{x.side} "：" {x.name}</li> }).collect_view()}
+            </ul>
+        </section>
+        {(!c.contacts.is_empty()).then(|| view! {
+            <section class="card">
+                <h2>{p.t(("联系法院", "Contact the court"))}</h2>
+                <ul class="plain contacts">
+                    {c.contacts.iter().map(|x| {
+                        let tel = format!("tel:{}", x.phone);
+                        view! {
+                            <li>
+                                {x.role.clone()} "：" {x.name.clone()} " "
+                                <a class="btn link" href=tel>{x.phone.clone()}</a>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            </section>
+        })}
+        {c.query_code.map(|code| view! {
+            <p class="meta">
+                {p.t(("查询码（可给家人查进度用）：", "Query code (lets family follow the case): "))}
+                <code data-testid="query-code">{code}</code>
+            </p>
+        })}
+    }
+}
+
+pub(crate) fn node_view(p: Prefs, n: TimelineNodeView) -> impl IntoView {
+    let class = match n.status {
+        NodeStatus::Done => "node done",
+        NodeStatus::Current => "node current",
+        NodeStatus::Upcoming => "node upcoming",
+        NodeStatus::Overdue => "node overdue",
+    };
+    let status = match n.status {
+        NodeStatus::Done => p.t(("已完成", "done")),
+        NodeStatus::Current => p.t(("进行中", "in progress")),
+        NodeStatus::Upcoming => p.t(("未开始", "not yet")),
+        NodeStatus::Overdue => p.t(("已超期", "overdue")),
+    };
+    view! {
+        <li class=class>
+            <p class="node-head">
+                <strong>{n.label}</strong>
+                <span class="node-status">{status}</span>
+            </p>
+            {n.reached.map(|r| view! { <p class="node-date">{r}</p> })}
+            {n.deadline.map(|d| view! {
+                <p class="node-deadline">{d.label} " " {d.due_date} " （" {d.source} "）"</p>
+            })}
+            <p class="node-explain">{n.explain}</p>
+        </li>
+    }
+}

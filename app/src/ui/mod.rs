@@ -1,0 +1,6 @@
+//! Components shared by pages, and the islands (the only parts that run in the browser).
+
+pub mod countdown;
+pub mod layout;
+pub mod profile_form;
+pub mod sign_in_form;

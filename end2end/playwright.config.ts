@@ -1,0 +1,47 @@
+import { defineConfig } from '@playwright/test';
+import * as os from 'os';
+import * as path from 'path';
+
+// Debian's Chromium; Playwright never downloads a browser here.
+const chromium = {
+  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+  args: [
+    '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  ],
+};
+
+const port = Number(process.env.E2E_PORT ?? 3210);
+const dataDir = path.join(os.tmpdir(), `pocket-court-e2e-${process.pid}`);
+
+export default defineConfig({
+  testDir: './tests',
+  outputDir: './test-results',
+  timeout: 60_000,
+  retries: 0,
+  workers: 1,
+  reporter: [['list']],
+  use: {
+    baseURL: `http://127.0.0.1:${port}`,
+    viewport: { width: 390, height: 844 },
+    deviceScaleFactor: 2,
+    isMobile: true,
+    hasTouch: true,
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+    launchOptions: chromium,
+  },
+  projects: [
+    { name: 'hydrated', testMatch: /.*\.hydrated\.spec\.ts/ },
+    { name: 'no-javascript', testMatch: /.*\.nojs\.spec\.ts/, use: { javaScriptEnabled: false } },
+  ],
+  webServer: {
+    // The release binary, a fresh SQLite database with the demo court.
+    command: `rm -rf ${dataDir} && ../target/release/pocket-court serve --demo --addr 127.0.0.1:${port} --data-dir ${dataDir} --site-root ../target/site --public-url http://127.0.0.1:${port}`,
+    url: `http://127.0.0.1:${port}/api/v1/health`,
+    timeout: 60_000,
+    reuseExistingServer: false,
+    stdout: 'ignore',
+    stderr: 'pipe',
+  },
+});

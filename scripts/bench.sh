@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# `make bench`: figures for the README and the issue notes. Nothing here asserts a time;
+# it measures and prints. Needs a release build (make build) and wrk.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=bench/out; mkdir -p "$out"
+report="$out/results.md"
+bin=target/release/pocket-court
+port=${BENCH_PORT:-3290}
+dir=$(mktemp -d)
+trap 'kill $server 2>/dev/null || true; rm -rf "$dir"' EXIT
+
+{
+echo "# Benchmark results ($(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores)"
+echo
+echo "## Browser build (what a phone downloads to make pages interactive)"
+echo
+echo "| file | raw | brotli |"
+echo "| --- | ---: | ---: |"
+total_raw=0; total_br=0
+for f in target/site/pkg/*.wasm target/site/pkg/*.js target/site/pkg/*.css; do
+  raw=$(stat -c %s "$f"); br=$(brotli -c -q 11 "$f" | wc -c)
+  echo "| $(basename "$f") | $raw | $br |"
+  case "$f" in *.css) ;; *) total_raw=$((total_raw+raw)); total_br=$((total_br+br));; esac
+done
+echo "| **wasm + JS** | **$total_raw** | **$total_br** ($((total_br/1024)) KiB) |"
+} | tee "$report"
+
+echo; echo "== loading 10,000 demo cases"
+t0=$(date +%s.%N)
+$bin demo-data --cases 10000 --data-dir "$dir" >/dev/null
+t1=$(date +%s.%N)
+echo "loaded in $(echo "$t1 - $t0" | bc) s"
+
+start=$(date +%s%N)
+$bin serve --demo --addr 127.0.0.1:$port --data-dir "$dir" --site-root target/site >"$dir/server.log" 2>&1 &
+server=$!
+until curl -sf "http://127.0.0.1:$port/api/v1/health" >/dev/null; do sleep 0.01; done
+ready_ms=$(( ($(date +%s%N) - start) / 1000000 ))
+sleep 2
+idle_rss=$(awk '/VmRSS/ {print $2}' /proc/$server/status)
+
+# Sign in as 张三 the way the browser does, to get a session cookie.
+base="http://127.0.0.1:$port"
+rid=$(curl -sf -H 'Accept: application/json' --data 'phone=13800000001' "$base/sf/send_code" | sed 's/.*"request_id":"\([0-9a-f]*\)".*/\1/')
+code=$(curl -sf -H 'Accept: application/json' -X POST "$base/sf/dev_inbox" | grep -o '验证码是[0-9]\{6\}' | head -1 | grep -o '[0-9]\{6\}')
+cookie=$(curl -si -H 'Accept: application/json' --data "phone=13800000001&request_id=$rid&code=$code" "$base/sf/verify_code" | grep -i '^set-cookie' | sed 's/^[Ss]et-[Cc]ookie: \([^;]*\);.*/\1/')
+case_id=$(curl -sf -H "Cookie: $cookie" "$base/api/v1/cases" | grep -o '"id":[0-9]*' | head -1 | cut -d: -f2)
+status=$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: $cookie" "$base/api/v1/cases/$case_id/progress")
+[ "$status" = 200 ] || { echo "progress answered $status"; exit 1; }
+
+run_wrk() { # name url [header]
+  local name=$1 url=$2; shift 2
+  wrk -t1 -c64 -d10s --latency "$@" "$url" > "$out/wrk-$name.txt"
+  local rps p50 p99
+  rps=$(awk '/Requests\/sec/ {print $2}' "$out/wrk-$name.txt")
+  p50=$(awk '$1=="50%" {print $2}' "$out/wrk-$name.txt")
+  p99=$(awk '$1=="99%" {print $2}' "$out/wrk-$name.txt")
+  echo "| $name | $rps | $p50 | $p99 |"
+}
+
+{
+echo
+echo "## Server (release, SQLite, 10,000 cases; wrk -t1 -c64 -d10s on loopback, same 2 cores)"
+echo
+echo "| route | req/s | p50 | p99 |"
+echo "| --- | ---: | ---: | ---: |"
+run_wrk health "$base/api/v1/health"
+run_wrk "cases/{id}/progress" "$base/api/v1/cases/$case_id/progress" -H "Cookie: $cookie"
+run_wrk "case page (HTML)" "$base/cases/$case_id" -H "Cookie: $cookie"
+echo
+echo "- start-up to first healthy answer (10,000 cases, migrations checked): ${ready_ms} ms"
+echo "- idle resident memory after start: $((idle_rss/1024)) MiB"
+echo "- resident memory after the load: $(( $(awk '/VmRSS/ {print $2}' /proc/$server/status) / 1024 )) MiB"
+} | tee -a "$report"
+echo; echo "written to $report"

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# `make test`: runs after `make build` (release), so the test build reuses it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+echo "== unit and integration tests (SQLite${DATABASE_URL:+ and $DATABASE_URL})"
+cargo test --release --workspace
+
+echo "== the browser build holds no server-only crate"
+bash scripts/check-wasm-deps.sh
+
+echo "== browser tests (Chromium, 390x844; hydrated and without JavaScript)"
+(cd end2end && npx playwright test)

@@ -1,0 +1,175 @@
+//! Configuration in layers: built-in defaults < a config file (`--config FILE`, KEY=VALUE
+//! lines) < environment variables < command-line flags. Every variable is documented in
+//! `pocket-court.env.sample` at the top of the repository. Secrets are wrapped so that they
+//! never print.
+
+use clap::{Args, Parser, Subcommand};
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+/// A value that must not appear in logs or debug output.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(s: impl Into<String>) -> Secret {
+        Secret(s.into())
+    }
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(if self.0.is_empty() { "Secret(<empty>)" } else { "Secret(***)" })
+    }
+}
+
+impl std::str::FromStr for Secret {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(Secret(s.to_string()))
+    }
+}
+
+#[derive(Debug, Parser)]
+#[command(name = "pocket-court", version, about = "掌上法庭 Pocket Court: online litigation service of a basic-level people's court")]
+pub struct Cli {
+    /// A file of KEY=VALUE lines (the variables of pocket-court.env.sample); environment
+    /// variables and flags override it.
+    #[arg(long, global = true, env = "POCKET_COURT_CONFIG")]
+    pub config: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the app and the API.
+    Serve(ServeArgs),
+    /// Apply database migrations and exit.
+    Migrate(StorageArgs),
+    /// Load the demo court, staff, litigants and cases (into an empty database) and exit.
+    DemoData(DemoArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct StorageArgs {
+    /// sqlite://PATH (default: DATA_DIR/pocket-court.db) or postgres://USER@HOST/DB.
+    #[arg(long = "database", env = "DATABASE_URL")]
+    pub database_url: Option<String>,
+    /// Folder for the SQLite database and uploaded files.
+    #[arg(long, env = "POCKET_COURT_DATA_DIR", default_value = "data")]
+    pub data_dir: PathBuf,
+}
+
+impl StorageArgs {
+    pub fn database_url(&self) -> String {
+        self.database_url
+            .clone()
+            .unwrap_or_else(|| format!("sqlite://{}", self.data_dir.join("pocket-court.db").display()))
+    }
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct DemoArgs {
+    #[command(flatten)]
+    pub storage: StorageArgs,
+    /// How many demo cases to create (about 20 by default; the benchmark uses 10,000).
+    #[arg(long, env = "POCKET_COURT_DEMO_CASES", default_value_t = 20)]
+    pub cases: usize,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    /// Address to listen on. Port 0 picks a free port (printed at start).
+    #[arg(long, env = "POCKET_COURT_ADDR", default_value = "127.0.0.1:3000")]
+    pub addr: SocketAddr,
+    #[command(flatten)]
+    pub storage: StorageArgs,
+    /// Demo mode: load the demo court on an empty database, keep SMS in the dev inbox
+    /// (/dev/inbox) and print how to sign in.
+    #[arg(long, env = "POCKET_COURT_DEMO", default_value_t = false, value_parser = clap::builder::FalseyValueParser::new())]
+    pub demo: bool,
+    /// The address people use to reach the site; https here makes cookies `Secure`.
+    #[arg(long, env = "POCKET_COURT_PUBLIC_URL", default_value = "http://127.0.0.1:3000")]
+    pub public_url: String,
+    /// Built browser files (cargo-leptos output).
+    #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
+    pub site_root: PathBuf,
+    /// SMS gateway: `dev` (kept in the outbox, shown at /dev/inbox in demo mode) or `http`.
+    #[arg(long, env = "POCKET_COURT_SMS_PROVIDER", default_value = "dev")]
+    pub sms_provider: String,
+    /// The HTTP SMS provider's endpoint (POST JSON {"to","text"}).
+    #[arg(long, env = "POCKET_COURT_SMS_URL")]
+    pub sms_url: Option<String>,
+    /// The HTTP SMS provider's key, sent as `Authorization: Bearer KEY`.
+    #[arg(long, env = "POCKET_COURT_SMS_KEY", hide_env_values = true)]
+    pub sms_key: Option<Secret>,
+    /// Minutes of inactivity after which a session ends.
+    #[arg(long, env = "POCKET_COURT_SESSION_IDLE_MINUTES", default_value_t = 120)]
+    pub session_idle_minutes: i64,
+    /// Hours after sign-in at which a session ends whatever happens.
+    #[arg(long, env = "POCKET_COURT_SESSION_ABSOLUTE_HOURS", default_value_t = 24)]
+    pub session_absolute_hours: i64,
+}
+
+/// Loads `KEY=VALUE` lines into the environment, without overriding variables already set.
+pub fn load_config_file(path: &Path) -> std::io::Result<()> {
+    let text = std::fs::read_to_string(path)?;
+    for line in text.lines() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        if let Some((k, v)) = line.split_once('=') {
+            let (k, v) = (k.trim(), v.trim().trim_matches('"'));
+            if std::env::var_os(k).is_none() {
+                // SAFETY: called once at start-up, before any other thread exists.
+                unsafe { std::env::set_var(k, v) };
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Finds `--config FILE` (or POCKET_COURT_CONFIG) before clap parses, so the file's values
+/// can sit under the environment and the flags.
+pub fn config_path_from_args(args: &[String]) -> Option<PathBuf> {
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        if a == "--config" {
+            return it.next().map(PathBuf::from);
+        }
+        if let Some(v) = a.strip_prefix("--config=") {
+            return Some(PathBuf::from(v));
+        }
+    }
+    std::env::var_os("POCKET_COURT_CONFIG").map(PathBuf::from)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_never_print() {
+        let s = Secret::new("top-secret-key");
+        assert_eq!(format!("{s:?}"), "Secret(***)");
+    }
+
+    #[test]
+    fn database_defaults_to_sqlite_under_the_data_dir() {
+        let s = StorageArgs { database_url: None, data_dir: PathBuf::from("/tmp/x") };
+        assert_eq!(s.database_url(), "sqlite:///tmp/x/pocket-court.db");
+    }
+
+    #[test]
+    fn config_path_is_found_in_either_flag_form() {
+        let a = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(config_path_from_args(&a(&["x", "serve", "--config", "f.env"])), Some(PathBuf::from("f.env")));
+        assert_eq!(config_path_from_args(&a(&["x", "--config=g.env", "serve"])), Some(PathBuf::from("g.env")));
+    }
+}

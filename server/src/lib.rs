@@ -1,0 +1,12 @@
+//! The Pocket Court server: configuration, storage, services, the REST API, gateways.
+//! `main.rs` only parses the command line and calls into here.
+
+pub mod config;
+pub mod crypto;
+pub mod demo;
+pub mod progress;
+pub mod rest;
+pub mod services;
+pub mod sms;
+pub mod startup;
+pub mod store;

@@ -1,0 +1,162 @@
+//! Case progress: stored rows and events, through the court's lifecycle rules
+//! (`app::rules::lifecycle`), into what the pages and the API show. Deadlines are computed
+//! here, on the server, by the domain code — never by a page.
+
+use crate::store::cases::{CaseRow, EventRow, PartyRow};
+use app::api::types::*;
+use app::i18n::t;
+use app::rules::deadlines::{Calendar, Deadline};
+use app::rules::lifecycle::{self, Procedure, Stage, Timeline, TimelineFacts};
+use app::rules::Lang;
+
+pub fn procedure(code: &str) -> Procedure {
+    match code {
+        "small_claims" => Procedure::SmallClaims,
+        "simplified" => Procedure::Simplified,
+        _ => Procedure::Ordinary,
+    }
+}
+
+/// The facts the timeline needs besides the events.
+fn facts(case: &CaseRow) -> TimelineFacts {
+    TimelineFacts {
+        procedure: procedure(&case.procedure),
+        domiciled_in_china: !case.defendant_abroad,
+        is_ruling: false,
+        // Claims for unpaid labour pay need not prepay (诉讼费用交纳办法 art. 20).
+        prepay_required: !case.cause.contains("追索劳动报酬"),
+        calendar: Calendar::weekends_only(),
+    }
+}
+
+fn timeline(case: &CaseRow, events: &[EventRow], now: i64) -> Timeline {
+    let events: Vec<(Stage, i64)> = events
+        .iter()
+        .filter_map(|e| Stage::from_code(&e.stage).map(|s| (s, e.at)))
+        .collect();
+    Timeline::build(&events, &facts(case), now)
+}
+
+fn deadline_view(d: &Deadline, lang: Lang, now: i64) -> DeadlineView {
+    DeadlineView {
+        label: d.kind.label(lang).to_string(),
+        due_date: d.due_date.format(lang),
+        due_at: d.due_at,
+        source: d.source.to_string(),
+        overdue: d.is_past(now),
+    }
+}
+
+/// What matters next: a duty already missed (overdue) first, else the nearest open deadline.
+fn next_deadline(tl: &Timeline, lang: Lang, now: i64) -> Option<DeadlineView> {
+    let overdue = tl
+        .nodes
+        .iter()
+        .filter(|n| n.status == lifecycle::NodeStatus::Overdue)
+        .filter_map(|n| n.deadline.as_ref())
+        .min_by_key(|d| d.due_at);
+    overdue.cloned().or_else(|| tl.next_deadline(now)).map(|d| deadline_view(&d, lang, now))
+}
+
+fn nodes(tl: &Timeline, lang: Lang, now: i64) -> Vec<TimelineNodeView> {
+    tl.nodes
+        .iter()
+        .map(|n| TimelineNodeView {
+            stage: n.stage.code().to_string(),
+            label: n.stage.label(lang).to_string(),
+            explain: n.stage.explanation(lang).to_string(),
+            status: match n.status {
+                lifecycle::NodeStatus::Done => NodeStatus::Done,
+                lifecycle::NodeStatus::Current => NodeStatus::Current,
+                lifecycle::NodeStatus::Upcoming => NodeStatus::Upcoming,
+                lifecycle::NodeStatus::Overdue => NodeStatus::Overdue,
+            },
+            reached: n.reached_at.map(|at| app::rules::dates::format_shanghai(at, lang)),
+            deadline: n.deadline.as_ref().filter(|_| n.deadline_open).map(|d| deadline_view(d, lang, now)),
+        })
+        .collect()
+}
+
+fn stage_label(tl: &Timeline, lang: Lang) -> String {
+    tl.current.map(|s| s.label(lang)).unwrap_or_else(|| t(lang, ("待提交", "Not filed"))).to_string()
+}
+
+fn court_name(case: &CaseRow, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => case.court_name_zh.clone(),
+        Lang::En => case.court_name_en.clone(),
+    }
+}
+
+/// 原告 / 被告 / 第三人, and "代理" when the person acts as agent for that side.
+pub fn side_label(side: &str, as_agent: bool, lang: Lang) -> String {
+    let s = t(
+        lang,
+        match side {
+            "plaintiff" => ("原告", "Plaintiff"),
+            "defendant" => ("被告", "Defendant"),
+            _ => ("第三人", "Third party"),
+        },
+    );
+    if as_agent {
+        match lang {
+            Lang::Zh => format!("{s}的代理人"),
+            Lang::En => format!("Agent for the {}", s.to_lowercase()),
+        }
+    } else {
+        s.to_string()
+    }
+}
+
+pub fn summary(case: &CaseRow, events: &[EventRow], my_side: String, lang: Lang, now: i64) -> CaseSummary {
+    let tl = timeline(case, events, now);
+    CaseSummary {
+        id: case.id,
+        case_number: case.case_number.clone(),
+        cause: case.cause.clone(),
+        court_name: court_name(case, lang),
+        stage_label: stage_label(&tl, lang),
+        my_side,
+        next_deadline: next_deadline(&tl, lang, now),
+    }
+}
+
+pub fn full(case: &CaseRow, parties: &[PartyRow], events: &[EventRow], lang: Lang, now: i64) -> CaseProgress {
+    let tl = timeline(case, events, now);
+    let mut contacts = Vec::new();
+    if let (Some(name), Some(phone)) = (&case.judge_name, &case.judge_phone) {
+        contacts.push(Contact { role: t(lang, ("承办法官", "Judge")).into(), name: name.clone(), phone: phone.clone() });
+    }
+    if let (Some(name), Some(phone)) = (&case.clerk_name, &case.clerk_phone) {
+        contacts.push(Contact { role: t(lang, ("书记员", "Clerk")).into(), name: name.clone(), phone: phone.clone() });
+    }
+    CaseProgress {
+        id: case.id,
+        case_number: case.case_number.clone(),
+        cause: case.cause.clone(),
+        court_name: court_name(case, lang),
+        receiving_court_name: match lang {
+            Lang::Zh => case.receiving_court_name_zh.clone(),
+            Lang::En => case.receiving_court_name_en.clone(),
+        },
+        procedure: procedure(&case.procedure).label(lang).to_string(),
+        stage_label: stage_label(&tl, lang),
+        parties: parties.iter().map(|p| PartyView { side: side_label(&p.side, false, lang), name: p.name.clone() }).collect(),
+        timeline: nodes(&tl, lang, now),
+        next_deadline: next_deadline(&tl, lang, now),
+        contacts,
+        query_code: case.case_number.as_ref().map(|_| case.query_code.clone()),
+    }
+}
+
+/// The anonymous view: no names, no contacts, no query code.
+pub fn public(case: &CaseRow, events: &[EventRow], lang: Lang, now: i64) -> PublicProgress {
+    let tl = timeline(case, events, now);
+    PublicProgress {
+        case_number: case.case_number.clone().unwrap_or_default(),
+        court_name: court_name(case, lang),
+        cause: case.cause.clone(),
+        stage_label: stage_label(&tl, lang),
+        timeline: nodes(&tl, lang, now),
+    }
+}

@@ -1,0 +1,117 @@
+//! The public REST API, `/api/v1`, described by `openapi.json` beside this file. It calls
+//! the same services as the server functions; callers authenticate with the session cookie
+//! or `Authorization: Bearer <session token>`.
+
+use crate::startup::AppState;
+use app::api::port::{Backend, Caller};
+use app::api::AppError;
+use app::i18n::{cookie_value, Prefs};
+use app::rules::case_number::CaseNumber;
+use app::rules::Lang;
+use axum::extract::{ConnectInfo, FromRequestParts, Path, Query, State};
+use axum::http::header::{ACCEPT_LANGUAGE, AUTHORIZATION, COOKIE};
+use axum::http::request::Parts;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::Deserialize;
+use std::net::SocketAddr;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/health", get(health))
+        .route("/api/v1/openapi.json", get(openapi))
+        .route("/api/v1/cases", get(cases))
+        .route("/api/v1/cases/{id}/progress", get(progress))
+        .route("/api/v1/case-numbers/parse", get(parse_case_number))
+}
+
+/// An error as the API answers it: the status, and `{"error": "<reason a person can act on>"}`.
+pub struct ApiError(pub AppError);
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = StatusCode::from_u16(self.0.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        (status, Json(serde_json::json!({ "error": self.0.message() }))).into_response()
+    }
+}
+
+impl From<AppError> for ApiError {
+    fn from(e: AppError) -> Self {
+        ApiError(e)
+    }
+}
+
+/// The caller of an API request: session from the cookie or a bearer token; language from
+/// the `pc_lang` cookie, else `Accept-Language` (Chinese unless English is asked for first).
+pub struct ApiCaller(pub Caller);
+
+impl FromRequestParts<AppState> for ApiCaller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let cookies = parts.headers.get(COOKIE).and_then(|v| v.to_str().ok()).unwrap_or("");
+        let lang = if cookie_value(cookies, app::i18n::LANG_COOKIE).is_some() {
+            Prefs::from_cookie_header(cookies).lang
+        } else {
+            match parts.headers.get(ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()) {
+                Some(al) if al.trim_start().starts_with("en") => Lang::En,
+                _ => Lang::Zh,
+            }
+        };
+        let bearer = parts
+            .headers
+            .get(AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "));
+        let token = bearer.or_else(|| cookie_value(cookies, app::api::fns::ssr::SESSION_COOKIE));
+        let ip = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip())
+            .unwrap_or(std::net::IpAddr::from([127, 0, 0, 1]));
+        Ok(ApiCaller(state.services.caller(token, lang, ip).await?))
+    }
+}
+
+async fn health() -> Json<serde_json::Value> {
+    Json(serde_json::json!({ "status": "ok" }))
+}
+
+async fn openapi() -> Response {
+    ([(axum::http::header::CONTENT_TYPE, "application/json")], include_str!("openapi.json")).into_response()
+}
+
+async fn cases(State(s): State<AppState>, ApiCaller(c): ApiCaller) -> Result<Response, ApiError> {
+    Ok(Json(s.services.my_cases(&c).await?).into_response())
+}
+
+async fn progress(State(s): State<AppState>, ApiCaller(c): ApiCaller, Path(id): Path<String>) -> Result<Response, ApiError> {
+    // A malformed id gets the same answer as another person's case.
+    let Ok(id) = id.parse::<i64>() else {
+        return Err(ApiError(AppError::NotFound(app::i18n::t(c.lang, ("没有找到这个案件，或者您无权查看。", "No such case among those you may see.")).into())));
+    };
+    Ok(Json(s.services.case_progress(&c, id).await?).into_response())
+}
+
+#[derive(Deserialize)]
+struct ParseQuery {
+    q: Option<String>,
+}
+
+async fn parse_case_number(headers: axum::http::HeaderMap, Query(q): Query<ParseQuery>) -> Result<Response, ApiError> {
+    let lang = match headers.get(ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()) {
+        Some(al) if al.trim_start().starts_with("en") => Lang::En,
+        _ => Lang::Zh,
+    };
+    let number = CaseNumber::parse(q.q.as_deref().unwrap_or("")).map_err(|e| ApiError(AppError::Invalid(e.message(lang))))?;
+    Ok(Json(serde_json::json!({
+        "canonical": number.to_string(),
+        "year": number.year(),
+        "court_code": number.court_code(),
+        "type_code": number.case_type().code(),
+        "seq": number.seq(),
+    }))
+    .into_response())
+}

@@ -1,0 +1,8 @@
+//! Integration tests: the real server on port 0 with a fresh database each, driven over
+//! HTTP. Every scenario runs on SQLite, and on PostgreSQL when `DATABASE_URL` names one.
+
+mod helpers;
+
+mod auth;
+mod cases;
+mod rest;
