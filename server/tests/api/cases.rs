@@ -97,7 +97,10 @@ async fn a_case_shows_its_timeline_next_deadline_and_contacts(b: Backend) {
     assert_eq!(status, 200);
     let timeline = p["timeline"].as_array().unwrap();
     assert!(timeline.len() >= 8, "{p}");
-    assert!(timeline.iter().any(|n| n["status"] == "done"));
+    // Nodes before the current one are done; exactly one is where the case stands now.
+    let now = timeline.iter().position(|n| n["status"] == "current" || n["status"] == "overdue").expect("a current node");
+    assert!(timeline[..now].iter().all(|n| n["status"] == "done"), "{p}");
+    assert!(timeline[now + 1..].iter().all(|n| n["status"] == "upcoming"), "{p}");
     let d = &p["next_deadline"];
     assert!(d["due_at"].as_i64().unwrap() > 0);
     assert!(!d["source"].as_str().unwrap().is_empty(), "every deadline names its article");

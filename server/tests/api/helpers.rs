@@ -67,7 +67,8 @@ impl TestApp {
                 let name = format!("pc_test_{}", unique());
                 sqlx::any::install_default_drivers();
                 let pool = sqlx::AnyPool::connect(&admin).await.expect("postgres admin connection");
-                sqlx::query(&format!("CREATE DATABASE {name}")).execute(&pool).await.expect("create test database");
+                // `name` is our own hex string, not input.
+                sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&pool).await.expect("create test database");
                 pool.close().await;
                 let (base, _) = admin.rsplit_once('/').expect("database URL has a path");
                 format!("{base}/{name}")
