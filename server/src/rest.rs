@@ -7,13 +7,14 @@ use app::api::port::{Backend, Caller};
 use app::api::AppError;
 use app::i18n::{cookie_value, Prefs};
 use app::rules::case_number::CaseNumber;
+use app::rules::fees::{self, AdministrativeKind, FeeInput, FeeKind, Outcome, Procedure};
 use app::rules::Lang;
 use axum::extract::{ConnectInfo, FromRequestParts, Path, Query, State};
 use axum::http::header::{ACCEPT_LANGUAGE, AUTHORIZATION, COOKIE};
 use axum::http::request::Parts;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
 use std::net::SocketAddr;
@@ -25,6 +26,15 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/cases", get(cases))
         .route("/api/v1/cases/{id}/progress", get(progress))
         .route("/api/v1/case-numbers/parse", get(parse_case_number))
+        .route("/api/v1/fees/quote", post(quote_fee))
+}
+
+/// The language asked for by `Accept-Language` (Chinese unless English comes first).
+fn header_lang(headers: &axum::http::HeaderMap) -> Lang {
+    match headers.get(ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()) {
+        Some(al) if al.trim_start().starts_with("en") => Lang::En,
+        _ => Lang::Zh,
+    }
 }
 
 /// An error as the API answers it: the status, and `{"error": "<reason a person can act on>"}`.
@@ -101,10 +111,7 @@ struct ParseQuery {
 }
 
 async fn parse_case_number(headers: axum::http::HeaderMap, Query(q): Query<ParseQuery>) -> Result<Response, ApiError> {
-    let lang = match headers.get(ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()) {
-        Some(al) if al.trim_start().starts_with("en") => Lang::En,
-        _ => Lang::Zh,
-    };
+    let lang = header_lang(&headers);
     let number = CaseNumber::parse(q.q.as_deref().unwrap_or("")).map_err(|e| ApiError(AppError::Invalid(e.message(lang))))?;
     Ok(Json(serde_json::json!({
         "canonical": number.to_string(),
@@ -112,6 +119,74 @@ async fn parse_case_number(headers: axum::http::HeaderMap, Query(q): Query<Parse
         "court_code": number.court_code(),
         "type_code": number.case_type().code(),
         "seq": number.seq(),
+    }))
+    .into_response())
+}
+
+/// An amount as the API accepts it: `"150000.00"` (preferred) or a JSON number.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum YuanText {
+    Text(String),
+    Number(serde_json::Number),
+}
+
+impl YuanText {
+    fn into_text(self) -> String {
+        match self {
+            YuanText::Text(t) => t,
+            YuanText::Number(n) => n.to_string(),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct QuoteBody {
+    kind: FeeKind,
+    amount_yuan: Option<YuanText>,
+    damages_yuan: Option<YuanText>,
+    #[serde(default)]
+    procedure: Procedure,
+    outcome: Option<Outcome>,
+    administrative: Option<AdministrativeKind>,
+}
+
+/// `POST /api/v1/fees/quote`: the fee engine (`app::rules::fees`, 诉讼费用交纳办法) with this
+/// court's configured per-case amounts — the same code the calculator page runs in the
+/// browser. Public: a fee estimate is nobody's secret.
+async fn quote_fee(State(s): State<AppState>, headers: axum::http::HeaderMap, body: axum::body::Bytes) -> Result<Response, ApiError> {
+    let lang = header_lang(&headers);
+    let zh = lang == Lang::Zh;
+    let body: QuoteBody = serde_json::from_slice(&body).map_err(|e| {
+        ApiError(AppError::Invalid(if zh {
+            format!("请求内容不对：{e}。kind 须是 property、divorce、personality、other_non_property、ip、labor、administrative、jurisdiction_objection、enforcement、preservation、payment_order、public_summons 之一，金额写成 \"150000.00\"。")
+        } else {
+            format!("The request could not be read: {e}. kind must be one of property, divorce, personality, other_non_property, ip, labor, administrative, jurisdiction_objection, enforcement, preservation, payment_order, public_summons; amounts like \"150000.00\".")
+        }))
+    })?;
+    let input = FeeInput {
+        kind: body.kind,
+        amount_yuan: body.amount_yuan.map(YuanText::into_text).unwrap_or_default(),
+        damages_yuan: body.damages_yuan.map(YuanText::into_text).unwrap_or_default(),
+        procedure: body.procedure,
+        outcome: body.outcome,
+        administrative: body.administrative,
+    };
+    let quote = input
+        .request()
+        .and_then(|req| fees::quote(&req, &s.services.fee_settings))
+        .map_err(|e| ApiError(AppError::Invalid(e.message(zh))))?;
+    let lines: Vec<_> = quote
+        .lines
+        .iter()
+        .map(|l| serde_json::json!({ "label": if zh { &l.label_zh } else { &l.label_en }, "fen": l.fen.as_fen(), "source": l.source }))
+        .collect();
+    Ok(Json(serde_json::json!({
+        "total_fen": quote.total.as_fen(),
+        "total_yuan": quote.total.format_yuan(),
+        "prepaid": quote.prepaid,
+        "lines": lines,
     }))
     .into_response())
 }

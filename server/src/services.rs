@@ -43,6 +43,9 @@ pub struct Services {
     pub secure_cookies: bool,
     pub idle_secs: i64,
     pub absolute_secs: i64,
+    /// The per-case amounts the statute leaves to the court (诉讼费用交纳办法 art. 13, 14);
+    /// statutory minimums unless configured.
+    pub fee_settings: app::rules::fees::CourtFeeSettings,
 }
 
 pub fn now() -> i64 {
@@ -82,6 +85,7 @@ impl Services {
             secure_cookies: args.public_url.starts_with("https://"),
             idle_secs: args.session_idle_minutes * 60,
             absolute_secs: args.session_absolute_hours * 3600,
+            fee_settings: Default::default(),
         }
     }
 

@@ -774,24 +774,88 @@ fn check_money(value: Fen) -> Result<Fen, FeeError> {
     }
 }
 
-enum Need {
+/// Whether a kind of fee depends on an amount (see [`FeeRequest::amount`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AmountUse {
     Required,
     Optional,
     NotApplicable,
 }
 
+impl FeeKind {
+    /// Property and payment-order fees are a share of the amount (art. 13(1), 14(3)); divorce,
+    /// IP, enforcement and preservation add one when there is an amount (art. 13(2)1, 13(3),
+    /// 14(1), 14(2)); the rest are fixed per case.
+    pub fn amount_use(self) -> AmountUse {
+        match self {
+            FeeKind::Property | FeeKind::PaymentOrder => AmountUse::Required,
+            FeeKind::Divorce | FeeKind::Ip | FeeKind::Enforcement | FeeKind::Preservation => {
+                AmountUse::Optional
+            }
+            _ => AmountUse::NotApplicable,
+        }
+    }
+}
+
+/// A quote request as a person types it — amounts as text in yuan, an empty box meaning "no
+/// amount" — from the calculator form or the API. The browser and the server both turn it
+/// into a [`FeeRequest`] with [`FeeInput::request`], so they can never disagree.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FeeInput {
+    pub kind: FeeKind,
+    pub amount_yuan: String,
+    pub damages_yuan: String,
+    pub procedure: Procedure,
+    pub outcome: Option<Outcome>,
+    pub administrative: Option<AdministrativeKind>,
+}
+
+impl FeeInput {
+    pub fn new(kind: FeeKind) -> FeeInput {
+        FeeInput {
+            kind,
+            amount_yuan: String::new(),
+            damages_yuan: String::new(),
+            procedure: Procedure::Ordinary,
+            outcome: None,
+            administrative: None,
+        }
+    }
+
+    /// Parses the amounts (see [`Fen::parse_yuan`]). An administrative case with no type
+    /// chosen is the ordinary kind, 50 yuan (art. 13(5)2); the quote line says which applied.
+    pub fn request(&self) -> Result<FeeRequest, FeeError> {
+        let money = |text: &str| {
+            let text = text.trim();
+            if text.is_empty() {
+                Ok(None)
+            } else {
+                Fen::parse_yuan(text).map(Some)
+            }
+        };
+        let administrative = match (self.kind, self.administrative) {
+            (FeeKind::Administrative, None) => Some(AdministrativeKind::Other),
+            (_, chosen) => chosen,
+        };
+        Ok(FeeRequest {
+            kind: self.kind,
+            amount: money(&self.amount_yuan)?,
+            damages: money(&self.damages_yuan)?,
+            procedure: self.procedure,
+            outcome: self.outcome,
+            administrative,
+            claims_unpaid_wages: false,
+        })
+    }
+}
+
 fn validate(req: &FeeRequest) -> Result<(), FeeError> {
     let kind = req.kind;
-    let need = match kind {
-        FeeKind::Property | FeeKind::PaymentOrder => Need::Required,
-        FeeKind::Divorce | FeeKind::Ip | FeeKind::Enforcement | FeeKind::Preservation => {
-            Need::Optional
+    match (kind.amount_use(), req.amount) {
+        (AmountUse::Required, None) => return Err(FeeError::AmountRequired { kind }),
+        (AmountUse::NotApplicable, Some(_)) => {
+            return Err(FeeError::AmountNotApplicable { kind })
         }
-        _ => Need::NotApplicable,
-    };
-    match (need, req.amount) {
-        (Need::Required, None) => return Err(FeeError::AmountRequired { kind }),
-        (Need::NotApplicable, Some(_)) => return Err(FeeError::AmountNotApplicable { kind }),
         _ => {}
     }
     if let Some(amount) = req.amount {
@@ -2004,5 +2068,56 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn typed_input_becomes_the_same_request_the_engine_quotes() {
+        let mut input = FeeInput::new(FeeKind::Property);
+        input.amount_yuan = " 150,000.00 元".into();
+        input.procedure = Procedure::Simplified;
+        let req = input.request().unwrap();
+        assert_eq!(req.amount, Some(Fen::from_yuan(150_000)));
+        let q = quote(&req, &CourtFeeSettings::default()).unwrap();
+        assert_eq!(q.total, Fen::from_yuan(1_650));
+    }
+
+    #[test]
+    fn an_empty_amount_box_means_no_amount() {
+        let mut input = FeeInput::new(FeeKind::Divorce);
+        input.amount_yuan = "  ".into();
+        assert_eq!(input.request().unwrap().amount, None);
+        let input = FeeInput::new(FeeKind::Property);
+        let req = input.request().unwrap();
+        assert_eq!(
+            quote(&req, &CourtFeeSettings::default()),
+            Err(FeeError::AmountRequired { kind: FeeKind::Property })
+        );
+    }
+
+    #[test]
+    fn bad_typed_amounts_are_refused_with_their_reason() {
+        let mut input = FeeInput::new(FeeKind::Property);
+        input.amount_yuan = "12.345".into();
+        assert_eq!(input.request(), Err(FeeError::TooManyDecimals));
+        input.amount_yuan = "abc".into();
+        assert_eq!(input.request(), Err(FeeError::NotANumber));
+        let mut input = FeeInput::new(FeeKind::Personality);
+        input.damages_yuan = "-5".into();
+        assert_eq!(input.request(), Err(FeeError::Negative));
+    }
+
+    #[test]
+    fn an_administrative_case_with_no_type_chosen_is_the_ordinary_kind() {
+        let req = FeeInput::new(FeeKind::Administrative).request().unwrap();
+        assert_eq!(req.administrative, Some(AdministrativeKind::Other));
+        let q = quote(&req, &CourtFeeSettings::default()).unwrap();
+        assert_eq!(q.total, Fen::from_yuan(50));
+    }
+
+    #[test]
+    fn which_kinds_take_an_amount() {
+        assert_eq!(FeeKind::Property.amount_use(), AmountUse::Required);
+        assert_eq!(FeeKind::Preservation.amount_use(), AmountUse::Optional);
+        assert_eq!(FeeKind::Labor.amount_use(), AmountUse::NotApplicable);
     }
 }

@@ -5,4 +5,5 @@ mod helpers;
 
 mod auth;
 mod cases;
+mod fees;
 mod rest;

@@ -9,7 +9,7 @@ async fn health_answers_ok_and_the_openapi_document_lists_every_route(b: Backend
     assert_eq!((status, h), (200, serde_json::json!({"status": "ok"})));
     let (status, doc) = app.get_json(&app.client, "/api/v1/openapi.json").await;
     assert_eq!(status, 200);
-    for path in ["/api/v1/health", "/api/v1/cases", "/api/v1/cases/{id}/progress", "/api/v1/case-numbers/parse"] {
+    for path in ["/api/v1/health", "/api/v1/cases", "/api/v1/cases/{id}/progress", "/api/v1/case-numbers/parse", "/api/v1/fees/quote"] {
         assert!(doc["paths"][path].is_object(), "{path} documented");
     }
 }
