@@ -101,6 +101,7 @@ test('staff sign in with password and SMS code and see the court\'s cases', asyn
   await expect(page.getByTestId('form-error')).toContainText('手机号或密码不对');
   await page.getByLabel('密码').fill('liuyang-demo-2026');
   await page.getByTestId('send-code').click();
+  await expect(page.getByLabel('短信验证码（6位数字）')).toBeVisible();
   const code = await codeFromInbox(page.context(), CLERK);
   await page.getByLabel('短信验证码（6位数字）').fill(code);
   await page.getByTestId('verify-code').click();

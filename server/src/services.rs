@@ -477,6 +477,10 @@ impl Backend for Services {
     fn secure_cookies(&self) -> bool {
         self.secure_cookies
     }
+
+    fn fee_settings(&self) -> app::rules::fees::CourtFeeSettings {
+        self.fee_settings
+    }
 }
 
 fn events_for(all: &[store::cases::EventRow], case_id: i64) -> Vec<store::cases::EventRow> {

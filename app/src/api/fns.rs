@@ -23,10 +23,14 @@ pub mod ssr {
 
     pub const SESSION_COOKIE: &str = "pc_session";
 
+    /// The back end, for public calls that need no caller.
+    pub fn backend() -> Result<SharedBackend, AppError> {
+        use_context::<SharedBackend>().ok_or_else(|| AppError::Internal("backend missing from context".into()))
+    }
+
     /// The back end and the caller of the current request.
     pub async fn caller() -> Result<(SharedBackend, Caller), AppError> {
-        let backend = use_context::<SharedBackend>()
-            .ok_or_else(|| AppError::Internal("backend missing from context".into()))?;
+        let backend = backend()?;
         let parts = use_context::<http::request::Parts>();
         let cookies = parts
             .as_ref()
@@ -165,6 +169,14 @@ pub async fn public_query(case_number: String, code: String) -> Result<PublicPro
         .public_query(&caller, &number, &code)
         .await
         .map_err(ssr::fail)
+}
+
+/// This court's per-case fee amounts (the ranges the statute leaves to the court), for the
+/// calculator to quote exactly what the server will charge. Public.
+#[server(prefix = "/sf", endpoint = "fee_settings")]
+pub async fn fee_settings() -> Result<crate::rules::fees::CourtFeeSettings, AppError> {
+    let backend = ssr::backend()?;
+    Ok(backend.fee_settings())
 }
 
 /// The development SMS inbox (only with `--demo`).

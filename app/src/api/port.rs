@@ -73,6 +73,9 @@ pub trait Backend: Send + Sync + 'static {
     /// The development SMS sink, newest first; `NotFound` unless the server runs with `--demo`.
     async fn dev_inbox(&self, caller: &Caller) -> Result<Vec<SmsView>, AppError>;
 
+    /// The court's per-case fee amounts (诉讼费用交纳办法 art. 13, 14 ranges).
+    fn fee_settings(&self) -> crate::rules::fees::CourtFeeSettings;
+
     /// Whether session cookies carry `Secure` (the public URL is https).
     fn secure_cookies(&self) -> bool;
 }

@@ -46,6 +46,9 @@ fn home_body(p: crate::i18n::Prefs, me: Option<crate::api::types::Me>) -> impl I
             <a class="btn secondary big" href="/query">
                 {p.t(("用案号和查询码查进度", "Look up a case by number and query code"))}
             </a>
+            <a class="btn secondary big" href="/fees" data-testid="go-fees">
+                {p.t(("算一算诉讼费", "Work out the court fee"))}
+            </a>
             {(!signed_in).then(|| view! {
                 <a class="btn secondary big" href="/sign-in" data-testid="go-sign-in">
                     {p.t(("手机号登录", "Sign in with your phone"))}

@@ -6,6 +6,7 @@
 
 mod case;
 mod dev_inbox;
+mod fees;
 mod home;
 mod my_cases;
 mod not_found;
@@ -79,6 +80,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/cases") view=my_cases::MyCases ssr=SsrMode::Async />
                     <Route path=path!("/cases/:id") view=case::CasePage ssr=SsrMode::Async />
                     <Route path=path!("/query") view=query::Query ssr=SsrMode::Async />
+                    <Route path=path!("/fees") view=fees::Fees ssr=SsrMode::Async />
                     <Route path=path!("/profile") view=profile::Profile ssr=SsrMode::Async />
                     <Route path=path!("/dev/inbox") view=dev_inbox::DevInbox ssr=SsrMode::Async />
                 </Routes>

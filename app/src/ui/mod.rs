@@ -1,6 +1,7 @@
 //! Components shared by pages, and the islands (the only parts that run in the browser).
 
 pub mod countdown;
+pub mod fee_calculator;
 pub mod layout;
 pub mod profile_form;
 pub mod sign_in_form;

@@ -94,6 +94,7 @@ pub fn ProfileForm(lang: Lang, name: String, has_id: bool) -> impl IntoView {
                 id="name"
                 name="name"
                 autocomplete="name"
+                value=name.get_untracked()
                 prop:value=move || name.get()
                 on:input=move |ev| name.set(event_target_value(&ev))
                 aria-describedby="name-error"
