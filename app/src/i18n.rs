@@ -60,11 +60,7 @@ pub fn request_prefs() -> Prefs {
     {
         use leptos::prelude::use_context;
         if let Some(parts) = use_context::<http::request::Parts>() {
-            let header = parts
-                .headers
-                .get(http::header::COOKIE)
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or("");
+            let header = parts.headers.get(http::header::COOKIE).and_then(|v| v.to_str().ok()).unwrap_or("");
             return Prefs::from_cookie_header(header);
         }
     }

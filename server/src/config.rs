@@ -35,7 +35,11 @@ impl std::str::FromStr for Secret {
 }
 
 #[derive(Debug, Parser)]
-#[command(name = "pocket-court", version, about = "掌上法庭 Pocket Court: online litigation service of a basic-level people's court")]
+#[command(
+    name = "pocket-court",
+    version,
+    about = "掌上法庭 Pocket Court: online litigation service of a basic-level people's court"
+)]
 pub struct Cli {
     /// A file of KEY=VALUE lines (the variables of pocket-court.env.sample); environment
     /// variables and flags override it.
@@ -169,7 +173,13 @@ mod tests {
     #[test]
     fn config_path_is_found_in_either_flag_form() {
         let a = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        assert_eq!(config_path_from_args(&a(&["x", "serve", "--config", "f.env"])), Some(PathBuf::from("f.env")));
-        assert_eq!(config_path_from_args(&a(&["x", "--config=g.env", "serve"])), Some(PathBuf::from("g.env")));
+        assert_eq!(
+            config_path_from_args(&a(&["x", "serve", "--config", "f.env"])),
+            Some(PathBuf::from("f.env"))
+        );
+        assert_eq!(
+            config_path_from_args(&a(&["x", "--config=g.env", "serve"])),
+            Some(PathBuf::from("g.env"))
+        );
     }
 }

@@ -49,26 +49,245 @@ struct Scenario {
 }
 
 const SCENARIOS: &[Scenario] = &[
-    Scenario { cause: "民间借贷纠纷", claim_yuan: 50_000, procedure: "simplified", events: &[(Stage::Submitted, 1)], cross_region: false },
-    Scenario { cause: "买卖合同纠纷", claim_yuan: 120_000, procedure: "ordinary", events: &[(Stage::Submitted, 5), (Stage::UnderReview, 4)], cross_region: false },
-    Scenario { cause: "物业服务合同纠纷", claim_yuan: 3_600, procedure: "small_claims", events: &[(Stage::Submitted, 6), (Stage::UnderReview, 6), (Stage::CorrectionRequested, 3)], cross_region: false },
-    Scenario { cause: "民间借贷纠纷", claim_yuan: 8_000, procedure: "small_claims", events: &[(Stage::Submitted, 12), (Stage::UnderReview, 11), (Stage::NotAccepted, 6)], cross_region: false },
-    Scenario { cause: "民间借贷纠纷", claim_yuan: 80_000, procedure: "simplified", events: &[(Stage::Submitted, 4), (Stage::UnderReview, 4), (Stage::Docketed, 2)], cross_region: false },
-    Scenario { cause: "买卖合同纠纷", claim_yuan: 30_000, procedure: "simplified", events: &[(Stage::Submitted, 14), (Stage::UnderReview, 13), (Stage::Docketed, 11)], cross_region: false },
-    Scenario { cause: "机动车交通事故责任纠纷", claim_yuan: 150_000, procedure: "ordinary", events: &[(Stage::Submitted, 20), (Stage::UnderReview, 20), (Stage::Docketed, 18), (Stage::FeePrepay, 16), (Stage::Assigned, 15)], cross_region: false },
-    Scenario { cause: "劳动争议", claim_yuan: 20_000, procedure: "simplified", events: &[(Stage::Submitted, 25), (Stage::UnderReview, 25), (Stage::Docketed, 23), (Stage::FeePrepay, 22), (Stage::Assigned, 21), (Stage::Served, 5)], cross_region: false },
-    Scenario { cause: "离婚纠纷", claim_yuan: 0, procedure: "simplified", events: &[(Stage::Submitted, 40), (Stage::UnderReview, 40), (Stage::Docketed, 38), (Stage::FeePrepay, 37), (Stage::Assigned, 36), (Stage::Served, 30), (Stage::Mediation, 3)], cross_region: false },
-    Scenario { cause: "民间借贷纠纷", claim_yuan: 200_000, procedure: "ordinary", events: &[(Stage::Submitted, 60), (Stage::UnderReview, 60), (Stage::Docketed, 58), (Stage::FeePrepay, 56), (Stage::Assigned, 55), (Stage::Served, 50), (Stage::Hearing, 2)], cross_region: false },
-    Scenario { cause: "买卖合同纠纷", claim_yuan: 45_000, procedure: "simplified", events: &[(Stage::Submitted, 80), (Stage::UnderReview, 80), (Stage::Docketed, 78), (Stage::FeePrepay, 77), (Stage::Assigned, 76), (Stage::Served, 70), (Stage::Hearing, 40), (Stage::Closed, 8)], cross_region: false },
-    Scenario { cause: "追索劳动报酬纠纷", claim_yuan: 12_000, procedure: "small_claims", events: &[(Stage::Submitted, 50), (Stage::UnderReview, 50), (Stage::Docketed, 48), (Stage::Assigned, 47), (Stage::Served, 45), (Stage::Hearing, 20), (Stage::Closed, 10), (Stage::JudgmentServed, 6)], cross_region: false },
-    Scenario { cause: "物业服务合同纠纷", claim_yuan: 6_000, procedure: "small_claims", events: &[(Stage::Submitted, 120), (Stage::UnderReview, 120), (Stage::Docketed, 118), (Stage::FeePrepay, 117), (Stage::Assigned, 116), (Stage::Served, 110), (Stage::Hearing, 90), (Stage::Closed, 80), (Stage::JudgmentServed, 75), (Stage::Effective, 59)], cross_region: false },
-    Scenario { cause: "民间借贷纠纷", claim_yuan: 100_000, procedure: "ordinary", events: &[(Stage::Submitted, 400), (Stage::UnderReview, 400), (Stage::Docketed, 398), (Stage::FeePrepay, 397), (Stage::Assigned, 396), (Stage::Served, 390), (Stage::Hearing, 300), (Stage::Closed, 250), (Stage::JudgmentServed, 245), (Stage::Effective, 229), (Stage::Archived, 200)], cross_region: false },
-    Scenario { cause: "买卖合同纠纷", claim_yuan: 60_000, procedure: "ordinary", events: &[(Stage::Submitted, 200), (Stage::UnderReview, 200), (Stage::Docketed, 198), (Stage::FeePrepay, 197), (Stage::Assigned, 196), (Stage::Served, 190), (Stage::Hearing, 150)], cross_region: false },
-    Scenario { cause: "机动车交通事故责任纠纷", claim_yuan: 35_000, procedure: "simplified", events: &[(Stage::Submitted, 3), (Stage::UnderReview, 2)], cross_region: true },
-    Scenario { cause: "民间借贷纠纷", claim_yuan: 25_000, procedure: "simplified", events: &[(Stage::Submitted, 15), (Stage::UnderReview, 14), (Stage::Docketed, 12), (Stage::FeePrepay, 10), (Stage::Assigned, 9)], cross_region: true },
-    Scenario { cause: "劳动争议", claim_yuan: 9_000, procedure: "small_claims", events: &[(Stage::Submitted, 30), (Stage::UnderReview, 30), (Stage::Docketed, 28), (Stage::FeePrepay, 27), (Stage::Assigned, 26), (Stage::Served, 24), (Stage::Mediation, 10), (Stage::Closed, 4)], cross_region: false },
-    Scenario { cause: "离婚纠纷", claim_yuan: 0, procedure: "simplified", events: &[(Stage::Submitted, 9), (Stage::UnderReview, 8), (Stage::Docketed, 7), (Stage::FeePrepay, 6), (Stage::Assigned, 5)], cross_region: false },
-    Scenario { cause: "买卖合同纠纷", claim_yuan: 500_000, procedure: "ordinary", events: &[(Stage::Submitted, 2), (Stage::UnderReview, 1)], cross_region: false },
+    Scenario {
+        cause: "民间借贷纠纷",
+        claim_yuan: 50_000,
+        procedure: "simplified",
+        events: &[(Stage::Submitted, 1)],
+        cross_region: false,
+    },
+    Scenario {
+        cause: "买卖合同纠纷",
+        claim_yuan: 120_000,
+        procedure: "ordinary",
+        events: &[(Stage::Submitted, 5), (Stage::UnderReview, 4)],
+        cross_region: false,
+    },
+    Scenario {
+        cause: "物业服务合同纠纷",
+        claim_yuan: 3_600,
+        procedure: "small_claims",
+        events: &[(Stage::Submitted, 6), (Stage::UnderReview, 6), (Stage::CorrectionRequested, 3)],
+        cross_region: false,
+    },
+    Scenario {
+        cause: "民间借贷纠纷",
+        claim_yuan: 8_000,
+        procedure: "small_claims",
+        events: &[(Stage::Submitted, 12), (Stage::UnderReview, 11), (Stage::NotAccepted, 6)],
+        cross_region: false,
+    },
+    Scenario {
+        cause: "民间借贷纠纷",
+        claim_yuan: 80_000,
+        procedure: "simplified",
+        events: &[(Stage::Submitted, 4), (Stage::UnderReview, 4), (Stage::Docketed, 2)],
+        cross_region: false,
+    },
+    Scenario {
+        cause: "买卖合同纠纷",
+        claim_yuan: 30_000,
+        procedure: "simplified",
+        events: &[(Stage::Submitted, 14), (Stage::UnderReview, 13), (Stage::Docketed, 11)],
+        cross_region: false,
+    },
+    Scenario {
+        cause: "机动车交通事故责任纠纷",
+        claim_yuan: 150_000,
+        procedure: "ordinary",
+        events: &[
+            (Stage::Submitted, 20),
+            (Stage::UnderReview, 20),
+            (Stage::Docketed, 18),
+            (Stage::FeePrepay, 16),
+            (Stage::Assigned, 15),
+        ],
+        cross_region: false,
+    },
+    Scenario {
+        cause: "劳动争议",
+        claim_yuan: 20_000,
+        procedure: "simplified",
+        events: &[
+            (Stage::Submitted, 25),
+            (Stage::UnderReview, 25),
+            (Stage::Docketed, 23),
+            (Stage::FeePrepay, 22),
+            (Stage::Assigned, 21),
+            (Stage::Served, 5),
+        ],
+        cross_region: false,
+    },
+    Scenario {
+        cause: "离婚纠纷",
+        claim_yuan: 0,
+        procedure: "simplified",
+        events: &[
+            (Stage::Submitted, 40),
+            (Stage::UnderReview, 40),
+            (Stage::Docketed, 38),
+            (Stage::FeePrepay, 37),
+            (Stage::Assigned, 36),
+            (Stage::Served, 30),
+            (Stage::Mediation, 3),
+        ],
+        cross_region: false,
+    },
+    Scenario {
+        cause: "民间借贷纠纷",
+        claim_yuan: 200_000,
+        procedure: "ordinary",
+        events: &[
+            (Stage::Submitted, 60),
+            (Stage::UnderReview, 60),
+            (Stage::Docketed, 58),
+            (Stage::FeePrepay, 56),
+            (Stage::Assigned, 55),
+            (Stage::Served, 50),
+            (Stage::Hearing, 2),
+        ],
+        cross_region: false,
+    },
+    Scenario {
+        cause: "买卖合同纠纷",
+        claim_yuan: 45_000,
+        procedure: "simplified",
+        events: &[
+            (Stage::Submitted, 80),
+            (Stage::UnderReview, 80),
+            (Stage::Docketed, 78),
+            (Stage::FeePrepay, 77),
+            (Stage::Assigned, 76),
+            (Stage::Served, 70),
+            (Stage::Hearing, 40),
+            (Stage::Closed, 8),
+        ],
+        cross_region: false,
+    },
+    Scenario {
+        cause: "追索劳动报酬纠纷",
+        claim_yuan: 12_000,
+        procedure: "small_claims",
+        events: &[
+            (Stage::Submitted, 50),
+            (Stage::UnderReview, 50),
+            (Stage::Docketed, 48),
+            (Stage::Assigned, 47),
+            (Stage::Served, 45),
+            (Stage::Hearing, 20),
+            (Stage::Closed, 10),
+            (Stage::JudgmentServed, 6),
+        ],
+        cross_region: false,
+    },
+    Scenario {
+        cause: "物业服务合同纠纷",
+        claim_yuan: 6_000,
+        procedure: "small_claims",
+        events: &[
+            (Stage::Submitted, 120),
+            (Stage::UnderReview, 120),
+            (Stage::Docketed, 118),
+            (Stage::FeePrepay, 117),
+            (Stage::Assigned, 116),
+            (Stage::Served, 110),
+            (Stage::Hearing, 90),
+            (Stage::Closed, 80),
+            (Stage::JudgmentServed, 75),
+            (Stage::Effective, 59),
+        ],
+        cross_region: false,
+    },
+    Scenario {
+        cause: "民间借贷纠纷",
+        claim_yuan: 100_000,
+        procedure: "ordinary",
+        events: &[
+            (Stage::Submitted, 400),
+            (Stage::UnderReview, 400),
+            (Stage::Docketed, 398),
+            (Stage::FeePrepay, 397),
+            (Stage::Assigned, 396),
+            (Stage::Served, 390),
+            (Stage::Hearing, 300),
+            (Stage::Closed, 250),
+            (Stage::JudgmentServed, 245),
+            (Stage::Effective, 229),
+            (Stage::Archived, 200),
+        ],
+        cross_region: false,
+    },
+    Scenario {
+        cause: "买卖合同纠纷",
+        claim_yuan: 60_000,
+        procedure: "ordinary",
+        events: &[
+            (Stage::Submitted, 200),
+            (Stage::UnderReview, 200),
+            (Stage::Docketed, 198),
+            (Stage::FeePrepay, 197),
+            (Stage::Assigned, 196),
+            (Stage::Served, 190),
+            (Stage::Hearing, 150),
+        ],
+        cross_region: false,
+    },
+    Scenario {
+        cause: "机动车交通事故责任纠纷",
+        claim_yuan: 35_000,
+        procedure: "simplified",
+        events: &[(Stage::Submitted, 3), (Stage::UnderReview, 2)],
+        cross_region: true,
+    },
+    Scenario {
+        cause: "民间借贷纠纷",
+        claim_yuan: 25_000,
+        procedure: "simplified",
+        events: &[
+            (Stage::Submitted, 15),
+            (Stage::UnderReview, 14),
+            (Stage::Docketed, 12),
+            (Stage::FeePrepay, 10),
+            (Stage::Assigned, 9),
+        ],
+        cross_region: true,
+    },
+    Scenario {
+        cause: "劳动争议",
+        claim_yuan: 9_000,
+        procedure: "small_claims",
+        events: &[
+            (Stage::Submitted, 30),
+            (Stage::UnderReview, 30),
+            (Stage::Docketed, 28),
+            (Stage::FeePrepay, 27),
+            (Stage::Assigned, 26),
+            (Stage::Served, 24),
+            (Stage::Mediation, 10),
+            (Stage::Closed, 4),
+        ],
+        cross_region: false,
+    },
+    Scenario {
+        cause: "离婚纠纷",
+        claim_yuan: 0,
+        procedure: "simplified",
+        events: &[
+            (Stage::Submitted, 9),
+            (Stage::UnderReview, 8),
+            (Stage::Docketed, 7),
+            (Stage::FeePrepay, 6),
+            (Stage::Assigned, 5),
+        ],
+        cross_region: false,
+    },
+    Scenario {
+        cause: "买卖合同纠纷",
+        claim_yuan: 500_000,
+        procedure: "ordinary",
+        events: &[(Stage::Submitted, 2), (Stage::UnderReview, 1)],
+        cross_region: false,
+    },
 ];
 
 /// Loads the demo court and `cases` cases, unless the database already has cases. Returns
@@ -78,8 +297,15 @@ pub async fn load_if_empty(db: &Db, cases: usize) -> Result<usize, sqlx::Error> 
         return Ok(0);
     }
     let now = now();
-    let liuyang = store::people::insert_court(db, "湘0181", "浏阳市人民法院", "Liuyang People's Court").await?;
-    let tianxin = store::people::insert_court(db, "湘0103", "长沙市天心区人民法院", "Tianxin District People's Court, Changsha").await?;
+    let liuyang =
+        store::people::insert_court(db, "湘0181", "浏阳市人民法院", "Liuyang People's Court").await?;
+    let tianxin = store::people::insert_court(
+        db,
+        "湘0103",
+        "长沙市天心区人民法院",
+        "Tianxin District People's Court, Changsha",
+    )
+    .await?;
 
     let password = STAFF_PASSWORD.to_string();
     let hash = tokio::task::spawn_blocking(move || crypto::hash_password(&password))
@@ -91,7 +317,14 @@ pub async fn load_if_empty(db: &Db, cases: usize) -> Result<usize, sqlx::Error> 
         async move {
             store::people::insert_user(
                 db,
-                store::people::NewUser { phone, role, name: Some(name), resident_id: None, court_id: Some(court), password_hash: Some(&hash) },
+                store::people::NewUser {
+                    phone,
+                    role,
+                    name: Some(name),
+                    resident_id: None,
+                    court_id: Some(court),
+                    password_hash: Some(&hash),
+                },
                 now,
             )
             .await
@@ -107,7 +340,14 @@ pub async fn load_if_empty(db: &Db, cases: usize) -> Result<usize, sqlx::Error> 
     for (p, role) in [(ZHANG, "litigant"), (LI, "litigant"), (WANG, "litigant"), (LAWYER, "agent")] {
         let id = store::people::insert_user(
             db,
-            store::people::NewUser { phone: p.phone, role, name: Some(p.name), resident_id: Some(p.resident_id), court_id: None, password_hash: None },
+            store::people::NewUser {
+                phone: p.phone,
+                role,
+                name: Some(p.name),
+                resident_id: Some(p.resident_id),
+                court_id: None,
+                password_hash: None,
+            },
             now,
         )
         .await?;
@@ -148,7 +388,13 @@ pub async fn load_if_empty(db: &Db, cases: usize) -> Result<usize, sqlx::Error> 
                 procedure: s.procedure,
                 claim_fen: (s.claim_yuan > 0).then_some(s.claim_yuan * 100),
                 stage: stage.code(),
-                channel: if s.cross_region { "cross_region" } else if i % 3 == 0 { "counter" } else { "online" },
+                channel: if s.cross_region {
+                    "cross_region"
+                } else if i % 3 == 0 {
+                    "counter"
+                } else {
+                    "online"
+                },
                 query_code: &query_code,
                 judge_id: docketed.map(|_| judge),
                 clerk_id: Some(clerk),
@@ -166,13 +412,20 @@ pub async fn load_if_empty(db: &Db, cases: usize) -> Result<usize, sqlx::Error> 
             _ => ((0, others[i % others.len()]), (0, others[(i + 3) % others.len()])),
         };
         let as_user = |p: (i64, &str)| if p.0 == 0 { None } else { Some(p.0) };
-        let pid = store::cases::insert_party(db, case_id, "plaintiff", plaintiff.1, as_user(plaintiff)).await?;
+        let pid =
+            store::cases::insert_party(db, case_id, "plaintiff", plaintiff.1, as_user(plaintiff)).await?;
         store::cases::insert_party(db, case_id, "defendant", defendant.1, as_user(defendant)).await?;
         if plaintiff.0 == wang.0 {
             store::cases::insert_agent(db, pid, lawyer.0).await?;
         }
         for (stage, days_ago) in s.events {
-            store::cases::insert_event(db, case_id, stage.code(), now - days_ago * 86_400 - (i as i64 % 7) * 3_600).await?;
+            store::cases::insert_event(
+                db,
+                case_id,
+                stage.code(),
+                now - days_ago * 86_400 - (i as i64 % 7) * 3_600,
+            )
+            .await?;
         }
     }
     Ok(cases)

@@ -38,7 +38,11 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         Command::Serve(args) => {
             let started = std::time::Instant::now();
             let running = pocket_court::startup::spawn(&args).await?;
-            println!("掌上法庭 Pocket Court listening on http://{}  (ready in {} ms)", running.addr, started.elapsed().as_millis());
+            println!(
+                "掌上法庭 Pocket Court listening on http://{}  (ready in {} ms)",
+                running.addr,
+                started.elapsed().as_millis()
+            );
             if args.demo {
                 println!("{}", pocket_court::demo::SIGN_IN_HELP.replace("{addr}", &running.addr.to_string()));
             }

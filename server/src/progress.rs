@@ -30,10 +30,8 @@ fn facts(case: &CaseRow) -> TimelineFacts {
 }
 
 fn timeline(case: &CaseRow, events: &[EventRow], now: i64) -> Timeline {
-    let events: Vec<(Stage, i64)> = events
-        .iter()
-        .filter_map(|e| Stage::from_code(&e.stage).map(|s| (s, e.at)))
-        .collect();
+    let events: Vec<(Stage, i64)> =
+        events.iter().filter_map(|e| Stage::from_code(&e.stage).map(|s| (s, e.at))).collect();
     Timeline::build(&events, &facts(case), now)
 }
 
@@ -125,10 +123,18 @@ pub fn full(case: &CaseRow, parties: &[PartyRow], events: &[EventRow], lang: Lan
     let tl = timeline(case, events, now);
     let mut contacts = Vec::new();
     if let (Some(name), Some(phone)) = (&case.judge_name, &case.judge_phone) {
-        contacts.push(Contact { role: t(lang, ("承办法官", "Judge")).into(), name: name.clone(), phone: phone.clone() });
+        contacts.push(Contact {
+            role: t(lang, ("承办法官", "Judge")).into(),
+            name: name.clone(),
+            phone: phone.clone(),
+        });
     }
     if let (Some(name), Some(phone)) = (&case.clerk_name, &case.clerk_phone) {
-        contacts.push(Contact { role: t(lang, ("书记员", "Clerk")).into(), name: name.clone(), phone: phone.clone() });
+        contacts.push(Contact {
+            role: t(lang, ("书记员", "Clerk")).into(),
+            name: name.clone(),
+            phone: phone.clone(),
+        });
     }
     CaseProgress {
         id: case.id,
@@ -141,7 +147,10 @@ pub fn full(case: &CaseRow, parties: &[PartyRow], events: &[EventRow], lang: Lan
         },
         procedure: procedure(&case.procedure).label(lang).to_string(),
         stage_label: stage_label(&tl, lang),
-        parties: parties.iter().map(|p| PartyView { side: side_label(&p.side, false, lang), name: p.name.clone() }).collect(),
+        parties: parties
+            .iter()
+            .map(|p| PartyView { side: side_label(&p.side, false, lang), name: p.name.clone() })
+            .collect(),
         timeline: nodes(&tl, lang, now),
         next_deadline: next_deadline(&tl, lang, now),
         contacts,

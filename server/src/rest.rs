@@ -97,10 +97,20 @@ async fn cases(State(s): State<AppState>, ApiCaller(c): ApiCaller) -> Result<Res
     Ok(Json(s.services.my_cases(&c).await?).into_response())
 }
 
-async fn progress(State(s): State<AppState>, ApiCaller(c): ApiCaller, Path(id): Path<String>) -> Result<Response, ApiError> {
+async fn progress(
+    State(s): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
     // A malformed id gets the same answer as another person's case.
     let Ok(id) = id.parse::<i64>() else {
-        return Err(ApiError(AppError::NotFound(app::i18n::t(c.lang, ("没有找到这个案件，或者您无权查看。", "No such case among those you may see.")).into())));
+        return Err(ApiError(AppError::NotFound(
+            app::i18n::t(
+                c.lang,
+                ("没有找到这个案件，或者您无权查看。", "No such case among those you may see."),
+            )
+            .into(),
+        )));
     };
     Ok(Json(s.services.case_progress(&c, id).await?).into_response())
 }
@@ -110,9 +120,13 @@ struct ParseQuery {
     q: Option<String>,
 }
 
-async fn parse_case_number(headers: axum::http::HeaderMap, Query(q): Query<ParseQuery>) -> Result<Response, ApiError> {
+async fn parse_case_number(
+    headers: axum::http::HeaderMap,
+    Query(q): Query<ParseQuery>,
+) -> Result<Response, ApiError> {
     let lang = header_lang(&headers);
-    let number = CaseNumber::parse(q.q.as_deref().unwrap_or("")).map_err(|e| ApiError(AppError::Invalid(e.message(lang))))?;
+    let number = CaseNumber::parse(q.q.as_deref().unwrap_or(""))
+        .map_err(|e| ApiError(AppError::Invalid(e.message(lang))))?;
     Ok(Json(serde_json::json!({
         "canonical": number.to_string(),
         "year": number.year(),
@@ -155,7 +169,11 @@ struct QuoteBody {
 /// `POST /api/v1/fees/quote`: the fee engine (`app::rules::fees`, 诉讼费用交纳办法) with this
 /// court's configured per-case amounts — the same code the calculator page runs in the
 /// browser. Public: a fee estimate is nobody's secret.
-async fn quote_fee(State(s): State<AppState>, headers: axum::http::HeaderMap, body: axum::body::Bytes) -> Result<Response, ApiError> {
+async fn quote_fee(
+    State(s): State<AppState>,
+    headers: axum::http::HeaderMap,
+    body: axum::body::Bytes,
+) -> Result<Response, ApiError> {
     let lang = header_lang(&headers);
     let zh = lang == Lang::Zh;
     let body: QuoteBody = serde_json::from_slice(&body).map_err(|e| {

@@ -60,12 +60,16 @@ pub fn now() -> i64 {
 pub fn internal(lang: Lang) -> impl Fn(sqlx::Error) -> AppError {
     move |e| {
         tracing::error!(error = %e, "storage failure");
-        AppError::Internal(t(lang, ("系统出了点问题，请稍后再试。", "Something went wrong. Please try again later.")).into())
+        AppError::Internal(
+            t(lang, ("系统出了点问题，请稍后再试。", "Something went wrong. Please try again later.")).into(),
+        )
     }
 }
 
 fn not_found(lang: Lang) -> AppError {
-    AppError::NotFound(t(lang, ("没有找到这个案件，或者您无权查看。", "No such case among those you may see.")).into())
+    AppError::NotFound(
+        t(lang, ("没有找到这个案件，或者您无权查看。", "No such case among those you may see.")).into(),
+    )
 }
 
 fn not_signed_in(lang: Lang) -> AppError {
@@ -75,7 +79,9 @@ fn not_signed_in(lang: Lang) -> AppError {
 impl Services {
     pub fn new(args: &ServeArgs, db: Db) -> Services {
         let sms: Arc<dyn SmsGateway> = match (args.sms_provider.as_str(), &args.sms_url) {
-            ("http", Some(url)) => Arc::new(sms::HttpGateway::new(url.clone(), args.sms_key.clone().unwrap_or_default())),
+            ("http", Some(url)) => {
+                Arc::new(sms::HttpGateway::new(url.clone(), args.sms_key.clone().unwrap_or_default()))
+            }
             _ => Arc::new(sms::DevSink),
         };
         Services {
@@ -106,9 +112,15 @@ impl Services {
     async fn open_session(&self, user: &store::people::UserRow, lang: Lang) -> Result<NewSession, AppError> {
         let token = crypto::random_token();
         let now = now();
-        store::people::insert_session(&self.db, &crypto::sha256_hex(token.as_bytes()), user.id, now, now + self.absolute_secs)
-            .await
-            .map_err(internal(lang))?;
+        store::people::insert_session(
+            &self.db,
+            &crypto::sha256_hex(token.as_bytes()),
+            user.id,
+            now,
+            now + self.absolute_secs,
+        )
+        .await
+        .map_err(internal(lang))?;
         Ok(NewSession { me: self.me_from(user), token, max_age_secs: self.absolute_secs })
     }
 
@@ -135,12 +147,28 @@ impl Services {
             .map_err(internal(lang))?;
         if last_hour >= CODES_PER_NUMBER_PER_HOUR || last_day >= CODES_PER_NUMBER_PER_DAY {
             return Err(AppError::RateLimited(
-                t(lang, ("这个号码今天收到的验证码太多了，请1小时后再试。", "Too many codes for this number. Try again in an hour.")).into(),
+                t(
+                    lang,
+                    (
+                        "这个号码今天收到的验证码太多了，请1小时后再试。",
+                        "Too many codes for this number. Try again in an hour.",
+                    ),
+                )
+                .into(),
             ));
         }
-        if store::people::codes_sent_from(&self.db, &ip, now - 3600).await.map_err(internal(lang))? >= CODES_PER_IP_PER_HOUR {
+        if store::people::codes_sent_from(&self.db, &ip, now - 3600).await.map_err(internal(lang))?
+            >= CODES_PER_IP_PER_HOUR
+        {
             return Err(AppError::RateLimited(
-                t(lang, ("这台设备请求验证码太频繁，请1小时后再试。", "Too many code requests from this device. Try again in an hour.")).into(),
+                t(
+                    lang,
+                    (
+                        "这台设备请求验证码太频繁，请1小时后再试。",
+                        "Too many code requests from this device. Try again in an hour.",
+                    ),
+                )
+                .into(),
             ));
         }
         let request_id = crypto::random_token();
@@ -164,12 +192,16 @@ impl Services {
             "【浏阳市人民法院】您的掌上法庭登录验证码是{code}，{}分钟内有效。请勿告诉任何人，法院工作人员不会向您索要。",
             CODE_VALID_SECS / 60
         );
-        sms::send(&self.db, self.sms.as_ref(), phone.as_str(), &text, "sign_in", now)
-            .await
-            .map_err(|e| {
-                tracing::error!(error = %e, "SMS send failed");
-                AppError::Internal(t(lang, ("短信没有发出去，请稍后再试。", "The SMS could not be sent. Please try again later.")).into())
-            })?;
+        sms::send(&self.db, self.sms.as_ref(), phone.as_str(), &text, "sign_in", now).await.map_err(|e| {
+            tracing::error!(error = %e, "SMS send failed");
+            AppError::Internal(
+                t(
+                    lang,
+                    ("短信没有发出去，请稍后再试。", "The SMS could not be sent. Please try again later."),
+                )
+                .into(),
+            )
+        })?;
         Ok(CodeSent {
             request_id,
             resend_after_secs: RESEND_AFTER_SECS as u32,
@@ -187,10 +219,17 @@ impl Services {
 
     /// Loads a case if the caller may see it; "not found" otherwise (never "forbidden", so
     /// case ids cannot be probed). Returns the case and the caller's side, if a party.
-    pub async fn visible_case(&self, caller: &Caller, case_id: i64) -> Result<(store::cases::CaseRow, Option<String>), AppError> {
+    pub async fn visible_case(
+        &self,
+        caller: &Caller,
+        case_id: i64,
+    ) -> Result<(store::cases::CaseRow, Option<String>), AppError> {
         let lang = caller.lang;
         let me = self.require_me(caller)?;
-        let case = store::cases::case_by_id(&self.db, case_id).await.map_err(internal(lang))?.ok_or_else(|| not_found(lang))?;
+        let case = store::cases::case_by_id(&self.db, case_id)
+            .await
+            .map_err(internal(lang))?
+            .ok_or_else(|| not_found(lang))?;
         if me.role.is_staff() {
             // Staff see cases of their own court, and cross-region filings handed in there.
             let court = me.court_id.ok_or_else(|| not_found(lang))?;
@@ -245,25 +284,43 @@ impl Backend for Services {
     async fn send_code(&self, caller: &Caller, phone: &str) -> Result<CodeSent, AppError> {
         let lang = caller.lang;
         let phone = self.mobile(phone, lang)?;
-        if let Some(u) = store::people::user_by_phone(&self.db, phone.as_str()).await.map_err(internal(lang))? {
+        if let Some(u) =
+            store::people::user_by_phone(&self.db, phone.as_str()).await.map_err(internal(lang))?
+        {
             if Role::parse(&u.role).is_some_and(Role::is_staff) {
                 return Err(AppError::Forbidden(
-                    t(lang, ("这是工作人员的号码，请从“工作人员登录”进入。", "This is a staff number: use the staff sign-in.")).into(),
+                    t(
+                        lang,
+                        (
+                            "这是工作人员的号码，请从“工作人员登录”进入。",
+                            "This is a staff number: use the staff sign-in.",
+                        ),
+                    )
+                    .into(),
                 ));
             }
         }
         self.issue_code(caller, &phone, "litigant").await
     }
 
-    async fn verify_code(&self, caller: &Caller, phone: &str, request_id: &str, code: &str) -> Result<NewSession, AppError> {
+    async fn verify_code(
+        &self,
+        caller: &Caller,
+        phone: &str,
+        request_id: &str,
+        code: &str,
+    ) -> Result<NewSession, AppError> {
         use limits::*;
         let lang = caller.lang;
         let phone = self.mobile(phone, lang)?;
         let now = now();
         let ip = caller.ip.to_string();
-        if store::people::failures_from(&self.db, &ip, "code", now - 3600).await.map_err(internal(lang))? >= FAILED_CODES_PER_IP_PER_HOUR {
+        if store::people::failures_from(&self.db, &ip, "code", now - 3600).await.map_err(internal(lang))?
+            >= FAILED_CODES_PER_IP_PER_HOUR
+        {
             return Err(AppError::RateLimited(
-                t(lang, ("输错次数太多，请1小时后再试。", "Too many wrong codes. Try again in an hour.")).into(),
+                t(lang, ("输错次数太多，请1小时后再试。", "Too many wrong codes. Try again in an hour."))
+                    .into(),
             ));
         }
         let ask_again = |zh: &'static str, en: &'static str| AppError::Invalid(t(lang, (zh, en)).into());
@@ -273,19 +330,29 @@ impl Backend for Services {
         };
         if row.consumed_at.is_some() {
             return Err(AppError::Conflict(
-                t(lang, ("这个验证码已经用过了，请重新获取。", "This code was already used. Ask for a new one.")).into(),
+                t(
+                    lang,
+                    ("这个验证码已经用过了，请重新获取。", "This code was already used. Ask for a new one."),
+                )
+                .into(),
             ));
         }
         if now >= row.expires_at {
             return Err(ask_again("验证码已过期，请重新获取。", "The code has expired. Ask for a new one."));
         }
         if row.attempts >= CODE_MAX_ATTEMPTS {
-            return Err(ask_again("输错5次，这个验证码已作废，请重新获取。", "5 wrong tries: this code is void. Ask for a new one."));
+            return Err(ask_again(
+                "输错5次，这个验证码已作废，请重新获取。",
+                "5 wrong tries: this code is void. Ask for a new one.",
+            ));
         }
         let typed: String = code.chars().filter(|c| c.is_ascii_digit()).collect();
         if !crypto::constant_time_eq(&crypto::code_hash(request_id, &typed), &row.code_hash) {
-            let tries = store::people::add_code_attempt(&self.db, request_id).await.map_err(internal(lang))?;
-            store::people::record_failure(&self.db, &ip, Some(phone.as_str()), "code", now).await.map_err(internal(lang))?;
+            let tries =
+                store::people::add_code_attempt(&self.db, request_id).await.map_err(internal(lang))?;
+            store::people::record_failure(&self.db, &ip, Some(phone.as_str()), "code", now)
+                .await
+                .map_err(internal(lang))?;
             let left = CODE_MAX_ATTEMPTS - tries;
             return Err(AppError::Invalid(if left > 0 {
                 match lang {
@@ -293,13 +360,24 @@ impl Backend for Services {
                     Lang::En => format!("Wrong code. {left} tries left."),
                 }
             } else {
-                t(lang, ("输错5次，这个验证码已作废，请重新获取。", "5 wrong tries: this code is void. Ask for a new one.")).into()
+                t(
+                    lang,
+                    (
+                        "输错5次，这个验证码已作废，请重新获取。",
+                        "5 wrong tries: this code is void. Ask for a new one.",
+                    ),
+                )
+                .into()
             }));
         }
         // Exactly one request may use the code: a double tap or a replay loses here.
         if !store::people::consume_code(&self.db, request_id, now).await.map_err(internal(lang))? {
             return Err(AppError::Conflict(
-                t(lang, ("这个验证码已经用过了，请重新获取。", "This code was already used. Ask for a new one.")).into(),
+                t(
+                    lang,
+                    ("这个验证码已经用过了，请重新获取。", "This code was already used. Ask for a new one."),
+                )
+                .into(),
             ));
         }
         let user = match row.purpose.as_str() {
@@ -307,11 +385,18 @@ impl Backend for Services {
                 .await
                 .map_err(internal(lang))?
                 .filter(|u| Role::parse(&u.role).is_some_and(Role::is_staff))
-                .ok_or_else(|| ask_again("验证码无效，请重新获取。", "That code is not valid. Ask for a new one."))?,
+                .ok_or_else(|| {
+                    ask_again("验证码无效，请重新获取。", "That code is not valid. Ask for a new one.")
+                })?,
             _ => {
-                let u = store::people::ensure_litigant(&self.db, phone.as_str(), now).await.map_err(internal(lang))?;
+                let u = store::people::ensure_litigant(&self.db, phone.as_str(), now)
+                    .await
+                    .map_err(internal(lang))?;
                 if Role::parse(&u.role).is_some_and(Role::is_staff) {
-                    return Err(ask_again("这是工作人员的号码，请从“工作人员登录”进入。", "This is a staff number: use the staff sign-in."));
+                    return Err(ask_again(
+                        "这是工作人员的号码，请从“工作人员登录”进入。",
+                        "This is a staff number: use the staff sign-in.",
+                    ));
                 }
                 u
             }
@@ -319,16 +404,27 @@ impl Backend for Services {
         self.open_session(&user, lang).await
     }
 
-    async fn staff_password(&self, caller: &Caller, phone: &str, password: &str) -> Result<CodeSent, AppError> {
+    async fn staff_password(
+        &self,
+        caller: &Caller,
+        phone: &str,
+        password: &str,
+    ) -> Result<CodeSent, AppError> {
         use limits::*;
         let lang = caller.lang;
         let phone = self.mobile(phone, lang)?;
         let now = now();
-        if store::people::failures_for_phone(&self.db, phone.as_str(), "password", now - 3600).await.map_err(internal(lang))?
+        if store::people::failures_for_phone(&self.db, phone.as_str(), "password", now - 3600)
+            .await
+            .map_err(internal(lang))?
             >= FAILED_PASSWORDS_PER_NUMBER_PER_HOUR
         {
             return Err(AppError::RateLimited(
-                t(lang, ("密码输错太多次，账号暂时锁定1小时。", "Too many wrong passwords: locked for an hour.")).into(),
+                t(
+                    lang,
+                    ("密码输错太多次，账号暂时锁定1小时。", "Too many wrong passwords: locked for an hour."),
+                )
+                .into(),
             ));
         }
         let user = store::people::user_by_phone(&self.db, phone.as_str()).await.map_err(internal(lang))?;
@@ -349,10 +445,18 @@ impl Backend for Services {
         .await
         .unwrap_or(false);
         if !ok {
-            store::people::record_failure(&self.db, &caller.ip.to_string(), Some(phone.as_str()), "password", now)
-                .await
-                .map_err(internal(lang))?;
-            return Err(AppError::Invalid(t(lang, ("手机号或密码不对。", "Wrong phone number or password.")).into()));
+            store::people::record_failure(
+                &self.db,
+                &caller.ip.to_string(),
+                Some(phone.as_str()),
+                "password",
+                now,
+            )
+            .await
+            .map_err(internal(lang))?;
+            return Err(AppError::Invalid(
+                t(lang, ("手机号或密码不对。", "Wrong phone number or password.")).into(),
+            ));
         }
         self.issue_code(caller, &phone, "staff").await
     }
@@ -378,12 +482,22 @@ impl Backend for Services {
         if let Err(e) = store::people::set_profile(&self.db, me.id, &name, id.as_str()).await {
             if store::violated_constraint(&e).is_some_and(|c| c.contains("resident_id")) {
                 return Err(AppError::Conflict(
-                    t(lang, ("这个身份证号码已被另一个账号使用。如有疑问请联系法院。", "This ID number is used by another account. Please contact the court.")).into(),
+                    t(
+                        lang,
+                        (
+                            "这个身份证号码已被另一个账号使用。如有疑问请联系法院。",
+                            "This ID number is used by another account. Please contact the court.",
+                        ),
+                    )
+                    .into(),
                 ));
             }
             return Err(internal(lang)(e));
         }
-        let user = store::people::user_by_id(&self.db, me.id).await.map_err(internal(lang))?.ok_or_else(|| not_signed_in(lang))?;
+        let user = store::people::user_by_id(&self.db, me.id)
+            .await
+            .map_err(internal(lang))?
+            .ok_or_else(|| not_signed_in(lang))?;
         Ok(self.me_from(&user))
     }
 
@@ -393,12 +507,23 @@ impl Backend for Services {
         let now = now();
         if me.role.is_staff() {
             let Some(court) = me.court_id else { return Ok(vec![]) };
-            let cases = store::cases::cases_of_court(&self.db, court, STAFF_LIST_LIMIT).await.map_err(internal(lang))?;
-            let events = store::cases::events_of_court(&self.db, court, STAFF_LIST_LIMIT).await.map_err(internal(lang))?;
+            let cases = store::cases::cases_of_court(&self.db, court, STAFF_LIST_LIMIT)
+                .await
+                .map_err(internal(lang))?;
+            let events = store::cases::events_of_court(&self.db, court, STAFF_LIST_LIMIT)
+                .await
+                .map_err(internal(lang))?;
             return Ok(cases
                 .iter()
-                .map(|c| progress::summary(c, &events_for(&events, c.id), t(lang, ("本院案件", "This court"))
-                    .to_string(), lang, now))
+                .map(|c| {
+                    progress::summary(
+                        c,
+                        &events_for(&events, c.id),
+                        t(lang, ("本院案件", "This court")).to_string(),
+                        lang,
+                        now,
+                    )
+                })
                 .collect());
         }
         let cases = store::cases::cases_of_person(&self.db, me.id).await.map_err(internal(lang))?;
@@ -431,21 +556,45 @@ impl Backend for Services {
         self.visible_case(caller, id).await.map(|(c, _)| c.id)
     }
 
-    async fn public_query(&self, caller: &Caller, number: &CaseNumber, query_code: &str) -> Result<PublicProgress, AppError> {
+    async fn public_query(
+        &self,
+        caller: &Caller,
+        number: &CaseNumber,
+        query_code: &str,
+    ) -> Result<PublicProgress, AppError> {
         use limits::*;
         let lang = caller.lang;
         let now = now();
         let ip = caller.ip.to_string();
-        if store::people::failures_from(&self.db, &ip, "query", now - 3600).await.map_err(internal(lang))? >= FAILED_QUERIES_PER_IP_PER_HOUR {
+        if store::people::failures_from(&self.db, &ip, "query", now - 3600).await.map_err(internal(lang))?
+            >= FAILED_QUERIES_PER_IP_PER_HOUR
+        {
             return Err(AppError::RateLimited(
-                t(lang, ("查询失败次数太多，请1小时后再试。", "Too many failed look-ups. Try again in an hour.")).into(),
+                t(
+                    lang,
+                    ("查询失败次数太多，请1小时后再试。", "Too many failed look-ups. Try again in an hour."),
+                )
+                .into(),
             ));
         }
-        let wrong = || AppError::NotFound(
-            t(lang, ("案号或查询码不对。请核对受理通知书上的案号和查询码。", "Wrong case number or query code. Check both on the acceptance notice.")).into(),
-        );
-        let code: String = query_code.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_uppercase();
-        let found = match store::cases::case_id_by_number(&self.db, &number.to_string()).await.map_err(internal(lang))? {
+        let wrong = || {
+            AppError::NotFound(
+                t(
+                    lang,
+                    (
+                        "案号或查询码不对。请核对受理通知书上的案号和查询码。",
+                        "Wrong case number or query code. Check both on the acceptance notice.",
+                    ),
+                )
+                .into(),
+            )
+        };
+        let code: String =
+            query_code.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_uppercase();
+        let found = match store::cases::case_id_by_number(&self.db, &number.to_string())
+            .await
+            .map_err(internal(lang))?
+        {
             Some(id) => store::cases::case_by_id(&self.db, id).await.map_err(internal(lang))?,
             None => None,
         };
@@ -488,7 +637,8 @@ fn events_for(all: &[store::cases::EventRow], case_id: i64) -> Vec<store::cases:
 }
 
 /// A valid Argon2id hash of a random password, for timing-safe "no such user".
-const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$0tWQ3Xb0p8dF6gd8j4a2cBZ2s0m9yJw2Yw3s8cHk7qU";
+const DUMMY_HASH: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$0tWQ3Xb0p8dF6gd8j4a2cBZ2s0m9yJw2Yw3s8cHk7qU";
 
 #[cfg(test)]
 mod tests {

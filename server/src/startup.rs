@@ -88,7 +88,10 @@ pub fn router(services: Arc<Services>, args: &ServeArgs, addr: SocketAddr) -> Ro
     // rebuild changes their names only if hashing is on, so keep the cache a day.
     let pkg = Router::new()
         .fallback_service(ServeDir::new(args.site_root.join("pkg")).precompressed_br().precompressed_gzip())
-        .layer(SetResponseHeaderLayer::overriding(CACHE_CONTROL, HeaderValue::from_static("public, max-age=86400")));
+        .layer(SetResponseHeaderLayer::overriding(
+            CACHE_CONTROL,
+            HeaderValue::from_static("public, max-age=86400"),
+        ));
 
     Router::new()
         .merge(crate::rest::routes())

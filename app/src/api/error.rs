@@ -69,16 +69,14 @@ impl FromServerFnError for AppError {
         match value {
             // The browser could not reach the server: the usual case on a weak network.
             ServerFnErrorErr::Request(_) => AppError::Internal(
-                "网络不稳定，没有连上法院。请稍后再试。 / The network dropped; please try again."
-                    .into(),
+                "网络不稳定，没有连上法院。请稍后再试。 / The network dropped; please try again.".into(),
             ),
             ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => AppError::Invalid(
                 "提交的内容不完整，请刷新页面后重试。 / The form was incomplete; reload and try again."
                     .into(),
             ),
             _ => AppError::Internal(
-                "系统出了点问题，请稍后再试。 / Something went wrong; please try again later."
-                    .into(),
+                "系统出了点问题，请稍后再试。 / Something went wrong; please try again later.".into(),
             ),
         }
     }

@@ -25,18 +25,16 @@ pub mod ssr {
 
     /// The back end, for public calls that need no caller.
     pub fn backend() -> Result<SharedBackend, AppError> {
-        use_context::<SharedBackend>().ok_or_else(|| AppError::Internal("backend missing from context".into()))
+        use_context::<SharedBackend>()
+            .ok_or_else(|| AppError::Internal("backend missing from context".into()))
     }
 
     /// The back end and the caller of the current request.
     pub async fn caller() -> Result<(SharedBackend, Caller), AppError> {
         let backend = backend()?;
         let parts = use_context::<http::request::Parts>();
-        let cookies = parts
-            .as_ref()
-            .and_then(|p| p.headers.get(COOKIE))
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("");
+        let cookies =
+            parts.as_ref().and_then(|p| p.headers.get(COOKIE)).and_then(|v| v.to_str().ok()).unwrap_or("");
         let lang = Prefs::from_cookie_header(cookies).lang;
         let token = cookie_value(cookies, SESSION_COOKIE);
         let ip = parts
@@ -51,7 +49,9 @@ pub mod ssr {
     /// Sets the response status from the error and passes it on.
     pub fn fail(e: AppError) -> AppError {
         if let Some(res) = use_context::<ResponseOptions>() {
-            res.set_status(http::StatusCode::from_u16(e.status()).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR));
+            res.set_status(
+                http::StatusCode::from_u16(e.status()).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR),
+            );
         }
         e
     }
@@ -94,10 +94,7 @@ pub async fn send_code(phone: String) -> Result<CodeSent, AppError> {
 #[server(prefix = "/sf", endpoint = "verify_code")]
 pub async fn verify_code(phone: String, request_id: String, code: String) -> Result<Me, AppError> {
     let (backend, caller) = ssr::caller().await?;
-    let session = backend
-        .verify_code(&caller, &phone, &request_id, &code)
-        .await
-        .map_err(ssr::fail)?;
+    let session = backend.verify_code(&caller, &phone, &request_id, &code).await.map_err(ssr::fail)?;
     ssr::set_session_cookie(&backend, &session);
     Ok(session.me)
 }
@@ -106,20 +103,14 @@ pub async fn verify_code(phone: String, request_id: String, code: String) -> Res
 #[server(prefix = "/sf", endpoint = "staff_password")]
 pub async fn staff_password(phone: String, password: String) -> Result<CodeSent, AppError> {
     let (backend, caller) = ssr::caller().await?;
-    backend
-        .staff_password(&caller, &phone, &password)
-        .await
-        .map_err(ssr::fail)
+    backend.staff_password(&caller, &phone, &password).await.map_err(ssr::fail)
 }
 
 /// Signs out this device, or every device of the person.
 #[server(prefix = "/sf", endpoint = "sign_out")]
 pub async fn sign_out(everywhere: Option<String>) -> Result<(), AppError> {
     let (backend, caller) = ssr::caller().await?;
-    backend
-        .sign_out(&caller, everywhere.is_some())
-        .await
-        .map_err(ssr::fail)?;
+    backend.sign_out(&caller, everywhere.is_some()).await.map_err(ssr::fail)?;
     ssr::clear_session_cookie();
     leptos_axum::redirect("/");
     Ok(())
@@ -129,10 +120,7 @@ pub async fn sign_out(everywhere: Option<String>) -> Result<(), AppError> {
 #[server(prefix = "/sf", endpoint = "save_profile")]
 pub async fn save_profile(name: String, resident_id: String) -> Result<Me, AppError> {
     let (backend, caller) = ssr::caller().await?;
-    backend
-        .save_profile(&caller, &name, &resident_id)
-        .await
-        .map_err(ssr::fail)
+    backend.save_profile(&caller, &name, &resident_id).await.map_err(ssr::fail)
 }
 
 /// "My cases".
@@ -165,10 +153,7 @@ pub async fn public_query(case_number: String, code: String) -> Result<PublicPro
     let (backend, caller) = ssr::caller().await?;
     let number =
         CaseNumber::parse(&case_number).map_err(|e| ssr::fail(AppError::Invalid(e.message(caller.lang))))?;
-    backend
-        .public_query(&caller, &number, &code)
-        .await
-        .map_err(ssr::fail)
+    backend.public_query(&caller, &number, &code).await.map_err(ssr::fail)
 }
 
 /// This court's per-case fee amounts (the ranges the statute leaves to the court), for the

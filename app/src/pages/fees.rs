@@ -12,13 +12,16 @@ use leptos_router::hooks::use_query_map;
 pub fn Fees() -> impl IntoView {
     let p = viewer().prefs;
     let query = use_query_map().read_untracked().clone();
-    let mut initial = FeeInput::new(query.get("kind").as_deref().and_then(kind_from).unwrap_or(FeeKind::Property));
+    let mut initial =
+        FeeInput::new(query.get("kind").as_deref().and_then(kind_from).unwrap_or(FeeKind::Property));
     initial.amount_yuan = query.get("amount").unwrap_or_default();
     initial.damages_yuan = query.get("damages").unwrap_or_default();
     initial.procedure = procedure_from(query.get("procedure").as_deref().unwrap_or(""));
     initial.outcome = outcome_from(query.get("outcome").as_deref().unwrap_or(""));
     initial.administrative = match query.get("administrative").as_deref() {
-        Some("trademark_patent_maritime") => Some(crate::rules::fees::AdministrativeKind::TrademarkPatentMaritime),
+        Some("trademark_patent_maritime") => {
+            Some(crate::rules::fees::AdministrativeKind::TrademarkPatentMaritime)
+        }
         Some("other") => Some(crate::rules::fees::AdministrativeKind::Other),
         _ => None,
     };

@@ -98,7 +98,9 @@ pub fn viewer() -> Viewer {
 /// server, for a page load, so unlike a server function's redirect this is always a real one.
 pub fn page_redirect(path: &str) {
     #[cfg(feature = "ssr")]
-    if let (Some(res), Ok(v)) = (use_context::<leptos_axum::ResponseOptions>(), http::HeaderValue::from_str(path)) {
+    if let (Some(res), Ok(v)) =
+        (use_context::<leptos_axum::ResponseOptions>(), http::HeaderValue::from_str(path))
+    {
         res.insert_header(http::header::LOCATION, v);
         res.set_status(http::StatusCode::FOUND);
     }

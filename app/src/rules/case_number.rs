@@ -66,15 +66,12 @@ impl CaseType {
         match self {
             CaseType::CivilFirstInstance => lang.pick("民事一审", "Civil case, first instance"),
             CaseType::CivilSecondInstance => lang.pick("民事二审", "Civil appeal"),
-            CaseType::CivilSpecial => lang.pick(
-                "民事特别程序（含司法确认）",
-                "Special procedure (incl. judicial confirmation)",
-            ),
+            CaseType::CivilSpecial => {
+                lang.pick("民事特别程序（含司法确认）", "Special procedure (incl. judicial confirmation)")
+            }
             CaseType::PreLitigationMediation => lang.pick("诉前调解", "Mediation before a lawsuit"),
             CaseType::Enforcement => lang.pick("首次执行", "Enforcement"),
-            CaseType::PreservationEnforcement => {
-                lang.pick("保全执行", "Enforcement of a preservation order")
-            }
+            CaseType::PreservationEnforcement => lang.pick("保全执行", "Enforcement of a preservation order"),
             CaseType::PreLitigationPreservation => {
                 lang.pick("诉前财产保全", "Freezing property before a lawsuit")
             }
@@ -208,9 +205,7 @@ fn is_cjk(c: char) -> bool {
 /// or 4 (2 + 2) for a basic court; none for a high court. `湘0181` is the Liuyang court.
 fn check_court_code(code: &str) -> Result<(), CaseNumberError> {
     let mut chars = code.chars();
-    let bad = || CaseNumberError::BadCourtCode {
-        found: code.to_owned(),
-    };
+    let bad = || CaseNumberError::BadCourtCode { found: code.to_owned() };
     let first = chars.next().ok_or(CaseNumberError::MissingCourtCode)?;
     if !is_cjk(first) {
         return Err(bad());
@@ -238,25 +233,15 @@ impl CaseNumber {
         seq: u32,
     ) -> Result<CaseNumber, CaseNumberError> {
         if !YEARS.contains(&year) {
-            return Err(CaseNumberError::BadYear {
-                found: year.to_string(),
-            });
+            return Err(CaseNumberError::BadYear { found: year.to_string() });
         }
-        let court_code: String = court_code
-            .chars()
-            .map(to_halfwidth)
-            .filter(|c| !c.is_whitespace())
-            .collect();
+        let court_code: String =
+            court_code.chars().map(to_halfwidth).filter(|c| !c.is_whitespace()).collect();
         check_court_code(&court_code)?;
         if seq == 0 {
             return Err(CaseNumberError::BadNumber);
         }
-        Ok(CaseNumber {
-            year,
-            court_code,
-            case_type,
-            seq,
-        })
+        Ok(CaseNumber { year, court_code, case_type, seq })
     }
 
     /// Parses what a person typed and normalises it.
@@ -288,17 +273,14 @@ impl CaseNumber {
             .parse::<u16>()
             .ok()
             .filter(|y| year_text.len() == 4 && YEARS.contains(y))
-            .ok_or_else(|| CaseNumberError::BadYear {
-                found: year_text.to_owned(),
-            })?;
+            .ok_or_else(|| CaseNumberError::BadYear { found: year_text.to_owned() })?;
         let rest = rest.strip_prefix(')').unwrap_or(rest);
 
         // A type code straight after the year means the court code was left out. (No
         // province abbreviation is 民, 执 or 财, so this cannot misread a real court.)
         if CaseType::ALL.into_iter().any(|t| {
-            rest.strip_prefix(t.code()).is_some_and(|after| {
-                after.is_empty() || after.starts_with(|c: char| c.is_ascii_digit())
-            })
+            rest.strip_prefix(t.code())
+                .is_some_and(|after| after.is_empty() || after.starts_with(|c: char| c.is_ascii_digit()))
         }) {
             return Err(CaseNumberError::MissingCourtCode);
         }
@@ -319,34 +301,21 @@ impl CaseNumber {
         if code.is_empty() {
             return Err(CaseNumberError::MissingCaseType);
         }
-        let case_type =
-            CaseType::from_code(code).ok_or_else(|| CaseNumberError::UnknownCaseType {
-                found: code.to_owned(),
-            })?;
+        let case_type = CaseType::from_code(code)
+            .ok_or_else(|| CaseNumberError::UnknownCaseType { found: code.to_owned() })?;
 
         // 案件编号 + 号 (the 号 may be left out).
         let (seq_text, rest) = take_while(rest, |c| c.is_ascii_digit());
         if seq_text.is_empty() {
             return Err(CaseNumberError::MissingNumber);
         }
-        let seq = seq_text
-            .parse::<u32>()
-            .ok()
-            .filter(|&n| n >= 1)
-            .ok_or(CaseNumberError::BadNumber)?;
+        let seq = seq_text.parse::<u32>().ok().filter(|&n| n >= 1).ok_or(CaseNumberError::BadNumber)?;
         let rest = rest.strip_prefix('号').unwrap_or(rest);
         if !rest.is_empty() {
-            return Err(CaseNumberError::UnexpectedText {
-                found: rest.to_owned(),
-            });
+            return Err(CaseNumberError::UnexpectedText { found: rest.to_owned() });
         }
 
-        Ok(CaseNumber {
-            year,
-            court_code,
-            case_type,
-            seq,
-        })
+        Ok(CaseNumber { year, court_code, case_type, seq })
     }
 
     /// The year the case was received (收案年度).
@@ -373,14 +342,7 @@ impl CaseNumber {
 impl fmt::Display for CaseNumber {
     /// Canonical form with full-width parentheses: `（2021）湘0181民初1234号`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "（{}）{}{}{}号",
-            self.year,
-            self.court_code,
-            self.case_type.code(),
-            self.seq
-        )
+        write!(f, "（{}）{}{}{}号", self.year, self.court_code, self.case_type.code(), self.seq)
     }
 }
 
@@ -502,10 +464,7 @@ mod tests {
         let err = CaseNumber::parse("湘0181民初1234号").unwrap_err();
         assert_eq!(err, CaseNumberError::MissingYear);
         assert_eq!(err.message(Lang::Zh), "案号缺少年份，例如（2024）。");
-        assert_eq!(
-            CaseNumber::parse("()湘0181民初1号"),
-            Err(CaseNumberError::MissingYear)
-        );
+        assert_eq!(CaseNumber::parse("()湘0181民初1号"), Err(CaseNumberError::MissingYear));
     }
 
     #[test]
@@ -518,9 +477,7 @@ mod tests {
         ] {
             assert_eq!(
                 CaseNumber::parse(typed),
-                Err(CaseNumberError::BadYear {
-                    found: found.to_owned()
-                }),
+                Err(CaseNumberError::BadYear { found: found.to_owned() }),
                 "{typed}"
             );
         }
@@ -530,29 +487,16 @@ mod tests {
 
     #[test]
     fn a_missing_or_malformed_court_code_is_reported() {
-        assert_eq!(
-            CaseNumber::parse("(2021)民初1234号"),
-            Err(CaseNumberError::MissingCourtCode)
-        );
-        assert_eq!(
-            CaseNumber::parse("(2021)执保1号"),
-            Err(CaseNumberError::MissingCourtCode)
-        );
-        assert_eq!(
-            CaseNumber::parse("(2021)"),
-            Err(CaseNumberError::MissingCourtCode)
-        );
+        assert_eq!(CaseNumber::parse("(2021)民初1234号"), Err(CaseNumberError::MissingCourtCode));
+        assert_eq!(CaseNumber::parse("(2021)执保1号"), Err(CaseNumberError::MissingCourtCode));
+        assert_eq!(CaseNumber::parse("(2021)"), Err(CaseNumberError::MissingCourtCode));
         assert_eq!(
             CaseNumber::parse("(2021)湘018民初1号"),
-            Err(CaseNumberError::BadCourtCode {
-                found: "湘018".to_owned()
-            })
+            Err(CaseNumberError::BadCourtCode { found: "湘018".to_owned() })
         );
         assert_eq!(
             CaseNumber::parse("(2021)X0181民初1号"),
-            Err(CaseNumberError::BadCourtCode {
-                found: "X0181".to_owned()
-            })
+            Err(CaseNumberError::BadCourtCode { found: "X0181".to_owned() })
         );
     }
 
@@ -560,21 +504,11 @@ mod tests {
     fn a_missing_or_unknown_case_type_is_reported() {
         assert_eq!(
             CaseNumber::parse("(2021)湘01811234号"),
-            Err(CaseNumberError::BadCourtCode {
-                found: "湘01811234".to_owned()
-            })
+            Err(CaseNumberError::BadCourtCode { found: "湘01811234".to_owned() })
         );
-        assert_eq!(
-            CaseNumber::parse("(2021)湘0181号"),
-            Err(CaseNumberError::MissingCaseType)
-        );
+        assert_eq!(CaseNumber::parse("(2021)湘0181号"), Err(CaseNumberError::MissingCaseType));
         let err = CaseNumber::parse("(2021)湘0181刑初5号").unwrap_err();
-        assert_eq!(
-            err,
-            CaseNumberError::UnknownCaseType {
-                found: "刑初".to_owned()
-            }
-        );
+        assert_eq!(err, CaseNumberError::UnknownCaseType { found: "刑初".to_owned() });
         assert_eq!(
             err.message(Lang::Zh),
             "“刑初”不是这里能办理的案件类型，可以是：民初、民终、民特、民诉前调、执、执保、财保。"
@@ -588,37 +522,21 @@ mod tests {
 
     #[test]
     fn a_missing_zero_or_oversized_number_is_reported() {
-        assert_eq!(
-            CaseNumber::parse("(2021)湘0181民初号"),
-            Err(CaseNumberError::MissingNumber)
-        );
-        assert_eq!(
-            CaseNumber::parse("(2021)湘0181民初"),
-            Err(CaseNumberError::MissingNumber)
-        );
-        assert_eq!(
-            CaseNumber::parse("(2021)湘0181民初0号"),
-            Err(CaseNumberError::BadNumber)
-        );
-        assert_eq!(
-            CaseNumber::parse("(2021)湘0181民初99999999999号"),
-            Err(CaseNumberError::BadNumber)
-        );
+        assert_eq!(CaseNumber::parse("(2021)湘0181民初号"), Err(CaseNumberError::MissingNumber));
+        assert_eq!(CaseNumber::parse("(2021)湘0181民初"), Err(CaseNumberError::MissingNumber));
+        assert_eq!(CaseNumber::parse("(2021)湘0181民初0号"), Err(CaseNumberError::BadNumber));
+        assert_eq!(CaseNumber::parse("(2021)湘0181民初99999999999号"), Err(CaseNumberError::BadNumber));
     }
 
     #[test]
     fn text_after_the_number_is_reported() {
         assert_eq!(
             CaseNumber::parse("(2021)湘0181民初12a34号"),
-            Err(CaseNumberError::UnexpectedText {
-                found: "a34号".to_owned()
-            })
+            Err(CaseNumberError::UnexpectedText { found: "a34号".to_owned() })
         );
         assert_eq!(
             CaseNumber::parse("(2021)湘0181民初1234号之一"),
-            Err(CaseNumberError::UnexpectedText {
-                found: "之一".to_owned()
-            })
+            Err(CaseNumberError::UnexpectedText { found: "之一".to_owned() })
         );
     }
 
@@ -626,9 +544,7 @@ mod tests {
     fn new_checks_every_part() {
         assert_eq!(
             CaseNumber::new(1900, "湘0181", CaseType::Enforcement, 1),
-            Err(CaseNumberError::BadYear {
-                found: "1900".to_owned()
-            })
+            Err(CaseNumberError::BadYear { found: "1900".to_owned() })
         );
         assert_eq!(
             CaseNumber::new(2024, "", CaseType::Enforcement, 1),
@@ -653,13 +569,9 @@ mod tests {
             CaseNumberError::MissingYear,
             CaseNumberError::BadYear { found: "21".into() },
             CaseNumberError::MissingCourtCode,
-            CaseNumberError::BadCourtCode {
-                found: "湘1".into(),
-            },
+            CaseNumberError::BadCourtCode { found: "湘1".into() },
             CaseNumberError::MissingCaseType,
-            CaseNumberError::UnknownCaseType {
-                found: "刑初".into(),
-            },
+            CaseNumberError::UnknownCaseType { found: "刑初".into() },
             CaseNumberError::MissingNumber,
             CaseNumberError::BadNumber,
             CaseNumberError::UnexpectedText { found: "x".into() },

@@ -54,9 +54,8 @@ pub fn days_in_month(year: i32, month: u8) -> u8 {
     }
 }
 
-const MONTHS_EN: [&str; 12] = [
-    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-];
+const MONTHS_EN: [&str; 12] =
+    ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
 impl CivilDate {
     /// The date `year-month-day`, or `None` if no such day exists (e.g. 2023-02-29) or the
@@ -109,16 +108,11 @@ impl CivilDate {
         let z = days.clamp(MIN_DAYS, MAX_DAYS) + 719_468;
         let era = z.div_euclid(146_097);
         let day_of_era = z - era * 146_097; // [0, 146096]
-        let year_of_era =
-            (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+        let year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
         let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
         let shifted_month = (5 * day_of_year + 2) / 153; // March = 0
         let day = day_of_year - (153 * shifted_month + 2) / 5 + 1;
-        let month = if shifted_month < 10 {
-            shifted_month + 3
-        } else {
-            shifted_month - 9
-        };
+        let month = if shifted_month < 10 { shifted_month + 3 } else { shifted_month - 9 };
         let year = year_of_era + era * 400 + i64::from(month <= 2);
         // The clamp above keeps every value in range, so these conversions cannot fail;
         // fall back to the bounds rather than panic.
@@ -184,22 +178,14 @@ impl CivilDate {
 
     /// The calendar day in China (UTC+8) at the Unix instant `secs`.
     pub fn from_unix_shanghai(secs: i64) -> Self {
-        Self::from_days(
-            secs.saturating_add(SHANGHAI_OFFSET_SECS)
-                .div_euclid(SECS_PER_DAY),
-        )
+        Self::from_days(secs.saturating_add(SHANGHAI_OFFSET_SECS).div_euclid(SECS_PER_DAY))
     }
 
     /// The date written for people: "2024年3月5日" or "5 Mar 2024".
     pub fn format(self, lang: Lang) -> String {
         match lang {
             Lang::Zh => format!("{}年{}月{}日", self.year, self.month, self.day),
-            Lang::En => format!(
-                "{} {} {}",
-                self.day,
-                MONTHS_EN[usize::from(self.month - 1)],
-                self.year
-            ),
+            Lang::En => format!("{} {} {}", self.day, MONTHS_EN[usize::from(self.month - 1)], self.year),
         }
     }
 }
@@ -219,9 +205,7 @@ pub fn end_of_day_shanghai(date: CivilDate) -> i64 {
 /// "5 Mar 2024 14:05".
 pub fn format_shanghai(secs: i64, lang: Lang) -> String {
     let date = CivilDate::from_unix_shanghai(secs);
-    let second_of_day = secs
-        .saturating_add(SHANGHAI_OFFSET_SECS)
-        .rem_euclid(SECS_PER_DAY);
+    let second_of_day = secs.saturating_add(SHANGHAI_OFFSET_SECS).rem_euclid(SECS_PER_DAY);
     let (hour, minute) = (second_of_day / 3600, second_of_day % 3600 / 60);
     format!("{} {hour:02}:{minute:02}", date.format(lang))
 }
@@ -414,17 +398,11 @@ mod tests {
         // 2024-03-04T15:59:59Z is 23:59:59 in Shanghai; one second later is 5 March.
         let last_second = 1_709_567_999;
         assert_eq!(CivilDate::from_unix_shanghai(last_second), d(2024, 3, 4));
-        assert_eq!(
-            CivilDate::from_unix_shanghai(last_second + 1),
-            d(2024, 3, 5)
-        );
+        assert_eq!(CivilDate::from_unix_shanghai(last_second + 1), d(2024, 3, 5));
         assert_eq!(start_of_day_shanghai(d(2024, 3, 5)), last_second + 1);
         assert_eq!(end_of_day_shanghai(d(2024, 3, 4)), last_second + 1);
         assert_eq!(CivilDate::from_unix_shanghai(-8 * 3600), d(1970, 1, 1));
-        assert_eq!(
-            CivilDate::from_unix_shanghai(-8 * 3600 - 1),
-            d(1969, 12, 31)
-        );
+        assert_eq!(CivilDate::from_unix_shanghai(-8 * 3600 - 1), d(1969, 12, 31));
     }
 
     #[test]
@@ -440,10 +418,7 @@ mod tests {
     #[test]
     fn dates_travel_as_iso_strings_and_are_checked_on_arrival() {
         assert_eq!(String::from(d(2024, 2, 29)), "2024-02-29");
-        assert_eq!(
-            wire::from_str::<CivilDate>("2024-02-29").ok(),
-            Some(d(2024, 2, 29))
-        );
+        assert_eq!(wire::from_str::<CivilDate>("2024-02-29").ok(), Some(d(2024, 2, 29)));
         assert!(wire::from_str::<CivilDate>("2023-02-29").is_err());
     }
 }

@@ -47,10 +47,7 @@ impl Default for Calendar {
 impl Calendar {
     /// A calendar whose only holidays are Saturdays and Sundays.
     pub fn weekends_only() -> Self {
-        Calendar {
-            holidays: Vec::new(),
-            workdays: Vec::new(),
-        }
+        Calendar { holidays: Vec::new(), workdays: Vec::new() }
     }
 
     /// Whether `date` is a statutory holiday: a listed holiday, or a weekend day not listed
@@ -127,13 +124,10 @@ impl DeadlineKind {
             DeadlineKind::Answer => lang.pick("答辩期", "Answer period"),
             DeadlineKind::Appeal => lang.pick("上诉期", "Appeal period"),
             DeadlineKind::TrialLimit => lang.pick("审限", "Trial time limit"),
-            DeadlineKind::Enforcement => {
-                lang.pick("申请执行期限", "Period to apply for enforcement")
+            DeadlineKind::Enforcement => lang.pick("申请执行期限", "Period to apply for enforcement"),
+            DeadlineKind::JudicialConfirmation => {
+                lang.pick("申请司法确认期限", "Period to apply for judicial confirmation")
             }
-            DeadlineKind::JudicialConfirmation => lang.pick(
-                "申请司法确认期限",
-                "Period to apply for judicial confirmation",
-            ),
             DeadlineKind::Refund => lang.pick("退费期限", "Refund deadline"),
         }
     }
@@ -145,10 +139,7 @@ impl DeadlineKind {
     pub fn is_duty(self) -> bool {
         matches!(
             self,
-            DeadlineKind::Review
-                | DeadlineKind::Fee
-                | DeadlineKind::TrialLimit
-                | DeadlineKind::Refund
+            DeadlineKind::Review | DeadlineKind::Fee | DeadlineKind::TrialLimit | DeadlineKind::Refund
         )
     }
 }
@@ -168,12 +159,7 @@ pub struct Deadline {
 
 impl Deadline {
     fn new(kind: DeadlineKind, due_date: CivilDate, source: &'static str) -> Self {
-        Deadline {
-            kind,
-            due_date,
-            due_at: end_of_day_shanghai(due_date),
-            source: Cow::Borrowed(source),
-        }
+        Deadline { kind, due_date, due_at: end_of_day_shanghai(due_date), source: Cow::Borrowed(source) }
     }
 
     /// Whether the period is over at the instant `now` (Unix seconds).
@@ -188,11 +174,7 @@ impl Deadline {
 pub fn review_deadline(submitted_or_corrected: CivilDate, calendar: &Calendar) -> Deadline {
     // Civil Procedure Law art. 126: 7 days to docket or to rule not to accept.
     let due = period_end(submitted_or_corrected, Period::Days(7), calendar);
-    Deadline::new(
-        DeadlineKind::Review,
-        due,
-        "民事诉讼法 第126条；登记立案规定 第7、8条",
-    )
+    Deadline::new(DeadlineKind::Review, due, "民事诉讼法 第126条；登记立案规定 第7、8条")
 }
 
 /// The plaintiff prepays the acceptance fee within 7 days counted from the day after the fee
@@ -205,11 +187,7 @@ pub fn fee_deadline(notice_received: CivilDate, calendar: &Calendar) -> Deadline
 
 /// The defendant's answer period: 15 days from service of the complaint (Civil Procedure Law
 /// art. 128), 30 days for a defendant with no domicile in China (art. 285).
-pub fn answer_deadline(
-    served: CivilDate,
-    domiciled_in_china: bool,
-    calendar: &Calendar,
-) -> Deadline {
+pub fn answer_deadline(served: CivilDate, domiciled_in_china: bool, calendar: &Calendar) -> Deadline {
     let (days, source) = if domiciled_in_china {
         (15, "民事诉讼法 第128条")
     } else {
@@ -268,16 +246,9 @@ pub fn enforcement_deadline(period_start: CivilDate, calendar: &Calendar) -> Dea
 
 /// The parties may jointly apply for judicial confirmation of a mediation agreement within
 /// 30 days of it taking effect (Civil Procedure Law art. 205).
-pub fn judicial_confirmation_deadline(
-    agreement_effective: CivilDate,
-    calendar: &Calendar,
-) -> Deadline {
+pub fn judicial_confirmation_deadline(agreement_effective: CivilDate, calendar: &Calendar) -> Deadline {
     let due = period_end(agreement_effective, Period::Days(30), calendar);
-    Deadline::new(
-        DeadlineKind::JudicialConfirmation,
-        due,
-        "民事诉讼法 第205条",
-    )
+    Deadline::new(DeadlineKind::JudicialConfirmation, due, "民事诉讼法 第205条")
 }
 
 /// The court refunds overpaid fees within 15 days of the judgment or ruling taking effect
@@ -312,39 +283,24 @@ mod tests {
     #[test]
     fn a_period_in_days_does_not_count_the_starting_day() {
         // Monday 4 March + 7 days = Monday 11 March.
-        assert_eq!(
-            period_end(d(2024, 3, 4), Period::Days(7), &weekends()),
-            d(2024, 3, 11)
-        );
+        assert_eq!(period_end(d(2024, 3, 4), Period::Days(7), &weekends()), d(2024, 3, 11));
         assert_eq!(nominal_end(d(2024, 2, 28), Period::Days(1)), d(2024, 2, 29));
     }
 
     #[test]
     fn a_period_ending_on_a_weekend_ends_on_the_next_monday() {
         // Saturday 2 March + 7 = Saturday 9 March -> Monday 11 March.
-        assert_eq!(
-            period_end(d(2024, 3, 2), Period::Days(7), &weekends()),
-            d(2024, 3, 11)
-        );
+        assert_eq!(period_end(d(2024, 3, 2), Period::Days(7), &weekends()), d(2024, 3, 11));
         // Sunday end -> Monday.
-        assert_eq!(
-            period_end(d(2024, 3, 3), Period::Days(7), &weekends()),
-            d(2024, 3, 11)
-        );
+        assert_eq!(period_end(d(2024, 3, 3), Period::Days(7), &weekends()), d(2024, 3, 11));
     }
 
     #[test]
     fn a_period_ending_in_a_public_holiday_ends_on_the_first_working_day_after_it() {
         // 26 September + 7 = Thursday 3 October, inside the holiday -> Tuesday 8 October.
-        assert_eq!(
-            period_end(d(2024, 9, 26), Period::Days(7), &national_day_2024()),
-            d(2024, 10, 8)
-        );
+        assert_eq!(period_end(d(2024, 9, 26), Period::Days(7), &national_day_2024()), d(2024, 10, 8));
         // Without the holiday list, 3 October is an ordinary Thursday.
-        assert_eq!(
-            period_end(d(2024, 9, 26), Period::Days(7), &weekends()),
-            d(2024, 10, 3)
-        );
+        assert_eq!(period_end(d(2024, 9, 26), Period::Days(7), &weekends()), d(2024, 10, 3));
     }
 
     #[test]
@@ -355,52 +311,25 @@ mod tests {
         assert!(calendar.is_holiday(d(2024, 10, 13))); // ordinary Sunday
         assert!(calendar.is_holiday(d(2024, 10, 2))); // Wednesday, public holiday
                                                       // 22 September + 7 = Sunday 29 September, a working day: no roll.
-        assert_eq!(
-            period_end(d(2024, 9, 22), Period::Days(7), &calendar),
-            d(2024, 9, 29)
-        );
+        assert_eq!(period_end(d(2024, 9, 22), Period::Days(7), &calendar), d(2024, 9, 29));
     }
 
     #[test]
     fn a_period_in_months_ends_on_the_same_day_or_the_end_of_a_shorter_month() {
-        assert_eq!(
-            nominal_end(d(2024, 1, 15), Period::Months(3)),
-            d(2024, 4, 15)
-        );
-        assert_eq!(
-            nominal_end(d(2023, 8, 31), Period::Months(6)),
-            d(2024, 2, 29)
-        );
-        assert_eq!(
-            nominal_end(d(2099, 8, 31), Period::Months(6)),
-            d(2100, 2, 28)
-        );
-        assert_eq!(
-            nominal_end(d(2024, 2, 29), Period::Years(1)),
-            d(2025, 2, 28)
-        );
+        assert_eq!(nominal_end(d(2024, 1, 15), Period::Months(3)), d(2024, 4, 15));
+        assert_eq!(nominal_end(d(2023, 8, 31), Period::Months(6)), d(2024, 2, 29));
+        assert_eq!(nominal_end(d(2099, 8, 31), Period::Months(6)), d(2100, 2, 28));
+        assert_eq!(nominal_end(d(2024, 2, 29), Period::Years(1)), d(2025, 2, 28));
         // 31 August 2024 + 6 months = Friday 28 February 2025: no roll.
-        assert_eq!(
-            period_end(d(2024, 8, 31), Period::Months(6), &weekends()),
-            d(2025, 2, 28)
-        );
+        assert_eq!(period_end(d(2024, 8, 31), Period::Months(6), &weekends()), d(2025, 2, 28));
         // 30 September + 2 months = Saturday 30 November -> Monday 2 December.
-        assert_eq!(
-            period_end(d(2024, 9, 30), Period::Months(2), &weekends()),
-            d(2024, 12, 2)
-        );
+        assert_eq!(period_end(d(2024, 9, 30), Period::Months(2), &weekends()), d(2024, 12, 2));
     }
 
     #[test]
     fn rolling_stops_at_the_end_of_the_supported_range() {
-        let calendar = Calendar {
-            holidays: vec![d(9999, 12, 31)],
-            workdays: Vec::new(),
-        };
-        assert_eq!(
-            calendar.first_working_day_from(d(9999, 12, 31)),
-            d(9999, 12, 31)
-        );
+        let calendar = Calendar { holidays: vec![d(9999, 12, 31)], workdays: Vec::new() };
+        assert_eq!(calendar.first_working_day_from(d(9999, 12, 31)), d(9999, 12, 31));
     }
 
     #[test]
@@ -420,10 +349,7 @@ mod tests {
         assert_eq!(deadline.due_date, d(2024, 3, 11));
         assert!(deadline.source.contains("第126条"));
         // Filed on a Friday: 7 days later is a Friday, no roll.
-        assert_eq!(
-            review_deadline(d(2024, 3, 8), &weekends()).due_date,
-            d(2024, 3, 15)
-        );
+        assert_eq!(review_deadline(d(2024, 3, 8), &weekends()).due_date, d(2024, 3, 15));
     }
 
     #[test]
@@ -472,10 +398,7 @@ mod tests {
         assert_eq!(small.due_date, d(2024, 3, 13));
         assert_eq!(small.source, "民事诉讼法 第168条");
         // Month ends clamp.
-        assert_eq!(
-            trial_limit(d(2023, 12, 31), Procedure::SmallClaims).due_date,
-            d(2024, 2, 29)
-        );
+        assert_eq!(trial_limit(d(2023, 12, 31), Procedure::SmallClaims).due_date, d(2024, 2, 29));
     }
 
     #[test]
@@ -485,10 +408,7 @@ mod tests {
         // 28 February 2026 is a Saturday -> Monday 2 March 2026.
         assert_eq!(deadline.due_date, d(2026, 3, 2));
         assert_eq!(deadline.source, "民事诉讼法 第250条");
-        assert_eq!(
-            enforcement_deadline(d(2024, 5, 15), &weekends()).due_date,
-            d(2026, 5, 15)
-        );
+        assert_eq!(enforcement_deadline(d(2024, 5, 15), &weekends()).due_date, d(2026, 5, 15));
     }
 
     #[test]
@@ -509,12 +429,8 @@ mod tests {
 
     #[test]
     fn duties_and_rights_are_told_apart() {
-        for kind in [
-            DeadlineKind::Review,
-            DeadlineKind::Fee,
-            DeadlineKind::TrialLimit,
-            DeadlineKind::Refund,
-        ] {
+        for kind in [DeadlineKind::Review, DeadlineKind::Fee, DeadlineKind::TrialLimit, DeadlineKind::Refund]
+        {
             assert!(kind.is_duty(), "{kind:?}");
         }
         for kind in [
@@ -535,9 +451,6 @@ mod tests {
         wire::assert_wire::<Deadline>();
         wire::assert_wire::<Calendar>();
         wire::assert_wire::<Period>();
-        assert_eq!(
-            wire::from_str::<DeadlineKind>("TrialLimit").ok(),
-            Some(DeadlineKind::TrialLimit)
-        );
+        assert_eq!(wire::from_str::<DeadlineKind>("TrialLimit").ok(), Some(DeadlineKind::TrialLimit));
     }
 }

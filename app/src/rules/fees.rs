@@ -47,9 +47,7 @@ const ART_16: &str = "诉讼费用交纳办法 第16条";
 /// An amount of money in integer fen (1 yuan = 100 fen). Serialised as a plain integer.
 ///
 /// It may be negative: a quote's halving and cap lines are deductions.
-#[derive(
-    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct Fen(pub i64);
 
@@ -93,9 +91,8 @@ impl Fen {
         // Thousands separators are accepted only where they belong: 1,500 or 1,234,567.
         let grouped_ok = {
             let mut groups = int_part.split(',');
-            let first_ok = groups
-                .next()
-                .is_some_and(|g| all_digits(g) && (g.len() <= 3 || !int_part.contains(',')));
+            let first_ok =
+                groups.next().is_some_and(|g| all_digits(g) && (g.len() <= 3 || !int_part.contains(',')));
             first_ok && groups.all(|g| g.len() == 3 && all_digits(g))
         };
         if !grouped_ok {
@@ -252,10 +249,7 @@ impl FeeKind {
     pub fn is_application_fee(self) -> bool {
         matches!(
             self,
-            FeeKind::Enforcement
-                | FeeKind::Preservation
-                | FeeKind::PaymentOrder
-                | FeeKind::PublicSummons
+            FeeKind::Enforcement | FeeKind::Preservation | FeeKind::PaymentOrder | FeeKind::PublicSummons
         )
     }
 
@@ -575,20 +569,14 @@ const PROPERTY: Schedule = Schedule {
 };
 
 /// Art. 13(2)1: property up to 200,000 yuan adds nothing; the excess 0.5 %.
-const DIVORCE_PROPERTY: Schedule = Schedule {
-    what_zh: "财产总额",
-    what_en: "Property to split",
-    flat_fen: 0,
-    tiers: &[(200_000, 5)],
-};
+const DIVORCE_PROPERTY: Schedule =
+    Schedule { what_zh: "财产总额", what_en: "Property to split", flat_fen: 0, tiers: &[(200_000, 5)] };
 
 /// Art. 13(2)2: damages up to 50,000 add nothing; 50,000–100,000 at 1 %; above at 0.5 %.
-const PERSONALITY_DAMAGES: Schedule = Schedule {
-    what_zh: "赔偿金额",
-    what_en: "Damages",
-    flat_fen: 0,
-    tiers: &[(50_000, 10), (100_000, 5)],
-};
+const PERSONALITY_DAMAGES: Schedule =
+    Schedule {
+        what_zh: "赔偿金额", what_en: "Damages", flat_fen: 0, tiers: &[(50_000, 10), (100_000, 5)]
+    };
 
 /// Art. 14(1)2: up to 10,000 yuan 50 yuan; then 1.5 %, 1 %, 0.5 %, and 0.1 % above
 /// 10,000,000.
@@ -611,12 +599,7 @@ const PRESERVATION: Schedule = Schedule {
 const PRESERVATION_CAP_FEN: i64 = 500_000;
 
 fn line(label_zh: String, label_en: String, fen: i64, source: &str) -> FeeLine {
-    FeeLine {
-        label_zh,
-        label_en,
-        fen: Fen(fen),
-        source: source.to_owned(),
-    }
+    FeeLine { label_zh, label_en, fen: Fen(fen), source: source.to_owned() }
 }
 
 /// One line per bracket the amount reaches (a bracket the amount enters by a single fen gets
@@ -625,12 +608,7 @@ fn add_schedule(amount: Fen, s: &Schedule, source: &str, lines: &mut Vec<FeeLine
     if s.flat_fen > 0 {
         let upto = s.tiers.first().map_or(0, |t| t.0);
         lines.push(line(
-            format!(
-                "{}不超过{}部分，每件交纳{}元",
-                s.what_zh,
-                wan(upto),
-                short_yuan(s.flat_fen)
-            ),
+            format!("{}不超过{}部分，每件交纳{}元", s.what_zh, wan(upto), short_yuan(s.flat_fen)),
             format!(
                 "{} up to {} yuan: {} yuan per case",
                 s.what_en,
@@ -664,16 +642,8 @@ fn add_schedule(amount: Fen, s: &Schedule, source: &str, lines: &mut Vec<FeeLine
             ),
         };
         lines.push(line(
-            format!(
-                "{}{range_zh}部分 {part}元 × {}",
-                s.what_zh,
-                percent(permille)
-            ),
-            format!(
-                "{} {range_en}: {part} yuan × {}",
-                s.what_en,
-                percent(permille)
-            ),
+            format!("{}{range_zh}部分 {part}元 × {}", s.what_zh, percent(permille)),
+            format!("{} {range_en}: {part} yuan × {}", s.what_en, percent(permille)),
             // Exact in fen × ‰, rounded half up once for this line.
             div_half_up(i128::from(part.0) * i128::from(permille), 1000),
             source,
@@ -728,11 +698,9 @@ fn add_halving(req: &FeeRequest, lines: &mut Vec<FeeLine>) {
             "Closed by mediation: acceptance fee halved".to_owned(),
             ART_15,
         ),
-        (Procedure::Ordinary, Some(Outcome::Withdrawn)) => (
-            "申请撤诉，案件受理费减半交纳".to_owned(),
-            "Withdrawn: acceptance fee halved".to_owned(),
-            ART_15,
-        ),
+        (Procedure::Ordinary, Some(Outcome::Withdrawn)) => {
+            ("申请撤诉，案件受理费减半交纳".to_owned(), "Withdrawn: acceptance fee halved".to_owned(), ART_15)
+        }
         (procedure, outcome) => {
             let (mut zh, mut en) = if procedure == Procedure::SmallClaims {
                 (
@@ -853,9 +821,7 @@ fn validate(req: &FeeRequest) -> Result<(), FeeError> {
     let kind = req.kind;
     match (kind.amount_use(), req.amount) {
         (AmountUse::Required, None) => return Err(FeeError::AmountRequired { kind }),
-        (AmountUse::NotApplicable, Some(_)) => {
-            return Err(FeeError::AmountNotApplicable { kind })
-        }
+        (AmountUse::NotApplicable, Some(_)) => return Err(FeeError::AmountNotApplicable { kind }),
         _ => {}
     }
     if let Some(amount) = req.amount {
@@ -1063,18 +1029,14 @@ impl FeeError {
         match (self, zh) {
             (FeeError::Empty, true) => "请输入金额。".to_owned(),
             (FeeError::Empty, false) => "Please enter an amount.".to_owned(),
-            (FeeError::NotANumber, true) => {
-                "金额只能包含数字和小数点，例如 1500 或 1,500.00。".to_owned()
-            }
+            (FeeError::NotANumber, true) => "金额只能包含数字和小数点，例如 1500 或 1,500.00。".to_owned(),
             (FeeError::NotANumber, false) => {
                 "Enter the amount in digits, for example 1500 or 1,500.00.".to_owned()
             }
             (FeeError::Negative, true) => "金额不能是负数。".to_owned(),
             (FeeError::Negative, false) => "The amount cannot be negative.".to_owned(),
             (FeeError::TooManyDecimals, true) => "金额最多两位小数，例如 1500.50。".to_owned(),
-            (FeeError::TooManyDecimals, false) => {
-                "Use at most two decimals, for example 1500.50.".to_owned()
-            }
+            (FeeError::TooManyDecimals, false) => "Use at most two decimals, for example 1500.50.".to_owned(),
             (FeeError::TooLarge, true) => "金额超过1万亿元，请检查是否多输入了数字。".to_owned(),
             (FeeError::TooLarge, false) => {
                 "The amount is over 1 trillion yuan; please check for extra digits.".to_owned()
@@ -1092,25 +1054,21 @@ impl FeeError {
                 "The fee for a {} does not depend on an amount; leave the amount empty.",
                 kind.name_en()
             ),
-            (FeeError::DamagesNotApplicable { kind }, true) => format!(
-                "只有人格权案件需要填写赔偿金额，{}请不要填写。",
-                kind.name_zh()
-            ),
-            (FeeError::DamagesNotApplicable { kind }, false) => format!(
-                "Only personality-rights cases take a damages amount, not a {}.",
-                kind.name_en()
-            ),
+            (FeeError::DamagesNotApplicable { kind }, true) => {
+                format!("只有人格权案件需要填写赔偿金额，{}请不要填写。", kind.name_zh())
+            }
+            (FeeError::DamagesNotApplicable { kind }, false) => {
+                format!("Only personality-rights cases take a damages amount, not a {}.", kind.name_en())
+            }
             (FeeError::AdministrativeKindRequired, true) => {
                 "请选择行政案件类型：商标、专利、海事案件，或其他行政案件。".to_owned()
             }
             (FeeError::AdministrativeKindRequired, false) => {
-                "Choose the administrative case type: trademark, patent or maritime, or other."
-                    .to_owned()
+                "Choose the administrative case type: trademark, patent or maritime, or other.".to_owned()
             }
-            (FeeError::AdministrativeKindNotApplicable { kind }, true) => format!(
-                "只有行政案件需要选择行政案件类型，{}请不要选择。",
-                kind.name_zh()
-            ),
+            (FeeError::AdministrativeKindNotApplicable { kind }, true) => {
+                format!("只有行政案件需要选择行政案件类型，{}请不要选择。", kind.name_zh())
+            }
             (FeeError::AdministrativeKindNotApplicable { kind }, false) => format!(
                 "Only administrative cases take an administrative case type, not a {}.",
                 kind.name_en()
@@ -1156,10 +1114,7 @@ mod tests {
     }
 
     fn request(kind: FeeKind, amount: Option<Fen>) -> FeeRequest {
-        FeeRequest {
-            amount,
-            ..FeeRequest::new(kind)
-        }
+        FeeRequest { amount, ..FeeRequest::new(kind) }
     }
 
     fn total(req: &FeeRequest) -> i64 {
@@ -1204,24 +1159,15 @@ mod tests {
         .iter()
         .map(|&k| request(k, Some(amount)))
         .collect();
-        v.push(FeeRequest {
-            damages: Some(amount),
-            ..FeeRequest::new(FeeKind::Personality)
-        });
+        v.push(FeeRequest { damages: Some(amount), ..FeeRequest::new(FeeKind::Personality) });
         v
     }
 
     fn with_amount(req: &FeeRequest, amount: Fen) -> FeeRequest {
         if req.kind == FeeKind::Personality {
-            FeeRequest {
-                damages: Some(amount),
-                ..*req
-            }
+            FeeRequest { damages: Some(amount), ..*req }
         } else {
-            FeeRequest {
-                amount: Some(amount),
-                ..*req
-            }
+            FeeRequest { amount: Some(amount), ..*req }
         }
     }
 
@@ -1279,10 +1225,7 @@ mod tests {
         assert_eq!(Fen::parse_yuan("1000000000000"), Ok(Fen::MAX));
         assert_eq!(Fen::parse_yuan("1,000,000,000,000.00"), Ok(Fen::MAX));
         assert_eq!(Fen::parse_yuan("1000000000000.01"), Err(FeeError::TooLarge));
-        assert_eq!(
-            Fen::parse_yuan("99999999999999999999999999"),
-            Err(FeeError::TooLarge)
-        );
+        assert_eq!(Fen::parse_yuan("99999999999999999999999999"), Err(FeeError::TooLarge));
     }
 
     #[test]
@@ -1302,11 +1245,7 @@ mod tests {
     #[test]
     fn more_than_two_decimals_are_rejected() {
         for input in ["1.234", "1.500", "0.001"] {
-            assert_eq!(
-                Fen::parse_yuan(input),
-                Err(FeeError::TooManyDecimals),
-                "{input:?}"
-            );
+            assert_eq!(Fen::parse_yuan(input), Err(FeeError::TooManyDecimals), "{input:?}");
         }
     }
 
@@ -1335,11 +1274,7 @@ mod tests {
             "١٢٣",
         ];
         for input in inputs {
-            assert_eq!(
-                Fen::parse_yuan(input),
-                Err(FeeError::NotANumber),
-                "{input:?}"
-            );
+            assert_eq!(Fen::parse_yuan(input), Err(FeeError::NotANumber), "{input:?}");
         }
     }
 
@@ -1395,10 +1330,7 @@ mod tests {
         let de: StrDeserializer<'_, DeError> = "withdrawn".into_deserializer();
         assert_eq!(Outcome::deserialize(de), Ok(Outcome::Withdrawn));
         let de: StrDeserializer<'_, DeError> = "trademark_patent_maritime".into_deserializer();
-        assert_eq!(
-            AdministrativeKind::deserialize(de),
-            Ok(AdministrativeKind::TrademarkPatentMaritime)
-        );
+        assert_eq!(AdministrativeKind::deserialize(de), Ok(AdministrativeKind::TrademarkPatentMaritime));
     }
 
     #[test]
@@ -1411,31 +1343,16 @@ mod tests {
 
     #[test]
     fn a_150000_yuan_claim_costs_3300_yuan_in_three_lines() {
-        let q = quote(
-            &request(FeeKind::Property, Some(yuan(150_000))),
-            &CourtFeeSettings::default(),
-        )
-        .unwrap();
+        let q =
+            quote(&request(FeeKind::Property, Some(yuan(150_000))), &CourtFeeSettings::default()).unwrap();
         assert_eq!(q.total, Fen(330_000));
         let fens: Vec<i64> = q.lines.iter().map(|l| l.fen.0).collect();
         assert_eq!(fens, [5_000, 225_000, 100_000]);
         assert_eq!(q.lines[0].label_zh, "不超过1万元部分，每件交纳50元");
-        assert_eq!(
-            q.lines[1].label_zh,
-            "超过1万元至10万元部分 90,000.00元 × 2.5%"
-        );
-        assert_eq!(
-            q.lines[2].label_zh,
-            "超过10万元至20万元部分 50,000.00元 × 2%"
-        );
-        assert_eq!(
-            q.lines[2].label_en,
-            "Amount above 100,000 up to 200,000 yuan: 50,000.00 yuan × 2%"
-        );
-        assert!(q
-            .lines
-            .iter()
-            .all(|l| l.source == "诉讼费用交纳办法 第13条第1项"));
+        assert_eq!(q.lines[1].label_zh, "超过1万元至10万元部分 90,000.00元 × 2.5%");
+        assert_eq!(q.lines[2].label_zh, "超过10万元至20万元部分 50,000.00元 × 2%");
+        assert_eq!(q.lines[2].label_en, "Amount above 100,000 up to 200,000 yuan: 50,000.00 yuan × 2%");
+        assert!(q.lines.iter().all(|l| l.source == "诉讼费用交纳办法 第13条第1项"));
         assert!(q.prepaid);
     }
 
@@ -1458,11 +1375,8 @@ mod tests {
         let settings = CourtFeeSettings::default();
         for (edge, fee, lines) in table {
             let at = Fen::from_yuan(edge);
-            for (amount, expected_lines) in [
-                (Fen(at.0 - 1), lines),
-                (at, lines),
-                (Fen(at.0 + 1), lines + 1),
-            ] {
+            for (amount, expected_lines) in [(Fen(at.0 - 1), lines), (at, lines), (Fen(at.0 + 1), lines + 1)]
+            {
                 let q = quote(&request(FeeKind::Property, Some(amount)), &settings).unwrap();
                 assert_eq!(q.total.0, fee, "{amount}");
                 assert_eq!(q.lines.len(), expected_lines, "{amount}");
@@ -1495,77 +1409,40 @@ mod tests {
 
     #[test]
     fn every_kind_is_quoted_as_the_statute_says() {
-        let admin = |k| FeeRequest {
-            administrative: Some(k),
-            ..FeeRequest::new(FeeKind::Administrative)
-        };
-        let personality = |d: Option<i64>| FeeRequest {
-            damages: d.map(yuan),
-            ..FeeRequest::new(FeeKind::Personality)
-        };
+        let admin = |k| FeeRequest { administrative: Some(k), ..FeeRequest::new(FeeKind::Administrative) };
+        let personality =
+            |d: Option<i64>| FeeRequest { damages: d.map(yuan), ..FeeRequest::new(FeeKind::Personality) };
         let r = |k, a: Option<i64>| request(k, a.map(yuan));
         let table: Vec<(FeeRequest, i64, &str)> = vec![
             (r(FeeKind::Property, Some(150_000)), 330_000, ART_13_1),
             (r(FeeKind::Divorce, None), 5_000, ART_13_2_1),
             (r(FeeKind::Divorce, Some(200_000)), 5_000, ART_13_2_1),
-            (
-                r(FeeKind::Divorce, Some(300_000)),
-                5_000 + 50_000,
-                ART_13_2_1,
-            ),
+            (r(FeeKind::Divorce, Some(300_000)), 5_000 + 50_000, ART_13_2_1),
             (personality(None), 10_000, ART_13_2_2),
             (personality(Some(50_000)), 10_000, ART_13_2_2),
             (personality(Some(100_000)), 10_000 + 50_000, ART_13_2_2),
-            (
-                personality(Some(150_000)),
-                10_000 + 50_000 + 25_000,
-                ART_13_2_2,
-            ),
+            (personality(Some(150_000)), 10_000 + 50_000 + 25_000, ART_13_2_2),
             (r(FeeKind::OtherNonProperty, None), 5_000, ART_13_2_3),
             (r(FeeKind::Ip, None), 50_000, ART_13_3),
             (r(FeeKind::Ip, Some(150_000)), 330_000, ART_13_3_PROPERTY),
             (r(FeeKind::Labor, None), 1_000, ART_13_4),
-            (
-                admin(AdministrativeKind::TrademarkPatentMaritime),
-                10_000,
-                ART_13_5_1,
-            ),
+            (admin(AdministrativeKind::TrademarkPatentMaritime), 10_000, ART_13_5_1),
             (admin(AdministrativeKind::Other), 5_000, ART_13_5_2),
             (r(FeeKind::JurisdictionObjection, None), 5_000, ART_13_6),
             (r(FeeKind::Enforcement, None), 5_000, ART_14_1_1),
             (r(FeeKind::Enforcement, Some(0)), 5_000, ART_14_1_2),
             (r(FeeKind::Enforcement, Some(10_000)), 5_000, ART_14_1_2),
             (r(FeeKind::Enforcement, Some(500_000)), 740_000, ART_14_1_2),
-            (
-                r(FeeKind::Enforcement, Some(5_000_000)),
-                5_240_000,
-                ART_14_1_2,
-            ),
-            (
-                r(FeeKind::Enforcement, Some(10_000_000)),
-                7_740_000,
-                ART_14_1_2,
-            ),
-            (
-                r(FeeKind::Enforcement, Some(20_000_000)),
-                8_740_000,
-                ART_14_1_2,
-            ),
+            (r(FeeKind::Enforcement, Some(5_000_000)), 5_240_000, ART_14_1_2),
+            (r(FeeKind::Enforcement, Some(10_000_000)), 7_740_000, ART_14_1_2),
+            (r(FeeKind::Enforcement, Some(20_000_000)), 8_740_000, ART_14_1_2),
             (r(FeeKind::Preservation, None), 3_000, ART_14_2),
             (r(FeeKind::Preservation, Some(1_000)), 3_000, ART_14_2),
             (r(FeeKind::Preservation, Some(100_000)), 102_000, ART_14_2),
             (r(FeeKind::Preservation, Some(896_000)), 500_000, ART_14_2),
             (r(FeeKind::Preservation, Some(1_000_000)), 500_000, ART_14_2),
-            (
-                r(FeeKind::PaymentOrder, Some(150_000)),
-                110_000,
-                ART_14_3_PROPERTY,
-            ),
-            (
-                r(FeeKind::PaymentOrder, Some(10_000)),
-                1_667,
-                ART_14_3_PROPERTY,
-            ),
+            (r(FeeKind::PaymentOrder, Some(150_000)), 110_000, ART_14_3_PROPERTY),
+            (r(FeeKind::PaymentOrder, Some(10_000)), 1_667, ART_14_3_PROPERTY),
             (r(FeeKind::PublicSummons, None), 10_000, ART_14_4),
             (r(FeeKind::SpecialProcedure, None), 0, ART_8_1),
         ];
@@ -1577,21 +1454,13 @@ mod tests {
             assert_eq!(q.lines[0].source, *first_source, "{req:?}");
         }
         for kind in FeeKind::ALL {
-            assert!(
-                table.iter().any(|(r, _, _)| r.kind == kind),
-                "{kind:?} untested"
-            );
+            assert!(table.iter().any(|(r, _, _)| r.kind == kind), "{kind:?} untested");
         }
     }
 
     #[test]
     fn enforcement_fees_match_the_statute_one_fen_either_side_of_each_edge() {
-        let table = [
-            (10_000, 5_000),
-            (500_000, 740_000),
-            (5_000_000, 5_240_000),
-            (10_000_000, 7_740_000),
-        ];
+        let table = [(10_000, 5_000), (500_000, 740_000), (5_000_000, 5_240_000), (10_000_000, 7_740_000)];
         for (edge, fee) in table {
             let at = yuan(edge).0;
             for amount in [at - 1, at, at + 1] {
@@ -1605,11 +1474,7 @@ mod tests {
         for (edge, fee) in [(1_000, 3_000), (100_000, 102_000), (896_000, 500_000)] {
             let at = yuan(edge).0;
             for amount in [at - 1, at, at + 1] {
-                assert_eq!(
-                    total_of(FeeKind::Preservation, Fen(amount)),
-                    fee,
-                    "{amount}"
-                );
+                assert_eq!(total_of(FeeKind::Preservation, Fen(amount)), fee, "{amount}");
             }
         }
     }
@@ -1621,12 +1486,8 @@ mod tests {
         assert_eq!(divorce(at - 1), 5_000);
         assert_eq!(divorce(at), 5_000);
         assert_eq!(divorce(at + 100), 5_001); // 1 yuan × 0.5 % = 0.5 fen, rounds up
-        let personality = |fen| {
-            total(&FeeRequest {
-                damages: Some(Fen(fen)),
-                ..FeeRequest::new(FeeKind::Personality)
-            })
-        };
+        let personality =
+            |fen| total(&FeeRequest { damages: Some(Fen(fen)), ..FeeRequest::new(FeeKind::Personality) });
         for (edge, fee) in [(50_000, 10_000), (100_000, 60_000)] {
             let at = yuan(edge).0;
             for amount in [at - 1, at, at + 1] {
@@ -1638,18 +1499,12 @@ mod tests {
     #[test]
     fn the_preservation_cap_is_its_own_line_only_when_it_bites() {
         let settings = CourtFeeSettings::default();
-        let exactly = quote(
-            &request(FeeKind::Preservation, Some(yuan(896_000))),
-            &settings,
-        );
+        let exactly = quote(&request(FeeKind::Preservation, Some(yuan(896_000))), &settings);
         let exactly = exactly.unwrap();
         assert_eq!(exactly.total, Fen(500_000));
         assert!(exactly.lines.iter().all(|l| l.fen.0 > 0));
 
-        let above = quote(
-            &request(FeeKind::Preservation, Some(yuan(1_000_000))),
-            &settings,
-        );
+        let above = quote(&request(FeeKind::Preservation, Some(yuan(1_000_000))), &settings);
         let above = above.unwrap();
         assert_eq!(above.total, Fen(500_000));
         let cap = above.lines.last().unwrap();
@@ -1660,11 +1515,8 @@ mod tests {
 
     #[test]
     fn a_payment_order_costs_one_third_rounded_half_up() {
-        let q = quote(
-            &request(FeeKind::PaymentOrder, Some(yuan(10_000))),
-            &CourtFeeSettings::default(),
-        )
-        .unwrap();
+        let q =
+            quote(&request(FeeKind::PaymentOrder, Some(yuan(10_000))), &CourtFeeSettings::default()).unwrap();
         let fens: Vec<i64> = q.lines.iter().map(|l| l.fen.0).collect();
         assert_eq!(fens, [5_000, 1_667 - 5_000]);
         assert_eq!(q.lines[1].source, ART_14_3);
@@ -1680,10 +1532,7 @@ mod tests {
         .unwrap();
         let q = quote(&request(FeeKind::Divorce, None), &settings).unwrap();
         assert_eq!(q.total, yuan(300));
-        assert_eq!(
-            q.lines[0].label_zh,
-            "离婚案件每件交纳300元（本院标准，法定幅度50至300元）"
-        );
+        assert_eq!(q.lines[0].label_zh, "离婚案件每件交纳300元（本院标准，法定幅度50至300元）");
         let q = quote(&request(FeeKind::Enforcement, None), &settings).unwrap();
         assert_eq!(q.total, Fen(12_345));
         assert!(q.lines[0].label_zh.contains("123.45元"));
@@ -1701,11 +1550,7 @@ mod tests {
             (Procedure::Ordinary, Some(Outcome::Withdrawn), ART_15),
         ];
         for (procedure, outcome, source) in variants {
-            let req = FeeRequest {
-                procedure,
-                outcome,
-                ..base
-            };
+            let req = FeeRequest { procedure, outcome, ..base };
             let q = quote(&req, &CourtFeeSettings::default()).unwrap();
             assert_eq!(q.total, Fen(165_000), "{req:?}");
             let last = q.lines.last().unwrap();
@@ -1742,10 +1587,7 @@ mod tests {
         assert_eq!(q.total, Fen(2_501));
         assert_eq!(q.lines.last().unwrap().fen, Fen(-2_500));
         // An even total halves exactly: 3,300 yuan -> 1,650 yuan above; 10 yuan -> 5 yuan.
-        let labour = FeeRequest {
-            outcome: Some(Outcome::Mediated),
-            ..FeeRequest::new(FeeKind::Labor)
-        };
+        let labour = FeeRequest { outcome: Some(Outcome::Mediated), ..FeeRequest::new(FeeKind::Labor) };
         assert_eq!(total(&labour), 500);
     }
 
@@ -1753,23 +1595,18 @@ mod tests {
     fn halving_applies_to_every_acceptance_fee_and_to_no_application_fee() {
         for kind in FeeKind::ALL {
             let amount = match kind {
-                FeeKind::Property
-                | FeeKind::PaymentOrder
-                | FeeKind::Enforcement
-                | FeeKind::Preservation => Some(yuan(123_457)),
+                FeeKind::Property | FeeKind::PaymentOrder | FeeKind::Enforcement | FeeKind::Preservation => {
+                    Some(yuan(123_457))
+                }
                 _ => None,
             };
             let ordinary = FeeRequest {
                 amount,
-                administrative: (kind == FeeKind::Administrative)
-                    .then_some(AdministrativeKind::Other),
+                administrative: (kind == FeeKind::Administrative).then_some(AdministrativeKind::Other),
                 ..FeeRequest::new(kind)
             };
-            let halved = FeeRequest {
-                procedure: Procedure::Simplified,
-                outcome: Some(Outcome::Mediated),
-                ..ordinary
-            };
+            let halved =
+                FeeRequest { procedure: Procedure::Simplified, outcome: Some(Outcome::Mediated), ..ordinary };
             let (full, half) = (total(&ordinary), total(&halved));
             if kind.is_application_fee() {
                 assert_eq!(half, full, "{kind:?}");
@@ -1781,10 +1618,8 @@ mod tests {
 
     #[test]
     fn special_procedure_owes_nothing_and_shows_no_halving_line() {
-        let req = FeeRequest {
-            procedure: Procedure::Simplified,
-            ..FeeRequest::new(FeeKind::SpecialProcedure)
-        };
+        let req =
+            FeeRequest { procedure: Procedure::Simplified, ..FeeRequest::new(FeeKind::SpecialProcedure) };
         let q = quote(&req, &CourtFeeSettings::default()).unwrap();
         assert_eq!(q.total, Fen::ZERO);
         assert_eq!(q.lines.len(), 1);
@@ -1806,16 +1641,9 @@ mod tests {
         assert!(needs_prepayment(FeeKind::PaymentOrder, false));
         assert!(needs_prepayment(FeeKind::PublicSummons, false));
 
-        let q = quote(
-            &request(FeeKind::Enforcement, Some(yuan(1))),
-            &CourtFeeSettings::default(),
-        )
-        .unwrap();
+        let q = quote(&request(FeeKind::Enforcement, Some(yuan(1))), &CourtFeeSettings::default()).unwrap();
         assert!(!q.prepaid);
-        let wages = FeeRequest {
-            claims_unpaid_wages: true,
-            ..FeeRequest::new(FeeKind::Labor)
-        };
+        let wages = FeeRequest { claims_unpaid_wages: true, ..FeeRequest::new(FeeKind::Labor) };
         assert!(!quote(&wages, &CourtFeeSettings::default()).unwrap().prepaid);
     }
 
@@ -1846,44 +1674,23 @@ mod tests {
             FeeKind::PublicSummons,
             FeeKind::SpecialProcedure,
         ] {
-            assert_eq!(
-                err(request(kind, Some(yuan(1)))),
-                FeeError::AmountNotApplicable { kind }
-            );
+            assert_eq!(err(request(kind, Some(yuan(1)))), FeeError::AmountNotApplicable { kind });
         }
-        assert_eq!(
-            err(request(FeeKind::Property, Some(Fen(-1)))),
-            FeeError::Negative
-        );
-        assert_eq!(
-            err(request(FeeKind::Property, Some(Fen(Fen::MAX.0 + 1)))),
-            FeeError::TooLarge
-        );
+        assert_eq!(err(request(FeeKind::Property, Some(Fen(-1)))), FeeError::Negative);
+        assert_eq!(err(request(FeeKind::Property, Some(Fen(Fen::MAX.0 + 1)))), FeeError::TooLarge);
         let kind = FeeKind::Divorce;
         assert_eq!(
-            err(FeeRequest {
-                damages: Some(yuan(1)),
-                ..FeeRequest::new(kind)
-            }),
+            err(FeeRequest { damages: Some(yuan(1)), ..FeeRequest::new(kind) }),
             FeeError::DamagesNotApplicable { kind }
         );
         assert_eq!(
-            err(FeeRequest {
-                damages: Some(Fen(-5)),
-                ..FeeRequest::new(FeeKind::Personality)
-            }),
+            err(FeeRequest { damages: Some(Fen(-5)), ..FeeRequest::new(FeeKind::Personality) }),
             FeeError::Negative
         );
-        assert_eq!(
-            err(FeeRequest::new(FeeKind::Administrative)),
-            FeeError::AdministrativeKindRequired
-        );
+        assert_eq!(err(FeeRequest::new(FeeKind::Administrative)), FeeError::AdministrativeKindRequired);
         let kind = FeeKind::Labor;
         assert_eq!(
-            err(FeeRequest {
-                administrative: Some(AdministrativeKind::Other),
-                ..FeeRequest::new(kind)
-            }),
+            err(FeeRequest { administrative: Some(AdministrativeKind::Other), ..FeeRequest::new(kind) }),
             FeeError::AdministrativeKindNotApplicable { kind }
         );
     }
@@ -1912,9 +1719,7 @@ mod tests {
                     FeeSetting::OtherNonProperty => input.other_non_property = value,
                     FeeSetting::IpWithoutAmount => input.ip_without_amount = value,
                     FeeSetting::JurisdictionObjection => input.jurisdiction_objection = value,
-                    FeeSetting::EnforcementWithoutAmount => {
-                        input.enforcement_without_amount = value
-                    }
+                    FeeSetting::EnforcementWithoutAmount => input.enforcement_without_amount = value,
                 }
                 CourtFeeSettings::new(input)
             };
@@ -1928,16 +1733,10 @@ mod tests {
 
     #[test]
     fn settings_convert_back_and_forth_through_the_unchecked_input() {
-        let input = CourtFeeSettingsInput {
-            personality: yuan(500),
-            ..CourtFeeSettingsInput::default()
-        };
+        let input = CourtFeeSettingsInput { personality: yuan(500), ..CourtFeeSettingsInput::default() };
         let settings = CourtFeeSettings::try_from(input).unwrap();
         assert_eq!(CourtFeeSettingsInput::from(settings), input);
-        let bad = CourtFeeSettingsInput {
-            other_non_property: yuan(101),
-            ..input
-        };
+        let bad = CourtFeeSettingsInput { other_non_property: yuan(101), ..input };
         assert!(CourtFeeSettings::try_from(bad).is_err());
     }
 
@@ -1966,10 +1765,7 @@ mod tests {
             assert!(e.message(false).ends_with('.'), "{e:?}");
             assert_eq!(e.to_string(), e.message(false));
         }
-        assert_eq!(
-            FeeError::TooManyDecimals.message(true),
-            "金额最多两位小数，例如 1500.50。"
-        );
+        assert_eq!(FeeError::TooManyDecimals.message(true), "金额最多两位小数，例如 1500.50。");
         assert_eq!(
             FeeError::SettingOutOfRange { setting, min, max }.message(true),
             "离婚案件的收费标准须在50元至300元之间（诉讼费用交纳办法 第13条第2项第1目）。"
@@ -2043,11 +1839,7 @@ mod tests {
                     (Procedure::Ordinary, Some(Outcome::Withdrawn)),
                     (Procedure::SmallClaims, Some(Outcome::Mediated)),
                 ] {
-                    let halved = FeeRequest {
-                        procedure,
-                        outcome,
-                        ..req
-                    };
+                    let halved = FeeRequest { procedure, outcome, ..req };
                     assert_eq!(total(&halved), (full + 1) / 2, "{halved:?}");
                 }
             }

@@ -51,11 +51,7 @@ pub enum IdError {
     /// Too many or too few characters (`len` counts what was typed, after trimming).
     WrongLength { kind: IdKind, len: usize },
     /// The character at `pos` (1-based, counting what was typed) may not appear there.
-    BadCharacter {
-        kind: IdKind,
-        pos: usize,
-        found: char,
-    },
+    BadCharacter { kind: IdKind, pos: usize, found: char },
     /// Characters 7-14 of a resident ID are not a real date.
     BadBirthDate,
     /// The birth date in a resident ID is after today.
@@ -199,10 +195,7 @@ impl ResidentId {
             return Err(IdError::Empty { kind: KIND });
         }
         if typed.len() != 18 {
-            return Err(IdError::WrongLength {
-                kind: KIND,
-                len: typed.len(),
-            });
+            return Err(IdError::WrongLength { kind: KIND, len: typed.len() });
         }
         // GB 11643-1999 §5: 6-digit region code, 8-digit birth date, 3-digit sequence, all
         // digits; the check character may be X (a lowercase x is normalised).
@@ -214,20 +207,13 @@ impl ResidentId {
                 Some(d) if i < 17 => digits[i] = d,
                 Some(_) => {}
                 None if i == 17 && c == 'X' => {}
-                None => {
-                    return Err(IdError::BadCharacter {
-                        kind: KIND,
-                        pos: i + 1,
-                        found,
-                    })
-                }
+                None => return Err(IdError::BadCharacter { kind: KIND, pos: i + 1, found }),
             }
             value.push(c);
         }
         // GB 11643-1999 §5.2: positions 7-14 are the birth date YYYYMMDD; DOMAIN.md §2: it
         // must be a real date and not in the future.
-        let number =
-            |range: std::ops::Range<usize>| digits[range].iter().fold(0u32, |acc, &d| acc * 10 + d);
+        let number = |range: std::ops::Range<usize>| digits[range].iter().fold(0u32, |acc, &d| acc * 10 + d);
         let birth = i32::try_from(number(6..10))
             .ok()
             .zip(u8::try_from(number(10..12)).ok())
@@ -238,11 +224,7 @@ impl ResidentId {
             return Err(IdError::FutureBirthDate);
         }
         // GB 11643-1999 §8.2 (ISO 7064 MOD 11-2).
-        let sum: u32 = digits
-            .iter()
-            .zip(RESIDENT_WEIGHTS)
-            .map(|(d, w)| d * w)
-            .sum();
+        let sum: u32 = digits.iter().zip(RESIDENT_WEIGHTS).map(|(d, w)| d * w).sum();
         let expected = char::from(RESIDENT_CHECK[(sum % 11) as usize]);
         if value.ends_with(expected) {
             Ok(ResidentId { value, birth })
@@ -263,10 +245,7 @@ impl ResidentId {
 
     /// GB 11643-1999 §5.3: the sequence code (position 17) is odd for men, even for women.
     pub fn is_male(&self) -> bool {
-        self.value
-            .as_bytes()
-            .get(16)
-            .is_some_and(|b| (b - b'0') % 2 == 1)
+        self.value.as_bytes().get(16).is_some_and(|b| (b - b'0') % 2 == 1)
     }
 
     /// The first 4 and last 4 characters, the rest hidden: `4301**********1239`.
@@ -315,9 +294,7 @@ fn mask(s: &str, head: usize, tail: usize) -> String {
 /// GB 32100-2015 §4: the 31 characters of the code, in value order (no I, O, S, V, Z).
 const CREDIT_ALPHABET: &[u8; 31] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
 /// GB 32100-2015 §5: weights of positions 1-17 (3^(i-1) mod 31).
-const CREDIT_WEIGHTS: [u32; 17] = [
-    1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
-];
+const CREDIT_WEIGHTS: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
 
 /// A unified social credit code (统一社会信用代码, GB 32100-2015) of a company or other
 /// organisation, always valid. Public information, so `Debug` and `Display` show it whole.
@@ -334,10 +311,7 @@ impl CreditCode {
             return Err(IdError::Empty { kind: KIND });
         }
         if typed.len() != 18 {
-            return Err(IdError::WrongLength {
-                kind: KIND,
-                len: typed.len(),
-            });
+            return Err(IdError::WrongLength { kind: KIND, len: typed.len() });
         }
         let mut values = [0u32; 18];
         let mut code = String::with_capacity(18);
@@ -346,20 +320,12 @@ impl CreditCode {
             let value = u8::try_from(c)
                 .ok()
                 .and_then(|b| CREDIT_ALPHABET.iter().position(|&a| a == b))
-                .ok_or(IdError::BadCharacter {
-                    kind: KIND,
-                    pos: i + 1,
-                    found,
-                })?;
+                .ok_or(IdError::BadCharacter { kind: KIND, pos: i + 1, found })?;
             values[i] = value as u32;
             code.push(c);
         }
         // GB 32100-2015 §5: c18 = 31 - (Σ ci·wi mod 31), where 31 means 0.
-        let sum: u32 = values[..17]
-            .iter()
-            .zip(CREDIT_WEIGHTS)
-            .map(|(v, w)| v * w)
-            .sum();
+        let sum: u32 = values[..17].iter().zip(CREDIT_WEIGHTS).map(|(v, w)| v * w).sum();
         if values[17] == (31 - sum % 31) % 31 {
             Ok(CreditCode(code))
         } else {
@@ -431,18 +397,11 @@ impl Mobile {
         };
         kept.drain(..prefix);
         if let Some(&(pos, found, _)) = kept.iter().find(|&&(_, _, c)| !c.is_ascii_digit()) {
-            return Err(IdError::BadCharacter {
-                kind: KIND,
-                pos,
-                found,
-            });
+            return Err(IdError::BadCharacter { kind: KIND, pos, found });
         }
         let digits: String = kept.iter().map(|&(_, _, c)| c).collect();
         if digits.len() != 11 {
-            return Err(IdError::WrongLength {
-                kind: KIND,
-                len: digits.len(),
-            });
+            return Err(IdError::WrongLength { kind: KIND, len: digits.len() });
         }
         let bytes = digits.as_bytes();
         if bytes[0] != b'1' || !(b'3'..=b'9').contains(&bytes[1]) {
@@ -527,8 +486,7 @@ mod tests {
     fn surrounding_spaces_and_full_width_digits_are_tolerated() {
         let id = ResidentId::parse("  430181198001011239\n", today()).expect("valid");
         assert_eq!(id.as_str(), LIUYANG_MAN);
-        let id = ResidentId::parse("\u{3000}４３０１８１１９８００１０１１２３９", today())
-            .expect("valid");
+        let id = ResidentId::parse("\u{3000}４３０１８１１９８００１０１１２３９", today()).expect("valid");
         assert_eq!(id.as_str(), LIUYANG_MAN);
         let id = ResidentId::parse("11010519491231002ｘ", today()).expect("valid");
         assert_eq!(id.as_str(), ENDS_IN_X);
@@ -537,30 +495,16 @@ mod tests {
     #[test]
     fn an_empty_resident_id_is_reported_as_empty() {
         for s in ["", "   ", "\u{3000}"] {
-            assert_eq!(
-                ResidentId::parse(s, today()),
-                Err(IdError::Empty {
-                    kind: IdKind::ResidentId
-                })
-            );
+            assert_eq!(ResidentId::parse(s, today()), Err(IdError::Empty { kind: IdKind::ResidentId }));
         }
     }
 
     #[test]
     fn a_resident_id_of_the_wrong_length_says_how_many_were_typed() {
         let err = ResidentId::parse("43018119800101123", today()).unwrap_err();
-        assert_eq!(
-            err,
-            IdError::WrongLength {
-                kind: IdKind::ResidentId,
-                len: 17
-            }
-        );
+        assert_eq!(err, IdError::WrongLength { kind: IdKind::ResidentId, len: 17 });
         assert_eq!(err.message(Lang::Zh), "身份证号码应为18位，您输入了17位。");
-        assert_eq!(
-            err.message(Lang::En),
-            "An ID number has 18 characters; you typed 17."
-        );
+        assert_eq!(err.message(Lang::En), "An ID number has 18 characters; you typed 17.");
         // The old 15-digit IDs (before 1999) are no longer valid for filing.
         assert!(matches!(
             ResidentId::parse("430181800101123", today()),
@@ -572,11 +516,7 @@ mod tests {
     fn a_letter_inside_a_resident_id_is_reported_at_its_position() {
         assert_eq!(
             ResidentId::parse("4301811980O1011239", today()),
-            Err(IdError::BadCharacter {
-                kind: IdKind::ResidentId,
-                pos: 11,
-                found: 'O'
-            })
+            Err(IdError::BadCharacter { kind: IdKind::ResidentId, pos: 11, found: 'O' })
         );
         // X is allowed only in the last place.
         assert!(matches!(
@@ -585,29 +525,16 @@ mod tests {
         ));
         assert!(matches!(
             ResidentId::parse("43018119800101123Y", today()),
-            Err(IdError::BadCharacter {
-                pos: 18,
-                found: 'Y',
-                ..
-            })
+            Err(IdError::BadCharacter { pos: 18, found: 'Y', .. })
         ));
     }
 
     #[test]
     fn a_resident_id_with_an_impossible_birth_date_is_rejected() {
         // 2023-02-29 does not exist; 1900-02-29 neither (1900 was not a leap year).
-        assert_eq!(
-            ResidentId::parse("430181202302291234", today()),
-            Err(IdError::BadBirthDate)
-        );
-        assert_eq!(
-            ResidentId::parse("430181190002291234", today()),
-            Err(IdError::BadBirthDate)
-        );
-        assert_eq!(
-            ResidentId::parse("430181198013011234", today()),
-            Err(IdError::BadBirthDate)
-        );
+        assert_eq!(ResidentId::parse("430181202302291234", today()), Err(IdError::BadBirthDate));
+        assert_eq!(ResidentId::parse("430181190002291234", today()), Err(IdError::BadBirthDate));
+        assert_eq!(ResidentId::parse("430181198013011234", today()), Err(IdError::BadBirthDate));
     }
 
     #[test]
@@ -616,25 +543,17 @@ mod tests {
         let id = "430181202401010023";
         assert!(ResidentId::parse(id, today()).is_ok());
         assert!(ResidentId::parse(id, date(2024, 1, 1)).is_ok());
-        assert_eq!(
-            ResidentId::parse(id, date(2023, 12, 31)),
-            Err(IdError::FutureBirthDate)
-        );
+        assert_eq!(ResidentId::parse(id, date(2023, 12, 31)), Err(IdError::FutureBirthDate));
     }
 
     #[test]
     fn a_mistyped_resident_id_fails_the_checksum() {
         assert_eq!(
             ResidentId::parse("430181198001011238", today()),
-            Err(IdError::BadChecksum {
-                kind: IdKind::ResidentId
-            })
+            Err(IdError::BadChecksum { kind: IdKind::ResidentId })
         );
         // Two swapped digits.
-        assert!(matches!(
-            ResidentId::parse("430181198001011329", today()),
-            Err(IdError::BadChecksum { .. })
-        ));
+        assert!(matches!(ResidentId::parse("430181198001011329", today()), Err(IdError::BadChecksum { .. })));
     }
 
     #[test]
@@ -656,23 +575,12 @@ mod tests {
     #[test]
     fn every_resident_id_error_has_a_chinese_and_an_english_message() {
         let errors = [
-            IdError::Empty {
-                kind: IdKind::ResidentId,
-            },
-            IdError::WrongLength {
-                kind: IdKind::ResidentId,
-                len: 3,
-            },
-            IdError::BadCharacter {
-                kind: IdKind::ResidentId,
-                pos: 3,
-                found: 'a',
-            },
+            IdError::Empty { kind: IdKind::ResidentId },
+            IdError::WrongLength { kind: IdKind::ResidentId, len: 3 },
+            IdError::BadCharacter { kind: IdKind::ResidentId, pos: 3, found: 'a' },
             IdError::BadBirthDate,
             IdError::FutureBirthDate,
-            IdError::BadChecksum {
-                kind: IdKind::ResidentId,
-            },
+            IdError::BadChecksum { kind: IdKind::ResidentId },
         ];
         for err in errors {
             let zh = err.message(Lang::Zh);
@@ -682,12 +590,7 @@ mod tests {
             assert_eq!(err.to_string(), en);
         }
         assert_eq!(
-            IdError::BadCharacter {
-                kind: IdKind::ResidentId,
-                pos: 11,
-                found: 'O'
-            }
-            .message(Lang::Zh),
+            IdError::BadCharacter { kind: IdKind::ResidentId, pos: 11, found: 'O' }.message(Lang::Zh),
             "身份证号码第11位的“O”不对：前17位都是数字，最后一位是数字或X。"
         );
     }
@@ -696,12 +599,7 @@ mod tests {
     fn valid_credit_codes_are_accepted_and_upper_cased() {
         // A commonly cited valid code, and codes whose check characters were computed with
         // the GB 32100-2015 algorithm (one checks to a letter, one to 'B').
-        for code in [
-            "91350100M000100Y43",
-            "91430181MA4L01111T",
-            "12430000006941008B",
-            "91110000600037341L",
-        ] {
+        for code in ["91350100M000100Y43", "91430181MA4L01111T", "12430000006941008B", "91110000600037341L"] {
             let parsed = CreditCode::parse(code).expect(code);
             assert_eq!(parsed.as_str(), code);
             assert_eq!(parsed.to_string(), code);
@@ -712,50 +610,26 @@ mod tests {
 
     #[test]
     fn credit_code_errors_point_at_the_problem() {
-        assert_eq!(
-            CreditCode::parse(""),
-            Err(IdError::Empty {
-                kind: IdKind::CreditCode
-            })
-        );
+        assert_eq!(CreditCode::parse(""), Err(IdError::Empty { kind: IdKind::CreditCode }));
         assert_eq!(
             CreditCode::parse("91350100M000100Y4"),
-            Err(IdError::WrongLength {
-                kind: IdKind::CreditCode,
-                len: 17
-            })
+            Err(IdError::WrongLength { kind: IdKind::CreditCode, len: 17 })
         );
         // 'O' (letter) is not in the alphabet: people mean the digit 0.
         assert_eq!(
             CreditCode::parse("91350100MO00100Y43"),
-            Err(IdError::BadCharacter {
-                kind: IdKind::CreditCode,
-                pos: 10,
-                found: 'O'
-            })
+            Err(IdError::BadCharacter { kind: IdKind::CreditCode, pos: 10, found: 'O' })
         );
         for forbidden in ['I', 'S', 'V', 'Z', '-'] {
             let code = format!("9135010{forbidden}M000100Y43");
-            assert!(
-                matches!(
-                    CreditCode::parse(&code),
-                    Err(IdError::BadCharacter { pos: 8, .. })
-                ),
-                "{code}"
-            );
+            assert!(matches!(CreditCode::parse(&code), Err(IdError::BadCharacter { pos: 8, .. })), "{code}");
         }
         assert_eq!(
             CreditCode::parse("91350100M000100Y44"),
-            Err(IdError::BadChecksum {
-                kind: IdKind::CreditCode
-            })
+            Err(IdError::BadChecksum { kind: IdKind::CreditCode })
         );
         assert_eq!(
-            IdError::WrongLength {
-                kind: IdKind::CreditCode,
-                len: 17
-            }
-            .message(Lang::Zh),
+            IdError::WrongLength { kind: IdKind::CreditCode, len: 17 }.message(Lang::Zh),
             "统一社会信用代码应为18位，您输入了17位。"
         );
     }
@@ -764,10 +638,7 @@ mod tests {
     fn a_credit_code_travels_as_a_string_and_is_checked_on_arrival() {
         let code = CreditCode::parse("91350100M000100Y43").expect("valid");
         assert_eq!(String::from(code.clone()), "91350100M000100Y43");
-        assert_eq!(
-            wire::from_str::<CreditCode>("91350100M000100Y43").ok(),
-            Some(code)
-        );
+        assert_eq!(wire::from_str::<CreditCode>("91350100M000100Y43").ok(), Some(code));
         assert!(wire::from_str::<CreditCode>("91350100M000100Y44").is_err());
     }
 
@@ -798,35 +669,16 @@ mod tests {
 
     #[test]
     fn mobile_number_errors_point_at_the_problem() {
-        assert_eq!(
-            Mobile::parse(" - "),
-            Err(IdError::Empty {
-                kind: IdKind::Mobile
-            })
-        );
-        assert_eq!(
-            Mobile::parse("1381234123"),
-            Err(IdError::WrongLength {
-                kind: IdKind::Mobile,
-                len: 10
-            })
-        );
+        assert_eq!(Mobile::parse(" - "), Err(IdError::Empty { kind: IdKind::Mobile }));
+        assert_eq!(Mobile::parse("1381234123"), Err(IdError::WrongLength { kind: IdKind::Mobile, len: 10 }));
         assert_eq!(
             Mobile::parse("138 1234 12a4"),
-            Err(IdError::BadCharacter {
-                kind: IdKind::Mobile,
-                pos: 12,
-                found: 'a'
-            })
+            Err(IdError::BadCharacter { kind: IdKind::Mobile, pos: 12, found: 'a' })
         );
         // A '+' that is not the start of +86.
         assert!(matches!(
             Mobile::parse("+44 7911 123456"),
-            Err(IdError::BadCharacter {
-                pos: 1,
-                found: '+',
-                ..
-            })
+            Err(IdError::BadCharacter { pos: 1, found: '+', .. })
         ));
         // Landline-like and 12x numbers are not mobiles.
         assert_eq!(Mobile::parse("12812341234"), Err(IdError::NotMobile));
@@ -835,10 +687,7 @@ mod tests {
             Mobile::parse("1381234123").unwrap_err().message(Lang::En),
             "A mobile number has 11 digits; you typed 10."
         );
-        assert_eq!(
-            IdError::NotMobile.message(Lang::Zh),
-            "这不是手机号码：手机号码以1开头，第二位是3到9。"
-        );
+        assert_eq!(IdError::NotMobile.message(Lang::Zh), "这不是手机号码：手机号码以1开头，第二位是3到9。");
     }
 
     #[test]

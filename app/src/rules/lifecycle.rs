@@ -6,8 +6,8 @@ use serde::{Deserialize, Serialize};
 
 use super::dates::CivilDate;
 use super::deadlines::{
-    answer_deadline, appeal_deadline, enforcement_deadline, fee_deadline, review_deadline,
-    trial_limit, Calendar, Deadline,
+    answer_deadline, appeal_deadline, enforcement_deadline, fee_deadline, review_deadline, trial_limit,
+    Calendar, Deadline,
 };
 use super::Lang;
 
@@ -171,10 +171,7 @@ impl Stage {
 
     /// A side branch, shown only once it happened.
     pub fn is_optional(self) -> bool {
-        matches!(
-            self,
-            Stage::CorrectionRequested | Stage::NotAccepted | Stage::Mediation
-        )
+        matches!(self, Stage::CorrectionRequested | Stage::NotAccepted | Stage::Mediation)
     }
 
     /// Short name for the timeline.
@@ -333,19 +330,14 @@ struct Record {
 
 impl Record {
     fn new(events: &[(Stage, i64)]) -> Record {
-        let last_submitted = events
-            .iter()
-            .filter(|(stage, _)| *stage == Stage::Submitted)
-            .map(|&(_, at)| at)
-            .max();
+        let last_submitted =
+            events.iter().filter(|(stage, _)| *stage == Stage::Submitted).map(|&(_, at)| at).max();
         // A resubmission after a correction request starts a new review round (登记立案规定
         // art. 7): review events of an earlier round no longer count.
         let events: Vec<(Stage, i64)> = events
             .iter()
             .copied()
-            .filter(|&(stage, at)| {
-                stage != Stage::UnderReview || last_submitted.is_none_or(|s| at >= s)
-            })
+            .filter(|&(stage, at)| stage != Stage::UnderReview || last_submitted.is_none_or(|s| at >= s))
             .collect();
         let mut reached = [None; Stage::ALL.len()];
         for &(stage, at) in &events {
@@ -361,28 +353,18 @@ impl Record {
 
     /// Whether the case reached `stage` or any later main-line stage.
     fn reached_from(&self, stage: Stage) -> bool {
-        Stage::ALL[stage.index()..]
-            .iter()
-            .any(|&s| !s.is_optional() && self.at(s).is_some())
+        Stage::ALL[stage.index()..].iter().any(|&s| !s.is_optional() && self.at(s).is_some())
     }
 
     /// The furthest main-line stage reached.
     fn progress(&self) -> Option<Stage> {
-        Stage::ALL
-            .iter()
-            .rev()
-            .copied()
-            .find(|&s| !s.is_optional() && self.at(s).is_some())
+        Stage::ALL.iter().rev().copied().find(|&s| !s.is_optional() && self.at(s).is_some())
     }
 
     /// The stage of the latest event if it is a side branch, else the furthest main-line
     /// stage (mediation can happen at any point without moving the case forward).
     fn current(&self) -> Option<Stage> {
-        let (latest, _) = self
-            .events
-            .iter()
-            .copied()
-            .max_by_key(|&(stage, at)| (at, stage.index()))?;
+        let (latest, _) = self.events.iter().copied().max_by_key(|&(stage, at)| (at, stage.index()))?;
         if latest.is_optional() {
             Some(latest)
         } else {
@@ -432,12 +414,8 @@ impl Record {
             // Small-claims decisions are final: no appeal (Civil Procedure Law art. 165).
             Stage::JudgmentServed if facts.procedure != Procedure::SmallClaims => {
                 let served = self.at(Stage::JudgmentServed)?;
-                let deadline = appeal_deadline(
-                    day(served),
-                    facts.is_ruling,
-                    facts.domiciled_in_china,
-                    calendar,
-                );
+                let deadline =
+                    appeal_deadline(day(served), facts.is_ruling, facts.domiciled_in_china, calendar);
                 Some((deadline, !self.reached_from(Stage::Effective)))
             }
             Stage::Effective => {
@@ -447,8 +425,7 @@ impl Record {
             Stage::NotAccepted => {
                 // A refusal to accept is a ruling: 10 days to appeal (art. 171).
                 let refused = self.at(Stage::NotAccepted)?;
-                let deadline =
-                    appeal_deadline(day(refused), true, facts.domiciled_in_china, calendar);
+                let deadline = appeal_deadline(day(refused), true, facts.domiciled_in_china, calendar);
                 Some((deadline, !self.reached_from(Stage::Docketed)))
             }
             _ => None,
@@ -485,8 +462,7 @@ impl Timeline {
                     Some((deadline, open)) => (Some(deadline), open),
                     None => (None, false),
                 };
-                let unmet_duty =
-                    deadline_open && deadline.as_ref().is_some_and(|d| d.kind.is_duty());
+                let unmet_duty = deadline_open && deadline.as_ref().is_some_and(|d| d.kind.is_duty());
                 let status = if unmet_duty && deadline.as_ref().is_some_and(|d| d.is_past(now)) {
                     NodeStatus::Overdue
                 } else if current == Some(stage) {
@@ -498,13 +474,7 @@ impl Timeline {
                 } else {
                     NodeStatus::Upcoming
                 };
-                Some(TimelineNode {
-                    stage,
-                    reached_at,
-                    deadline,
-                    deadline_open,
-                    status,
-                })
+                Some(TimelineNode { stage, reached_at, deadline, deadline_open, status })
             })
             .collect();
         Timeline { current, nodes }
@@ -586,31 +556,16 @@ mod tests {
     #[test]
     fn a_simple_money_claim_up_to_the_limit_is_a_small_claim() {
         let limit = HUNAN_SMALL_CLAIMS_LIMIT_FEN;
-        assert_eq!(
-            procedure_for(limit, limit, true, false),
-            Procedure::SmallClaims
-        );
-        assert_eq!(
-            procedure_for(100, limit, true, false),
-            Procedure::SmallClaims
-        );
-        assert_eq!(
-            procedure_for(limit + 1, limit, true, false),
-            Procedure::Simplified
-        );
+        assert_eq!(procedure_for(limit, limit, true, false), Procedure::SmallClaims);
+        assert_eq!(procedure_for(100, limit, true, false), Procedure::SmallClaims);
+        assert_eq!(procedure_for(limit + 1, limit, true, false), Procedure::Simplified);
     }
 
     #[test]
     fn up_to_twice_the_limit_the_parties_may_agree_to_small_claims() {
         let limit = HUNAN_SMALL_CLAIMS_LIMIT_FEN;
-        assert_eq!(
-            procedure_for(2 * limit, limit, true, true),
-            Procedure::SmallClaims
-        );
-        assert_eq!(
-            procedure_for(2 * limit + 1, limit, true, true),
-            Procedure::Simplified
-        );
+        assert_eq!(procedure_for(2 * limit, limit, true, true), Procedure::SmallClaims);
+        assert_eq!(procedure_for(2 * limit + 1, limit, true, true), Procedure::Simplified);
     }
 
     #[test]
@@ -684,10 +639,7 @@ mod tests {
 
     #[test]
     fn a_review_not_decided_in_time_is_overdue() {
-        let events = [
-            (Stage::Submitted, at(2024, 3, 4, 9)),
-            (Stage::UnderReview, at(2024, 3, 4, 10)),
-        ];
+        let events = [(Stage::Submitted, at(2024, 3, 4, 9)), (Stage::UnderReview, at(2024, 3, 4, 10))];
         // Due on 11 March: still current on its last day, overdue the next morning.
         let timeline = build(&events, at(2024, 3, 11, 23));
         assert_eq!(status(&timeline, Stage::UnderReview), NodeStatus::Current);
@@ -708,27 +660,18 @@ mod tests {
         // While waiting for the corrections the review deadline is met.
         let waiting = build(&events[..3], at(2024, 3, 15, 9));
         assert_eq!(waiting.current, Some(Stage::CorrectionRequested));
-        assert_eq!(
-            status(&waiting, Stage::CorrectionRequested),
-            NodeStatus::Current
-        );
+        assert_eq!(status(&waiting, Stage::CorrectionRequested), NodeStatus::Current);
         assert_eq!(status(&waiting, Stage::UnderReview), NodeStatus::Done);
         assert_eq!(waiting.next_deadline(at(2024, 3, 15, 9)), None);
 
         // After resubmission the 7 days run again from 20 March.
         let timeline = build(&events, at(2024, 3, 21, 9));
         assert_eq!(timeline.current, Some(Stage::Submitted));
-        assert_eq!(
-            status(&timeline, Stage::CorrectionRequested),
-            NodeStatus::Done
-        );
+        assert_eq!(status(&timeline, Stage::CorrectionRequested), NodeStatus::Done);
         let review = timeline.node(Stage::UnderReview).expect("shown");
         assert_eq!(review.reached_at, None);
         assert_eq!(review.status, NodeStatus::Upcoming);
-        assert_eq!(
-            review.deadline.as_ref().map(|d| d.due_date),
-            Some(d(2024, 3, 27))
-        );
+        assert_eq!(review.deadline.as_ref().map(|d| d.due_date), Some(d(2024, 3, 27)));
         let overdue = build(&events, at(2024, 3, 28, 9));
         assert_eq!(status(&overdue, Stage::UnderReview), NodeStatus::Overdue);
     }
@@ -748,10 +691,7 @@ mod tests {
             closed.deadline.as_ref().map(|d| (d.kind, d.due_date)),
             Some((DeadlineKind::TrialLimit, d(2024, 9, 6)))
         );
-        assert_eq!(
-            timeline.next_deadline(at(2024, 3, 7, 9)).map(|d| d.kind),
-            Some(DeadlineKind::Fee)
-        );
+        assert_eq!(timeline.next_deadline(at(2024, 3, 7, 9)).map(|d| d.kind), Some(DeadlineKind::Fee));
     }
 
     #[test]
@@ -772,18 +712,13 @@ mod tests {
         let timeline = build(&events, at(2024, 3, 20, 9));
         assert_eq!(timeline.current, Some(Stage::FeePrepay));
         assert_eq!(status(&timeline, Stage::FeePrepay), NodeStatus::Current);
-        let next = timeline
-            .next_deadline(at(2024, 3, 20, 9))
-            .expect("trial limit");
+        let next = timeline.next_deadline(at(2024, 3, 20, 9)).expect("trial limit");
         assert_eq!(next.kind, DeadlineKind::TrialLimit);
     }
 
     #[test]
     fn a_case_exempt_from_prepayment_shows_no_fee_node() {
-        let facts = TimelineFacts {
-            prepay_required: false,
-            ..TimelineFacts::default()
-        };
+        let facts = TimelineFacts { prepay_required: false, ..TimelineFacts::default() };
         let timeline = Timeline::build(&docketed_case(), &facts, at(2024, 3, 20, 9));
         assert!(timeline.node(Stage::FeePrepay).is_none());
     }
@@ -820,10 +755,7 @@ mod tests {
 
     #[test]
     fn a_case_past_its_trial_limit_is_overdue_until_closed() {
-        let facts = TimelineFacts {
-            procedure: Procedure::Simplified,
-            ..TimelineFacts::default()
-        };
+        let facts = TimelineFacts { procedure: Procedure::Simplified, ..TimelineFacts::default() };
         let mut events = docketed_case();
         events.push((Stage::FeePrepay, at(2024, 3, 7, 9)));
         events.push((Stage::Hearing, at(2024, 5, 20, 9)));
@@ -854,36 +786,21 @@ mod tests {
         let node = timeline.node(Stage::JudgmentServed).expect("shown");
         assert_eq!(node.status, NodeStatus::Current);
         let appeal = node.deadline.as_ref().expect("appeal");
-        assert_eq!(
-            (appeal.kind, appeal.due_date),
-            (DeadlineKind::Appeal, d(2024, 5, 21))
-        );
-        assert_eq!(
-            timeline.next_deadline(at(2024, 5, 7, 9)).map(|d| d.kind),
-            Some(DeadlineKind::Appeal)
-        );
+        assert_eq!((appeal.kind, appeal.due_date), (DeadlineKind::Appeal, d(2024, 5, 21)));
+        assert_eq!(timeline.next_deadline(at(2024, 5, 7, 9)).map(|d| d.kind), Some(DeadlineKind::Appeal));
         // An expired appeal period is a lapsed right, not an overdue duty.
         let later = build(&events, at(2024, 6, 1, 9));
         assert_eq!(status(&later, Stage::JudgmentServed), NodeStatus::Current);
 
-        let ruling = TimelineFacts {
-            is_ruling: true,
-            ..TimelineFacts::default()
-        };
+        let ruling = TimelineFacts { is_ruling: true, ..TimelineFacts::default() };
         let timeline = Timeline::build(&events, &ruling, at(2024, 5, 7, 9));
-        let appeal = timeline
-            .node(Stage::JudgmentServed)
-            .and_then(|n| n.deadline.as_ref())
-            .expect("appeal");
+        let appeal = timeline.node(Stage::JudgmentServed).and_then(|n| n.deadline.as_ref()).expect("appeal");
         assert_eq!(appeal.due_date, d(2024, 5, 16));
     }
 
     #[test]
     fn a_small_claims_judgment_cannot_be_appealed() {
-        let facts = TimelineFacts {
-            procedure: Procedure::SmallClaims,
-            ..TimelineFacts::default()
-        };
+        let facts = TimelineFacts { procedure: Procedure::SmallClaims, ..TimelineFacts::default() };
         let mut events = docketed_case();
         events.push((Stage::JudgmentServed, at(2024, 4, 1, 9)));
         let timeline = Timeline::build(&events, &facts, at(2024, 4, 2, 9));
@@ -903,19 +820,11 @@ mod tests {
         let timeline = build(&events, now);
         assert_eq!(timeline.current, Some(Stage::Archived));
         assert_eq!(status(&timeline, Stage::Effective), NodeStatus::Done);
-        assert!(
-            !timeline
-                .node(Stage::JudgmentServed)
-                .expect("shown")
-                .deadline_open
-        );
+        assert!(!timeline.node(Stage::JudgmentServed).expect("shown").deadline_open);
         let next = timeline.next_deadline(now).expect("enforcement");
         assert_eq!(next.kind, DeadlineKind::Enforcement);
         assert_eq!(next.due_date, d(2026, 5, 22));
-        assert!(timeline
-            .nodes
-            .iter()
-            .all(|node| node.status != NodeStatus::Overdue));
+        assert!(timeline.nodes.iter().all(|node| node.status != NodeStatus::Overdue));
     }
 
     #[test]
@@ -927,10 +836,7 @@ mod tests {
         ];
         let timeline = build(&events, at(2024, 3, 9, 9));
         assert_eq!(timeline.current, Some(Stage::NotAccepted));
-        assert_eq!(
-            stages(&timeline),
-            vec![Stage::Submitted, Stage::UnderReview, Stage::NotAccepted]
-        );
+        assert_eq!(stages(&timeline), vec![Stage::Submitted, Stage::UnderReview, Stage::NotAccepted]);
         assert_eq!(status(&timeline, Stage::UnderReview), NodeStatus::Done);
         let appeal = timeline.next_deadline(at(2024, 3, 9, 9)).expect("appeal");
         assert_eq!(appeal.kind, DeadlineKind::Appeal);
@@ -943,23 +849,14 @@ mod tests {
     fn events_may_arrive_in_any_order() {
         let mut events = docketed_case();
         events.reverse();
-        assert_eq!(
-            build(&events, at(2024, 3, 7, 9)),
-            build(&docketed_case(), at(2024, 3, 7, 9))
-        );
+        assert_eq!(build(&events, at(2024, 3, 7, 9)), build(&docketed_case(), at(2024, 3, 7, 9)));
     }
 
     #[test]
     fn timelines_and_their_facts_can_cross_the_wire() {
         wire::assert_wire::<Timeline>();
         wire::assert_wire::<TimelineFacts>();
-        assert_eq!(
-            wire::from_str::<Stage>("Docketed").ok(),
-            Some(Stage::Docketed)
-        );
-        assert_eq!(
-            wire::from_str::<Procedure>("SmallClaims").ok(),
-            Some(Procedure::SmallClaims)
-        );
+        assert_eq!(wire::from_str::<Stage>("Docketed").ok(), Some(Stage::Docketed));
+        assert_eq!(wire::from_str::<Procedure>("SmallClaims").ok(), Some(Procedure::SmallClaims));
     }
 }

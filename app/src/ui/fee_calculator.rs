@@ -5,8 +5,7 @@
 
 use crate::i18n::t;
 use crate::rules::fees::{
-    quote, AdministrativeKind, AmountUse, CourtFeeSettings, FeeInput, FeeKind, FeeQuote, Outcome,
-    Procedure,
+    quote, AdministrativeKind, AmountUse, CourtFeeSettings, FeeInput, FeeKind, FeeQuote, Outcome, Procedure,
 };
 use crate::rules::Lang;
 use leptos::prelude::*;
@@ -18,10 +17,14 @@ fn amount_label(kind: FeeKind, lang: Lang) -> &'static str {
         match kind {
             FeeKind::Property => ("起诉要求的金额（元）", "Amount claimed (yuan)"),
             FeeKind::PaymentOrder => ("要求对方支付的金额（元）", "Amount to be paid (yuan)"),
-            FeeKind::Divorce => ("要分割的财产总额（元，没有可不填）", "Property to be divided (yuan, if any)"),
+            FeeKind::Divorce => {
+                ("要分割的财产总额（元，没有可不填）", "Property to be divided (yuan, if any)")
+            }
             FeeKind::Ip => ("争议金额（元，没有可不填）", "Amount in dispute (yuan, if any)"),
             FeeKind::Enforcement => ("申请执行的金额（元，没有可不填）", "Amount to enforce (yuan, if any)"),
-            FeeKind::Preservation => ("要保全的财产价值（元，没有可不填）", "Value of property to preserve (yuan, if any)"),
+            FeeKind::Preservation => {
+                ("要保全的财产价值（元，没有可不填）", "Value of property to preserve (yuan, if any)")
+            }
             _ => ("金额（元）", "Amount (yuan)"),
         },
     )
@@ -288,7 +291,10 @@ mod tests {
         input.damages_yuan = "5".into();
         input.administrative = Some(AdministrativeKind::Other);
         let input = only_what_applies(input);
-        assert_eq!((input.amount_yuan.as_str(), input.damages_yuan.as_str(), input.administrative), ("", "", None));
+        assert_eq!(
+            (input.amount_yuan.as_str(), input.damages_yuan.as_str(), input.administrative),
+            ("", "", None)
+        );
         let mut input = FeeInput::new(FeeKind::Personality);
         input.damages_yuan = "60000".into();
         assert_eq!(only_what_applies(input.clone()), input);

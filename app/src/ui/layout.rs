@@ -2,8 +2,8 @@
 //! reading switches (language, elder mode). The switches are plain links to `/prefs`, so they
 //! work before (and without) any JavaScript.
 
-use crate::pages::MeResource;
 use crate::i18n::{request_path, url_encode, Prefs};
+use crate::pages::MeResource;
 use leptos::prelude::*;
 
 pub const COURT_NAME_ZH: &str = "浏阳市人民法院";

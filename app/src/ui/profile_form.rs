@@ -15,10 +15,16 @@ pub fn check_name(name: &str, lang: Lang) -> Result<String, String> {
     let n = name.trim();
     let count = n.chars().count();
     if count < 2 {
-        return Err(t(lang, ("请填写真实姓名（至少2个字）。", "Enter your full legal name (2 characters or more).")).into());
+        return Err(t(
+            lang,
+            ("请填写真实姓名（至少2个字）。", "Enter your full legal name (2 characters or more)."),
+        )
+        .into());
     }
     if count > 40 {
-        return Err(t(lang, ("姓名太长了，最多40个字。", "The name is too long (40 characters at most).")).into());
+        return Err(
+            t(lang, ("姓名太长了，最多40个字。", "The name is too long (40 characters at most).")).into()
+        );
     }
     if n.chars().any(|c| c.is_ascii_digit() || c == '<' || c == '>' || c.is_control()) {
         return Err(t(lang, ("姓名里不能有数字或符号。", "A name cannot contain digits or symbols.")).into());
@@ -70,8 +76,16 @@ pub fn ProfileForm(lang: Lang, name: String, has_id: bool) -> impl IntoView {
             match result {
                 Ok(me) => {
                     saved.set(Some(match lang {
-                        Lang::Zh => format!("已保存：{}，身份证 {}", me.display_name(), me.resident_id_masked.unwrap_or_default()),
-                        Lang::En => format!("Saved: {}, ID {}", me.display_name(), me.resident_id_masked.unwrap_or_default()),
+                        Lang::Zh => format!(
+                            "已保存：{}，身份证 {}",
+                            me.display_name(),
+                            me.resident_id_masked.unwrap_or_default()
+                        ),
+                        Lang::En => format!(
+                            "Saved: {}, ID {}",
+                            me.display_name(),
+                            me.resident_id_masked.unwrap_or_default()
+                        ),
                     }));
                     id.set(String::new());
                 }

@@ -30,7 +30,8 @@ pub struct CaseRow {
     pub created_at: i64,
 }
 
-const CASE_COLUMNS: &str = "k.id, k.court_id, k.receiving_court_id, c.name_zh AS court_name_zh, c.name_en AS court_name_en, \
+const CASE_COLUMNS: &str =
+    "k.id, k.court_id, k.receiving_court_id, c.name_zh AS court_name_zh, c.name_en AS court_name_en, \
      rc.name_zh AS rc_name_zh, rc.name_en AS rc_name_en, k.type_code, k.case_number, k.cause, \
      k.procedure, k.claim_fen, k.stage, k.channel, k.query_code, j.name AS judge_name, \
      j.phone AS judge_phone, cl.name AS clerk_name, cl.phone AS clerk_phone, k.defendant_abroad, \
@@ -239,15 +240,23 @@ pub async fn insert_case(db: &Db, c: NewCase<'_>) -> Result<i64, sqlx::Error> {
     .try_get("id")
 }
 
-pub async fn insert_party(db: &Db, case_id: i64, side: &str, name: &str, user_id: Option<i64>) -> Result<i64, sqlx::Error> {
-    sqlx::query("INSERT INTO case_parties (case_id, side, name, user_id) VALUES ($1, $2, $3, $4) RETURNING id")
-        .bind(case_id)
-        .bind(side)
-        .bind(name)
-        .bind(user_id)
-        .fetch_one(&db.pool)
-        .await?
-        .try_get("id")
+pub async fn insert_party(
+    db: &Db,
+    case_id: i64,
+    side: &str,
+    name: &str,
+    user_id: Option<i64>,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO case_parties (case_id, side, name, user_id) VALUES ($1, $2, $3, $4) RETURNING id",
+    )
+    .bind(case_id)
+    .bind(side)
+    .bind(name)
+    .bind(user_id)
+    .fetch_one(&db.pool)
+    .await?
+    .try_get("id")
 }
 
 pub async fn insert_agent(db: &Db, party_id: i64, agent_user_id: i64) -> Result<(), sqlx::Error> {

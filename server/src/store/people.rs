@@ -36,12 +36,20 @@ fn user_row(r: &sqlx::any::AnyRow) -> Result<UserRow, sqlx::Error> {
 }
 
 pub async fn user_by_phone(db: &Db, phone: &str) -> Result<Option<UserRow>, sqlx::Error> {
-    let sql = format!("SELECT {USER_COLUMNS} FROM users u LEFT JOIN courts c ON c.id = u.court_id WHERE u.phone = $1");
-    sqlx::query(AssertSqlSafe(sql)).bind(phone).fetch_optional(&db.pool).await?.map(|r| user_row(&r)).transpose()
+    let sql = format!(
+        "SELECT {USER_COLUMNS} FROM users u LEFT JOIN courts c ON c.id = u.court_id WHERE u.phone = $1"
+    );
+    sqlx::query(AssertSqlSafe(sql))
+        .bind(phone)
+        .fetch_optional(&db.pool)
+        .await?
+        .map(|r| user_row(&r))
+        .transpose()
 }
 
 pub async fn user_by_id(db: &Db, id: i64) -> Result<Option<UserRow>, sqlx::Error> {
-    let sql = format!("SELECT {USER_COLUMNS} FROM users u LEFT JOIN courts c ON c.id = u.court_id WHERE u.id = $1");
+    let sql =
+        format!("SELECT {USER_COLUMNS} FROM users u LEFT JOIN courts c ON c.id = u.court_id WHERE u.id = $1");
     sqlx::query(AssertSqlSafe(sql)).bind(id).fetch_optional(&db.pool).await?.map(|r| user_row(&r)).transpose()
 }
 
@@ -167,18 +175,12 @@ pub async fn touch_session(db: &Db, token_hash: &str, now: i64) -> Result<(), sq
 }
 
 pub async fn delete_session(db: &Db, token_hash: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
-        .bind(token_hash)
-        .execute(&db.pool)
-        .await?;
+    sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(&db.pool).await?;
     Ok(())
 }
 
 pub async fn delete_sessions_of(db: &Db, user_id: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-        .bind(user_id)
-        .execute(&db.pool)
-        .await?;
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&db.pool).await?;
     Ok(())
 }
 
@@ -213,11 +215,13 @@ pub async fn insert_code(db: &Db, c: NewCode<'_>) -> Result<(), sqlx::Error> {
 
 /// Codes sent to a number since `since`, and the time of the newest.
 pub async fn codes_sent_to(db: &Db, phone: &str, since: i64) -> Result<(i64, Option<i64>), sqlx::Error> {
-    let r = sqlx::query("SELECT COUNT(*) AS n, MAX(created_at) AS last FROM otp_codes WHERE phone = $1 AND created_at >= $2")
-        .bind(phone)
-        .bind(since)
-        .fetch_one(&db.pool)
-        .await?;
+    let r = sqlx::query(
+        "SELECT COUNT(*) AS n, MAX(created_at) AS last FROM otp_codes WHERE phone = $1 AND created_at >= $2",
+    )
+    .bind(phone)
+    .bind(since)
+    .fetch_one(&db.pool)
+    .await?;
     Ok((r.try_get("n")?, r.try_get("last")?))
 }
 
@@ -271,15 +275,22 @@ pub async fn add_code_attempt(db: &Db, request_id: &str) -> Result<i64, sqlx::Er
 /// Marks the code used. Returns false if it was already used (a replay or a double tap
 /// racing this one): exactly one caller wins.
 pub async fn consume_code(db: &Db, request_id: &str, now: i64) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query("UPDATE otp_codes SET consumed_at = $1 WHERE request_id = $2 AND consumed_at IS NULL")
-        .bind(now)
-        .bind(request_id)
-        .execute(&db.pool)
-        .await?;
+    let done =
+        sqlx::query("UPDATE otp_codes SET consumed_at = $1 WHERE request_id = $2 AND consumed_at IS NULL")
+            .bind(now)
+            .bind(request_id)
+            .execute(&db.pool)
+            .await?;
     Ok(done.rows_affected() == 1)
 }
 
-pub async fn record_failure(db: &Db, ip: &str, phone: Option<&str>, kind: &str, now: i64) -> Result<(), sqlx::Error> {
+pub async fn record_failure(
+    db: &Db,
+    ip: &str,
+    phone: Option<&str>,
+    kind: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
     sqlx::query("INSERT INTO auth_failures (ip, phone, kind, at) VALUES ($1, $2, $3, $4)")
         .bind(ip)
         .bind(phone)

@@ -36,7 +36,10 @@ async fn the_session_cookie_is_httponly_lax_and_a_new_token_each_time(b: Backend
         tokens.push(token);
         // The next code to the same number may only be asked after a minute: wait it out
         // by clearing the limit's record instead of sleeping.
-        sqlx::query("UPDATE otp_codes SET created_at = created_at - 120").execute(&app.running.services.db.pool).await.unwrap();
+        sqlx::query("UPDATE otp_codes SET created_at = created_at - 120")
+            .execute(&app.running.services.db.pool)
+            .await
+            .unwrap();
     }
     assert_ne!(tokens[0], tokens[1]);
 }
@@ -48,14 +51,19 @@ async fn a_wrong_code_says_how_many_tries_are_left_and_the_fifth_voids_it(b: Bac
     let rid = sent["request_id"].as_str().unwrap().to_string();
     let right = app.last_code_for(ZHANG).await;
     let wrong = if right == "000000" { "111111" } else { "000000" };
-    let (status, e) = app.call(&app.client, "verify_code", &[("phone", ZHANG), ("request_id", &rid), ("code", wrong)]).await;
+    let (status, e) = app
+        .call(&app.client, "verify_code", &[("phone", ZHANG), ("request_id", &rid), ("code", wrong)])
+        .await;
     assert_eq!(status, 422);
     assert!(e["Invalid"].as_str().unwrap().contains("还可以再试4次"), "{e}");
     for _ in 0..4 {
-        app.call(&app.client, "verify_code", &[("phone", ZHANG), ("request_id", &rid), ("code", wrong)]).await;
+        app.call(&app.client, "verify_code", &[("phone", ZHANG), ("request_id", &rid), ("code", wrong)])
+            .await;
     }
     // Even the right code is refused now.
-    let (status, e) = app.call(&app.client, "verify_code", &[("phone", ZHANG), ("request_id", &rid), ("code", &right)]).await;
+    let (status, e) = app
+        .call(&app.client, "verify_code", &[("phone", ZHANG), ("request_id", &rid), ("code", &right)])
+        .await;
     assert_eq!(status, 422);
     assert!(e["Invalid"].as_str().unwrap().contains("作废"), "{e}");
 }
@@ -84,7 +92,8 @@ async fn a_code_is_bound_to_its_number(b: Backend) {
     let (_, sent) = app.call(&app.client, "send_code", &[("phone", ZHANG)]).await;
     let rid = sent["request_id"].as_str().unwrap().to_string();
     let code = app.last_code_for(ZHANG).await;
-    let (status, _) = app.call(&app.client, "verify_code", &[("phone", LI), ("request_id", &rid), ("code", &code)]).await;
+    let (status, _) =
+        app.call(&app.client, "verify_code", &[("phone", LI), ("request_id", &rid), ("code", &code)]).await;
     assert_eq!(status, 422);
 }
 both_backends!(a_code_is_bound_to_its_number);
@@ -128,9 +137,11 @@ async fn staff_need_their_password_and_a_code_and_cannot_use_the_litigant_door(b
     let app = TestApp::spawn(b).await;
     let (status, e) = app.call(&app.client, "send_code", &[("phone", CLERK)]).await;
     assert_eq!(status, 403, "{e}");
-    let (status, _) = app.call(&app.client, "staff_password", &[("phone", CLERK), ("password", "wrong")]).await;
+    let (status, _) =
+        app.call(&app.client, "staff_password", &[("phone", CLERK), ("password", "wrong")]).await;
     assert_eq!(status, 422);
-    let (status, _) = app.call(&app.client, "staff_password", &[("phone", ZHANG), ("password", "anything")]).await;
+    let (status, _) =
+        app.call(&app.client, "staff_password", &[("phone", ZHANG), ("password", "anything")]).await;
     assert_eq!(status, 422, "a litigant number gets the same answer as a wrong password");
     let me = app.staff_sign_in(&app.client, CLERK).await;
     assert_eq!(me["role"], "clerk");
@@ -142,7 +153,10 @@ async fn signing_out_everywhere_ends_every_session_of_the_person(b: Backend) {
     let phone_a = new_client();
     let phone_b = new_client();
     app.sign_in(&phone_a, ZHANG).await;
-    sqlx::query("UPDATE otp_codes SET created_at = created_at - 120").execute(&app.running.services.db.pool).await.unwrap();
+    sqlx::query("UPDATE otp_codes SET created_at = created_at - 120")
+        .execute(&app.running.services.db.pool)
+        .await
+        .unwrap();
     app.sign_in(&phone_b, ZHANG).await;
     let (status, _) = app.call(&phone_a, "sign_out", &[("everywhere", "1")]).await;
     assert!(status == 200 || status == 302, "{status}");
@@ -159,17 +173,25 @@ async fn the_profile_takes_only_a_valid_resident_id_and_shows_it_masked(b: Backe
     let app = TestApp::spawn(b).await;
     let phone = "13712345678";
     app.sign_in(&app.client, phone).await;
-    let (status, e) = app.call(&app.client, "save_profile", &[("name", "孙小梅"), ("resident_id", "430181199001011235")]).await;
+    let (status, e) = app
+        .call(&app.client, "save_profile", &[("name", "孙小梅"), ("resident_id", "430181199001011235")])
+        .await;
     assert_eq!(status, 422);
     assert!(e["Invalid"].as_str().unwrap().contains("身份证"), "{e}");
-    let (status, e) = app.call(&app.client, "save_profile", &[("name", "孙小梅"), ("resident_id", "43018120000229606x")]).await;
+    let (status, e) = app
+        .call(&app.client, "save_profile", &[("name", "孙小梅"), ("resident_id", "43018120000229606x")])
+        .await;
     assert_eq!(status, 422, "a wrong check character: {e}");
-    let (status, me) = app.call(&app.client, "save_profile", &[("name", "孙小梅"), ("resident_id", "430181200002296061")]).await;
+    let (status, me) = app
+        .call(&app.client, "save_profile", &[("name", "孙小梅"), ("resident_id", "430181200002296061")])
+        .await;
     assert_eq!(status, 200, "{me}");
     assert_eq!(me["name"], "孙小梅");
     assert!(me["resident_id_masked"].as_str().unwrap().contains("****"));
     // Someone else's ID number is refused.
-    let (status, e) = app.call(&app.client, "save_profile", &[("name", "孙小梅"), ("resident_id", "430181196503121017")]).await;
+    let (status, e) = app
+        .call(&app.client, "save_profile", &[("name", "孙小梅"), ("resident_id", "430181196503121017")])
+        .await;
     assert_eq!(status, 409, "{e}");
 }
 both_backends!(the_profile_takes_only_a_valid_resident_id_and_shows_it_masked);

@@ -54,7 +54,10 @@ async fn an_agent_sees_the_cases_of_the_party_they_represent_only(b: Backend) {
     let wang = new_client();
     app.sign_in(&wang, WANG).await;
     let (_, wang_cases) = app.call(&wang, "my_cases", &[]).await;
-    sqlx::query("UPDATE otp_codes SET created_at = created_at - 120").execute(&app.running.services.db.pool).await.unwrap();
+    sqlx::query("UPDATE otp_codes SET created_at = created_at - 120")
+        .execute(&app.running.services.db.pool)
+        .await
+        .unwrap();
     app.sign_in(&app.client, LAWYER).await;
     let (_, agent_cases) = app.call(&app.client, "my_cases", &[]).await;
     let plaintiff_cases: Vec<i64> = wang_cases
@@ -91,14 +94,22 @@ async fn a_case_shows_its_timeline_next_deadline_and_contacts(b: Backend) {
     let app = TestApp::spawn(b).await;
     app.sign_in(&app.client, ZHANG).await;
     let (_, list) = app.call(&app.client, "my_cases", &[]).await;
-    let with_deadline = list.as_array().unwrap().iter().find(|c| !c["next_deadline"].is_null()).expect("a case with a deadline");
+    let with_deadline = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| !c["next_deadline"].is_null())
+        .expect("a case with a deadline");
     let id = with_deadline["id"].as_i64().unwrap();
     let (status, p) = app.get_json(&app.client, &format!("/api/v1/cases/{id}/progress")).await;
     assert_eq!(status, 200);
     let timeline = p["timeline"].as_array().unwrap();
     assert!(timeline.len() >= 8, "{p}");
     // Nodes before the current one are done; exactly one is where the case stands now.
-    let now = timeline.iter().position(|n| n["status"] == "current" || n["status"] == "overdue").expect("a current node");
+    let now = timeline
+        .iter()
+        .position(|n| n["status"] == "current" || n["status"] == "overdue")
+        .expect("a current node");
     assert!(timeline[..now].iter().all(|n| n["status"] == "done"), "{p}");
     assert!(timeline[now + 1..].iter().all(|n| n["status"] == "upcoming"), "{p}");
     let d = &p["next_deadline"];
@@ -149,9 +160,11 @@ async fn anyone_with_number_and_query_code_sees_stage_and_dates_but_no_names(b: 
     assert_eq!(status, 200, "{r}");
     let text = r.to_string();
     assert!(!text.contains("张三") && !text.contains("李四"), "no personal data: {text}");
-    let (status, e) = app.call(&stranger, "public_query", &[("case_number", &number), ("code", "WRONG123")]).await;
+    let (status, e) =
+        app.call(&stranger, "public_query", &[("case_number", &number), ("code", "WRONG123")]).await;
     assert_eq!(status, 404, "{e}");
-    let (status, html) = app.get_page(&stranger, &format!("/query?case_number={}&code={}", urlencode(&number), code)).await;
+    let (status, html) =
+        app.get_page(&stranger, &format!("/query?case_number={}&code={}", urlencode(&number), code)).await;
     assert_eq!(status, 200);
     assert!(html.contains("data-testid=\"public-result\""));
     for _ in 0..20 {

@@ -27,7 +27,10 @@ async fn halving_and_fixed_fees_follow_the_statute(b: Backend) {
     let app = TestApp::spawn(b).await;
     let cases = [
         (json!({"kind": "property", "amount_yuan": "150000", "procedure": "simplified"}), 165_000),
-        (json!({"kind": "property", "amount_yuan": 150000, "outcome": "mediated", "procedure": "simplified"}), 165_000),
+        (
+            json!({"kind": "property", "amount_yuan": 150000, "outcome": "mediated", "procedure": "simplified"}),
+            165_000,
+        ),
         (json!({"kind": "labor"}), 1_000),
         (json!({"kind": "labor", "outcome": "withdrawn"}), 500),
         (json!({"kind": "preservation", "amount_yuan": "100000000"}), 500_000),
@@ -65,7 +68,14 @@ async fn a_request_that_cannot_be_quoted_gets_422_with_a_reason(b: Backend) {
     let e: Value = res.json().await.unwrap();
     assert!(e["error"].is_string());
     // English when asked.
-    let res = app.client.post(app.url("/api/v1/fees/quote")).header("Accept-Language", "en").json(&json!({"kind": "property"})).send().await.unwrap();
+    let res = app
+        .client
+        .post(app.url("/api/v1/fees/quote"))
+        .header("Accept-Language", "en")
+        .json(&json!({"kind": "property"}))
+        .send()
+        .await
+        .unwrap();
     let e: Value = res.json().await.unwrap();
     assert!(e["error"].as_str().unwrap().contains("amount"), "{e}");
 }

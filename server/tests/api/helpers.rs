@@ -68,7 +68,10 @@ impl TestApp {
                 sqlx::any::install_default_drivers();
                 let pool = sqlx::AnyPool::connect(&admin).await.expect("postgres admin connection");
                 // `name` is our own hex string, not input.
-                sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&pool).await.expect("create test database");
+                sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+                    .execute(&pool)
+                    .await
+                    .expect("create test database");
                 pool.close().await;
                 let (base, _) = admin.rsplit_once('/').expect("database URL has a path");
                 format!("{base}/{name}")
@@ -112,7 +115,10 @@ impl TestApp {
     pub async fn last_code_for(&self, phone: &str) -> String {
         let rows = pocket_court::store::sms::latest(&self.running.services.db, 50).await.expect("outbox");
         let body = rows.into_iter().find(|r| r.phone == phone).expect("an SMS to this phone").body;
-        body.split(|c: char| !c.is_ascii_digit()).find(|run| run.len() == 6).expect("a 6-digit code").to_string()
+        body.split(|c: char| !c.is_ascii_digit())
+            .find(|run| run.len() == 6)
+            .expect("a 6-digit code")
+            .to_string()
     }
 
     /// Signs a litigant in on `client`; returns the person (JSON).
@@ -121,19 +127,27 @@ impl TestApp {
         assert_eq!(status, 200, "send_code: {sent}");
         let request_id = sent["request_id"].as_str().expect("request id").to_string();
         let code = self.last_code_for(phone).await;
-        let (status, me) = self.call(client, "verify_code", &[("phone", phone), ("request_id", &request_id), ("code", &code)]).await;
+        let (status, me) = self
+            .call(client, "verify_code", &[("phone", phone), ("request_id", &request_id), ("code", &code)])
+            .await;
         assert_eq!(status, 200, "verify_code: {me}");
         me
     }
 
     pub async fn staff_sign_in(&self, client: &reqwest::Client, phone: &str) -> Value {
         let (status, sent) = self
-            .call(client, "staff_password", &[("phone", phone), ("password", pocket_court::demo::STAFF_PASSWORD)])
+            .call(
+                client,
+                "staff_password",
+                &[("phone", phone), ("password", pocket_court::demo::STAFF_PASSWORD)],
+            )
             .await;
         assert_eq!(status, 200, "staff_password: {sent}");
         let request_id = sent["request_id"].as_str().unwrap().to_string();
         let code = self.last_code_for(phone).await;
-        let (status, me) = self.call(client, "verify_code", &[("phone", phone), ("request_id", &request_id), ("code", &code)]).await;
+        let (status, me) = self
+            .call(client, "verify_code", &[("phone", phone), ("request_id", &request_id), ("code", &code)])
+            .await;
         assert_eq!(status, 200, "verify_code: {me}");
         me
     }

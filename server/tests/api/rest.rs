@@ -9,7 +9,13 @@ async fn health_answers_ok_and_the_openapi_document_lists_every_route(b: Backend
     assert_eq!((status, h), (200, serde_json::json!({"status": "ok"})));
     let (status, doc) = app.get_json(&app.client, "/api/v1/openapi.json").await;
     assert_eq!(status, 200);
-    for path in ["/api/v1/health", "/api/v1/cases", "/api/v1/cases/{id}/progress", "/api/v1/case-numbers/parse", "/api/v1/fees/quote"] {
+    for path in [
+        "/api/v1/health",
+        "/api/v1/cases",
+        "/api/v1/cases/{id}/progress",
+        "/api/v1/case-numbers/parse",
+        "/api/v1/fees/quote",
+    ] {
         assert!(doc["paths"][path].is_object(), "{path} documented");
     }
 }
@@ -17,7 +23,12 @@ both_backends!(health_answers_ok_and_the_openapi_document_lists_every_route);
 
 async fn case_numbers_parse_to_their_canonical_form_or_say_what_is_wrong(b: Backend) {
     let app = TestApp::spawn(b).await;
-    let (status, n) = app.get_json(&app.client, "/api/v1/case-numbers/parse?q=(2021)%E6%B9%980181%E6%B0%91%E5%88%9D1234%E5%8F%B7").await;
+    let (status, n) = app
+        .get_json(
+            &app.client,
+            "/api/v1/case-numbers/parse?q=(2021)%E6%B9%980181%E6%B0%91%E5%88%9D1234%E5%8F%B7",
+        )
+        .await;
     assert_eq!(status, 200);
     assert_eq!(n["canonical"], "（2021）湘0181民初1234号");
     assert_eq!(n["year"], 2021);
