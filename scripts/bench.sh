@@ -51,11 +51,12 @@ status=$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: $cookie" "$base/api/
 
 run_wrk() { # name url [header]
   local name=$1 url=$2; shift 2
-  wrk -t1 -c64 -d10s --latency "$@" "$url" > "$out/wrk-$name.txt"
+  local file="$out/wrk-$(echo "$name" | tr -c 'a-zA-Z0-9\n' '-').txt"
+  wrk -t1 -c64 -d10s --latency "$@" "$url" > "$file"
   local rps p50 p99
-  rps=$(awk '/Requests\/sec/ {print $2}' "$out/wrk-$name.txt")
-  p50=$(awk '$1=="50%" {print $2}' "$out/wrk-$name.txt")
-  p99=$(awk '$1=="99%" {print $2}' "$out/wrk-$name.txt")
+  rps=$(awk '/Requests\/sec/ {print $2}' "$file")
+  p50=$(awk '$1=="50%" {print $2}' "$file")
+  p99=$(awk '$1=="99%" {print $2}' "$file")
   echo "| $name | $rps | $p50 | $p99 |"
 }
 

@@ -7,6 +7,7 @@ pub mod demo;
 pub mod progress;
 pub mod rest;
 pub mod services;
+pub mod session_cache;
 pub mod sms;
 pub mod startup;
 pub mod store;

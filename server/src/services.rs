@@ -46,6 +46,7 @@ pub struct Services {
     /// The per-case amounts the statute leaves to the court (诉讼费用交纳办法 art. 13, 14);
     /// statutory minimums unless configured.
     pub fee_settings: app::rules::fees::CourtFeeSettings,
+    sessions: crate::session_cache::SessionCache,
 }
 
 pub fn now() -> i64 {
@@ -92,6 +93,7 @@ impl Services {
             idle_secs: args.session_idle_minutes * 60,
             absolute_secs: args.session_absolute_hours * 3600,
             fee_settings: Default::default(),
+            sessions: Default::default(),
         }
     }
 
@@ -226,7 +228,8 @@ impl Services {
     ) -> Result<(store::cases::CaseRow, Option<String>), AppError> {
         let lang = caller.lang;
         let me = self.require_me(caller)?;
-        let case = store::cases::case_by_id(&self.db, case_id)
+        // One round trip: the case, and the caller's side in it (for staff, none).
+        let (case, side) = store::cases::case_with_side(&self.db, case_id, me.id)
             .await
             .map_err(internal(lang))?
             .ok_or_else(|| not_found(lang))?;
@@ -238,8 +241,8 @@ impl Services {
             }
             return Ok((case, None));
         }
-        match store::cases::side_of(&self.db, me.id, case_id).await.map_err(internal(lang))? {
-            Some((side, _)) => Ok((case, Some(side))),
+        match side {
+            Some(side) => Ok((case, Some(side))),
             None => Err(not_found(lang)),
         }
     }
@@ -264,17 +267,26 @@ impl Backend for Services {
             return Ok(caller);
         };
         let hash = crypto::sha256_hex(token.as_bytes());
-        let Some(s) = store::people::session(&self.db, &hash).await.map_err(internal(lang))? else {
-            return Ok(caller);
+        let s = match self.sessions.get(&hash) {
+            Some(s) => s,
+            None => {
+                let Some(s) = store::people::session(&self.db, &hash).await.map_err(internal(lang))? else {
+                    return Ok(caller);
+                };
+                self.sessions.put(&hash, s.clone());
+                s
+            }
         };
         let now = now();
         if now >= s.expires_at || now >= s.last_seen_at + self.idle_secs {
+            self.sessions.forget(&hash);
             store::people::delete_session(&self.db, &hash).await.map_err(internal(lang))?;
             return Ok(caller);
         }
         // Record activity at most once a minute: reading pages should not write every time.
         if now - s.last_seen_at >= 60 {
             store::people::touch_session(&self.db, &hash, now).await.map_err(internal(lang))?;
+            self.sessions.touched(&hash, now);
         }
         caller.me = Some(self.me_from(&s.user));
         caller.session = Some(hash);
@@ -466,8 +478,10 @@ impl Backend for Services {
         if let (Some(me), Some(hash)) = (&caller.me, &caller.session) {
             if everywhere {
                 store::people::delete_sessions_of(&self.db, me.id).await.map_err(internal(lang))?;
+                self.sessions.forget_user(me.id);
             } else {
                 store::people::delete_session(&self.db, hash).await.map_err(internal(lang))?;
+                self.sessions.forget(hash);
             }
         }
         Ok(())
@@ -494,6 +508,7 @@ impl Backend for Services {
             }
             return Err(internal(lang)(e));
         }
+        self.sessions.forget_user(me.id);
         let user = store::people::user_by_id(&self.db, me.id)
             .await
             .map_err(internal(lang))?
@@ -540,8 +555,9 @@ impl Backend for Services {
     async fn case_progress(&self, caller: &Caller, case_id: i64) -> Result<CaseProgress, AppError> {
         let lang = caller.lang;
         let (case, _side) = self.visible_case(caller, case_id).await?;
-        let parties = store::cases::parties(&self.db, case_id).await.map_err(internal(lang))?;
-        let events = store::cases::events(&self.db, case_id).await.map_err(internal(lang))?;
+        let (parties, events) =
+            tokio::try_join!(store::cases::parties(&self.db, case_id), store::cases::events(&self.db, case_id))
+                .map_err(internal(lang))?;
         Ok(progress::full(&case, &parties, &events, lang, now()))
     }
 

@@ -67,20 +67,25 @@ fn case_row(r: &sqlx::any::AnyRow) -> Result<CaseRow, sqlx::Error> {
     })
 }
 
-/// The side a person takes in a case: as a party, or as agent for a party. None: not theirs.
-pub async fn side_of(db: &Db, user_id: i64, case_id: i64) -> Result<Option<(String, bool)>, sqlx::Error> {
-    let r = sqlx::query(
-        "SELECT p.side, 0 AS as_agent FROM case_parties p WHERE p.case_id = $1 AND p.user_id = $2 \
-         UNION ALL \
-         SELECT p.side, 1 AS as_agent FROM case_agents a JOIN case_parties p ON p.id = a.party_id \
-         WHERE p.case_id = $1 AND a.agent_user_id = $2 \
-         LIMIT 1",
-    )
-    .bind(case_id)
-    .bind(user_id)
-    .fetch_optional(&db.pool)
-    .await?;
-    r.map(|r| Ok((r.try_get("side")?, r.try_get::<i64, _>("as_agent")? != 0))).transpose()
+/// A case and the side `user_id` takes in it (as a party or as agent for one), if any.
+pub async fn case_with_side(
+    db: &Db,
+    id: i64,
+    user_id: i64,
+) -> Result<Option<(CaseRow, Option<String>)>, sqlx::Error> {
+    let sql = format!(
+        "SELECT {CASE_COLUMNS}, ( \
+           SELECT p.side FROM case_parties p WHERE p.case_id = k.id AND p.user_id = $2 \
+           UNION ALL \
+           SELECT p.side FROM case_agents a JOIN case_parties p ON p.id = a.party_id \
+           WHERE p.case_id = k.id AND a.agent_user_id = $2 \
+           LIMIT 1) AS my_side \
+         {CASE_FROM} WHERE k.id = $1"
+    );
+    let Some(r) = sqlx::query(AssertSqlSafe(sql)).bind(id).bind(user_id).fetch_optional(&db.pool).await? else {
+        return Ok(None);
+    };
+    Ok(Some((case_row(&r)?, r.try_get("my_side")?)))
 }
 
 pub async fn case_by_id(db: &Db, id: i64) -> Result<Option<CaseRow>, sqlx::Error> {

@@ -143,6 +143,7 @@ pub async fn insert_session(
     Ok(())
 }
 
+#[derive(Clone, Debug)]
 pub struct SessionRow {
     pub user: UserRow,
     pub last_seen_at: i64,
