@@ -5,7 +5,7 @@ export LEPTOS_SITE_ROOT ?= target/site
 ADDR ?= 127.0.0.1:3000
 BIN := target/release/pocket-court
 
-.PHONY: run test build tools lint bench check-wasm precompress clean-data
+.PHONY: run test build tools lint fmt bench check-wasm precompress clean-data
 
 tools:
 	bash scripts/install-tools.sh
@@ -31,8 +31,13 @@ test: build
 
 lint:
 	cargo fmt --all -- --check
+	leptosfmt --check app/src
 	cargo clippy --workspace --all-targets --release -- -D warnings
 	cargo clippy -p app --lib --target wasm32-unknown-unknown --no-default-features --features hydrate --profile wasm-release -- -D warnings
+
+fmt:
+	leptosfmt app/src
+	cargo fmt --all
 
 check-wasm:
 	bash scripts/check-wasm-deps.sh

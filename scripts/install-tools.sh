@@ -27,6 +27,12 @@ if ! wasm-bindgen --version 2>/dev/null | grep -q " $wb\$"; then
   cargo install wasm-bindgen-cli --version "$wb" --force
 fi
 
+# leptosfmt formats the view! macros (rustfmt leaves them alone); `make lint` checks it.
+if ! leptosfmt --version 2>/dev/null | grep -q '0\.1\.33'; then
+  say "installing leptosfmt 0.1.33 (about 2 minutes)"
+  cargo install leptosfmt --version 0.1.33 --locked
+fi
+
 missing=()
 command -v chromium >/dev/null || missing+=(chromium)
 command -v brotli >/dev/null || missing+=(brotli)

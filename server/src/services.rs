@@ -555,9 +555,11 @@ impl Backend for Services {
     async fn case_progress(&self, caller: &Caller, case_id: i64) -> Result<CaseProgress, AppError> {
         let lang = caller.lang;
         let (case, _side) = self.visible_case(caller, case_id).await?;
-        let (parties, events) =
-            tokio::try_join!(store::cases::parties(&self.db, case_id), store::cases::events(&self.db, case_id))
-                .map_err(internal(lang))?;
+        let (parties, events) = tokio::try_join!(
+            store::cases::parties(&self.db, case_id),
+            store::cases::events(&self.db, case_id)
+        )
+        .map_err(internal(lang))?;
         Ok(progress::full(&case, &parties, &events, lang, now()))
     }
 

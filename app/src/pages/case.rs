@@ -40,12 +40,15 @@ pub fn CasePage() -> impl IntoView {
                         view! {
                             <h1>{p.t(("没有找到这个案件", "Case not found"))}</h1>
                             <p class="card" data-testid="case-not-found">
-                                {p.t((
-                                    "没有找到这个案件，或者您不是这个案件的当事人。请回到“我的案件”查看。",
-                                    "We found no such case among yours. Go back to My cases.",
-                                ))}
+                                {p
+                                    .t((
+                                        "没有找到这个案件，或者您不是这个案件的当事人。请回到“我的案件”查看。",
+                                        "We found no such case among yours. Go back to My cases.",
+                                    ))}
                             </p>
-                            <a class="btn secondary" href="/cases">{p.t(("我的案件", "My cases"))}</a>
+                            <a class="btn secondary" href="/cases">
+                                {p.t(("我的案件", "My cases"))}
+                            </a>
                         }
                             .into_any()
                     }
@@ -62,11 +65,20 @@ fn case_view(p: Prefs, c: CaseProgress) -> impl IntoView {
         .clone()
         .unwrap_or_else(|| p.t(("尚未立案（还没有案号）", "Not docketed yet (no number)")).into());
     view! {
-        <h1 class="case-title" data-testid="case-number">{number}</h1>
+        <h1 class="case-title" data-testid="case-number">
+            {number}
+        </h1>
         <p class="lead">{c.cause.clone()} " · " {c.court_name.clone()}</p>
-        {c.receiving_court_name.clone().map(|r| view! {
-            <p class="meta">{p.t(("跨域立案，收件法院：", "Filed across regions, handed in at: "))} {r}</p>
-        })}
+        {c
+            .receiving_court_name
+            .clone()
+            .map(|r| {
+                view! {
+                    <p class="meta">
+                        {p.t(("跨域立案，收件法院：", "Filed across regions, handed in at: "))} {r}
+                    </p>
+                }
+            })}
         <section class="card status">
             <p>
                 <span class="label">{p.t(("现在：", "Now: "))}</span>
@@ -76,14 +88,21 @@ fn case_view(p: Prefs, c: CaseProgress) -> impl IntoView {
                 <span class="label">{p.t(("程序：", "Procedure: "))}</span>
                 {c.procedure.clone()}
             </p>
-            {c.next_deadline.clone().map(|d| view! {
-                <div class="next-deadline" class:overdue=d.overdue data-testid="next-deadline">
-                    <p class="label">{d.label.clone()}</p>
-                    <p class="big-date">{p.t(("截止：", "Due: "))} {d.due_date.clone()}</p>
-                    <p class="big-countdown"><Countdown due_at=d.due_at lang=p.lang /></p>
-                    <p class="source">{p.t(("依据：", "Rule: "))} {d.source.clone()}</p>
-                </div>
-            })}
+            {c
+                .next_deadline
+                .clone()
+                .map(|d| {
+                    view! {
+                        <div class="next-deadline" class:overdue=d.overdue data-testid="next-deadline">
+                            <p class="label">{d.label.clone()}</p>
+                            <p class="big-date">{p.t(("截止：", "Due: "))} {d.due_date.clone()}</p>
+                            <p class="big-countdown">
+                                <Countdown due_at=d.due_at lang=p.lang />
+                            </p>
+                            <p class="source">{p.t(("依据：", "Rule: "))} {d.source.clone()}</p>
+                        </div>
+                    }
+                })}
         </section>
         <section>
             <h2>{p.t(("案件进度", "Progress"))}</h2>
@@ -97,28 +116,44 @@ fn case_view(p: Prefs, c: CaseProgress) -> impl IntoView {
                 {c.parties.into_iter().map(|x| view! { <li>{x.side} "：" {x.name}</li> }).collect_view()}
             </ul>
         </section>
-        {(!c.contacts.is_empty()).then(|| view! {
-            <section class="card">
-                <h2>{p.t(("联系法院", "Contact the court"))}</h2>
-                <ul class="plain contacts">
-                    {c.contacts.iter().map(|x| {
-                        let tel = format!("tel:{}", x.phone);
-                        view! {
-                            <li>
-                                {x.role.clone()} "：" {x.name.clone()} " "
-                                <a class="btn link" href=tel>{x.phone.clone()}</a>
-                            </li>
-                        }
-                    }).collect_view()}
-                </ul>
-            </section>
-        })}
-        {c.query_code.map(|code| view! {
-            <p class="meta">
-                {p.t(("查询码（可给家人查进度用）：", "Query code (lets family follow the case): "))}
-                <code data-testid="query-code">{code}</code>
-            </p>
-        })}
+        {(!c.contacts.is_empty())
+            .then(|| {
+                view! {
+                    <section class="card">
+                        <h2>{p.t(("联系法院", "Contact the court"))}</h2>
+                        <ul class="plain contacts">
+                            {c
+                                .contacts
+                                .iter()
+                                .map(|x| {
+                                    let tel = format!("tel:{}", x.phone);
+                                    view! {
+                                        <li>
+                                            {x.role.clone()} "：" {x.name.clone()} " "
+                                            <a class="btn link" href=tel>
+                                                {x.phone.clone()}
+                                            </a>
+                                        </li>
+                                    }
+                                })
+                                .collect_view()}
+                        </ul>
+                    </section>
+                }
+            })}
+        {c
+            .query_code
+            .map(|code| {
+                view! {
+                    <p class="meta">
+                        {p
+                            .t((
+                                "查询码（可给家人查进度用）：",
+                                "Query code (lets family follow the case): ",
+                            ))} <code data-testid="query-code">{code}</code>
+                    </p>
+                }
+            })}
     }
 }
 
@@ -142,9 +177,11 @@ pub(crate) fn node_view(p: Prefs, n: TimelineNodeView) -> impl IntoView {
                 <span class="node-status">{status}</span>
             </p>
             {n.reached.map(|r| view! { <p class="node-date">{r}</p> })}
-            {n.deadline.map(|d| view! {
-                <p class="node-deadline">{d.label} " " {d.due_date} " （" {d.source} "）"</p>
-            })}
+            {n
+                .deadline
+                .map(|d| {
+                    view! { <p class="node-deadline">{d.label} " " {d.due_date} " （" {d.source} "）"</p> }
+                })}
             <p class="node-explain">{n.explain}</p>
         </li>
     }

@@ -29,10 +29,11 @@ pub fn Fees() -> impl IntoView {
     view! {
         <h1>{p.t(("诉讼费计算器", "Court fee calculator"))}</h1>
         <p class="lead">
-            {p.t((
-                "按《诉讼费用交纳办法》计算。每一项都写明依据的条文。",
-                "Worked out under the Measures on Litigation Fees. Each line names its article.",
-            ))}
+            {p
+                .t((
+                    "按《诉讼费用交纳办法》计算。每一项都写明依据的条文。",
+                    "Worked out under the Measures on Litigation Fees. Each line names its article.",
+                ))}
         </p>
         <Suspense>
             {move || {
@@ -44,10 +45,11 @@ pub fn Fees() -> impl IntoView {
             }}
         </Suspense>
         <p class="hint">
-            {p.t((
-                "这是估算。实际金额以法院的交费通知为准。",
-                "This is an estimate. The court's fee notice gives the amount you actually pay.",
-            ))}
+            {p
+                .t((
+                    "这是估算。实际金额以法院的交费通知为准。",
+                    "This is an estimate. The court's fee notice gives the amount you actually pay.",
+                ))}
         </p>
     }
 }

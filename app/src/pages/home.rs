@@ -27,18 +27,24 @@ fn home_body(p: crate::i18n::Prefs, me: Option<crate::api::types::Me>) -> impl I
     view! {
         <h1>{greeting}</h1>
         <p class="lead">
-            {p.t((
-                "在手机上查看案件进度和期限，不用跑法院。",
-                "Follow your cases and their deadlines on your phone, without a trip to court.",
-            ))}
+            {p
+                .t((
+                    "在手机上查看案件进度和期限，不用跑法院。",
+                    "Follow your cases and their deadlines on your phone, without a trip to court.",
+                ))}
         </p>
-        {needs_profile.then(|| view! {
-            <p class="card notice">
-                {p.t(("请先完成实名信息，才能办理案件。", "Please add your real name and ID before you file or sign."))}
-                " "
-                <a href="/profile">{p.t(("去填写", "Add them"))}</a>
-            </p>
-        })}
+        {needs_profile
+            .then(|| {
+                view! {
+                    <p class="card notice">
+                        {p
+                            .t((
+                                "请先完成实名信息，才能办理案件。",
+                                "Please add your real name and ID before you file or sign.",
+                            ))} " " <a href="/profile">{p.t(("去填写", "Add them"))}</a>
+                    </p>
+                }
+            })}
         <div class="actions">
             <a class="btn primary big" href="/cases" data-testid="go-cases">
                 {p.t(("我的案件", "My cases"))}
@@ -49,14 +55,17 @@ fn home_body(p: crate::i18n::Prefs, me: Option<crate::api::types::Me>) -> impl I
             <a class="btn secondary big" href="/fees" data-testid="go-fees">
                 {p.t(("算一算诉讼费", "Work out the court fee"))}
             </a>
-            {(!signed_in).then(|| view! {
-                <a class="btn secondary big" href="/sign-in" data-testid="go-sign-in">
-                    {p.t(("手机号登录", "Sign in with your phone"))}
-                </a>
-                <a class="btn link" href="/staff/sign-in">
-                    {p.t(("法院工作人员登录", "Court staff sign-in"))}
-                </a>
-            })}
+            {(!signed_in)
+                .then(|| {
+                    view! {
+                        <a class="btn secondary big" href="/sign-in" data-testid="go-sign-in">
+                            {p.t(("手机号登录", "Sign in with your phone"))}
+                        </a>
+                        <a class="btn link" href="/staff/sign-in">
+                            {p.t(("法院工作人员登录", "Court staff sign-in"))}
+                        </a>
+                    }
+                })}
         </div>
     }
 }

@@ -70,7 +70,8 @@ pub fn App() -> impl IntoView {
     let me: MeResource = Resource::new_blocking(|| (), |_| whoami());
     provide_context(Viewer { prefs, me });
     view! {
-        <Title text=prefs.t(("掌上法庭 · 浏阳市人民法院", "Pocket Court · Liuyang People's Court")) />
+        <Title text=prefs
+            .t(("掌上法庭 · 浏阳市人民法院", "Pocket Court · Liuyang People's Court")) />
         <Router>
             <Frame prefs me>
                 <Routes fallback=not_found::NotFound>
@@ -122,7 +123,14 @@ pub fn ErrorNote(error: AppError) -> impl IntoView {
     view! {
         <div class="card error-note" role="alert" data-testid="error-note">
             <p>{error.message().to_string()}</p>
-            {signed_out.then(|| view! { <a class="btn primary" href="/sign-in">{prefs.t(("去登录", "Sign in"))}</a> })}
+            {signed_out
+                .then(|| {
+                    view! {
+                        <a class="btn primary" href="/sign-in">
+                            {prefs.t(("去登录", "Sign in"))}
+                        </a>
+                    }
+                })}
         </div>
     }
 }

@@ -35,7 +35,9 @@ pub fn MyCases() -> impl IntoView {
                     value=typed
                     placeholder=p.t(("例如（2026）湘0181民初123号", "e.g. (2026)湘0181民初123号"))
                 />
-                <button type="submit" class="btn secondary">{p.t(("查找", "Find"))}</button>
+                <button type="submit" class="btn secondary">
+                    {p.t(("查找", "Find"))}
+                </button>
             </div>
         </form>
         <Suspense>
@@ -65,10 +67,8 @@ pub fn MyCases() -> impl IntoView {
 
 fn case_list(p: Prefs, list: Vec<CaseSummary>) -> impl IntoView {
     if list.is_empty() {
-        return view! {
-            <p class="card empty">{p.t(("您还没有案件。", "You have no cases yet."))}</p>
-        }
-        .into_any();
+        return view! { <p class="card empty">{p.t(("您还没有案件。", "You have no cases yet."))}</p> }
+            .into_any();
     }
     view! {
         <ul class="case-list" data-testid="case-list">
@@ -79,7 +79,9 @@ fn case_list(p: Prefs, list: Vec<CaseSummary>) -> impl IntoView {
                     let number = c
                         .case_number
                         .clone()
-                        .unwrap_or_else(|| p.t(("尚未立案（还没有案号）", "Not docketed yet (no number)")).into());
+                        .unwrap_or_else(|| {
+                            p.t(("尚未立案（还没有案号）", "Not docketed yet (no number)")).into()
+                        });
                     view! {
                         <li class="card case-card">
                             <a href=href data-testid="case-link">
@@ -91,12 +93,19 @@ fn case_list(p: Prefs, list: Vec<CaseSummary>) -> impl IntoView {
                                 " · "
                                 <span class="stage">{c.stage_label}</span>
                             </p>
-                            {c.next_deadline.map(|d| view! {
-                                <p class="deadline" class:overdue=d.overdue>
-                                    {d.label} " " {d.due_date} " · "
-                                    <Countdown due_at=d.due_at lang=p.lang />
-                                </p>
-                            })}
+                            {c
+                                .next_deadline
+                                .map(|d| {
+                                    view! {
+                                        <p class="deadline" class:overdue=d.overdue>
+                                            {d.label}
+                                            " "
+                                            {d.due_date}
+                                            " · "
+                                            <Countdown due_at=d.due_at lang=p.lang />
+                                        </p>
+                                    }
+                                })}
                         </li>
                     }
                 })

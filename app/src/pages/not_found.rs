@@ -10,6 +10,8 @@ pub fn NotFound() -> impl IntoView {
     let p = viewer().prefs;
     view! {
         <h1>{p.t(("没有找到这个页面", "Page not found"))}</h1>
-        <p><a href="/">{p.t(("回到首页", "Back to the start page"))}</a></p>
+        <p>
+            <a href="/">{p.t(("回到首页", "Back to the start page"))}</a>
+        </p>
     }
 }

@@ -23,7 +23,10 @@ pub fn Profile() -> impl IntoView {
                         {me.court_name.clone().map(|c| view! { <p>{p.t(("法院：", "Court: "))} {c}</p> })}
                         <p data-testid="profile-id">
                             {p.t(("身份证：", "Resident ID: "))}
-                            {me.resident_id_masked.clone().unwrap_or_else(|| p.t(("未填写", "not given")).into())}
+                            {me
+                                .resident_id_masked
+                                .clone()
+                                .unwrap_or_else(|| p.t(("未填写", "not given")).into())}
                         </p>
                     </section>
                     <h2>{p.t(("实名信息", "Real-name details"))}</h2>

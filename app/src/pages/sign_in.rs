@@ -16,18 +16,25 @@ pub fn SignIn() -> impl IntoView {
     view! {
         <h1>{p.t(("手机号登录", "Sign in with your phone"))}</h1>
         <p class="lead">
-            {p.t((
-                "输入手机号，我们会发一条带6位数字验证码的短信。",
-                "Enter your mobile number. We will text you a 6-digit code.",
-            ))}
+            {p
+                .t((
+                    "输入手机号，我们会发一条带6位数字验证码的短信。",
+                    "Enter your mobile number. We will text you a 6-digit code.",
+                ))}
         </p>
         <SignInForm lang=p.lang staff=false next=next_param() />
         <noscript>
             <p class="card notice">
-                {p.t(("登录需要开启浏览器的 JavaScript。", "Signing in needs JavaScript turned on."))}
+                {p
+                    .t((
+                        "登录需要开启浏览器的 JavaScript。",
+                        "Signing in needs JavaScript turned on.",
+                    ))}
             </p>
         </noscript>
-        <p><a href="/staff/sign-in">{p.t(("法院工作人员登录", "Court staff sign-in"))}</a></p>
+        <p>
+            <a href="/staff/sign-in">{p.t(("法院工作人员登录", "Court staff sign-in"))}</a>
+        </p>
     }
 }
 
@@ -37,7 +44,11 @@ pub fn StaffSignIn() -> impl IntoView {
     view! {
         <h1>{p.t(("工作人员登录", "Staff sign-in"))}</h1>
         <p class="lead">
-            {p.t(("输入手机号和密码，再输入短信验证码。", "Enter your phone and password, then the code we text you."))}
+            {p
+                .t((
+                    "输入手机号和密码，再输入短信验证码。",
+                    "Enter your phone and password, then the code we text you.",
+                ))}
         </p>
         <SignInForm lang=p.lang staff=true next=next_param() />
     }

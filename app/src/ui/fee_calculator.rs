@@ -52,10 +52,7 @@ pub fn quote_view(q: FeeQuote, lang: Lang) -> impl IntoView {
                     .map(|l| {
                         view! {
                             <tr>
-                                <td>
-                                    {label(l)}
-                                    <small class="source">{l.source.clone()}</small>
-                                </td>
+                                <td>{label(l)} <small class="source">{l.source.clone()}</small></td>
                                 <td class="money">{l.fen.format_yuan()}</td>
                             </tr>
                         }
@@ -65,13 +62,21 @@ pub fn quote_view(q: FeeQuote, lang: Lang) -> impl IntoView {
             <tfoot>
                 <tr>
                     <th>{t(lang, ("合计（元）", "Total (yuan)"))}</th>
-                    <th class="money" data-testid="fee-total">{q.total.format_yuan()}</th>
+                    <th class="money" data-testid="fee-total">
+                        {q.total.format_yuan()}
+                    </th>
                 </tr>
             </tfoot>
         </table>
         <p class="hint">
             {if q.prepaid {
-                t(lang, ("这笔费用要在立案后预先交纳。", "This fee is paid in advance, after the case is accepted."))
+                t(
+                    lang,
+                    (
+                        "这笔费用要在立案后预先交纳。",
+                        "This fee is paid in advance, after the case is accepted.",
+                    ),
+                )
             } else {
                 t(lang, ("这笔费用不用预先交纳。", "This fee is not paid in advance."))
             }}
@@ -148,7 +153,10 @@ pub fn FeeCalculator(lang: Lang, settings: CourtFeeSettings, initial: FeeInput) 
             </div>
             <div class:hidden=move || kind.get() != FeeKind::Personality>
                 <label for="damages">
-                    {t(lang, ("要求赔偿的金额（元，没有可不填）", "Damages claimed (yuan, if any)"))}
+                    {t(
+                        lang,
+                        ("要求赔偿的金额（元，没有可不填）", "Damages claimed (yuan, if any)"),
+                    )}
                 </label>
                 <input
                     id="damages"
@@ -161,7 +169,9 @@ pub fn FeeCalculator(lang: Lang, settings: CourtFeeSettings, initial: FeeInput) 
                 />
             </div>
             <div class:hidden=move || kind.get() != FeeKind::Administrative>
-                <label for="administrative">{t(lang, ("行政案件类型", "Administrative case type"))}</label>
+                <label for="administrative">
+                    {t(lang, ("行政案件类型", "Administrative case type"))}
+                </label>
                 <select
                     id="administrative"
                     name="administrative"
@@ -178,17 +188,31 @@ pub fn FeeCalculator(lang: Lang, settings: CourtFeeSettings, initial: FeeInput) 
                             )
                     }
                 >
-                    <option value="other" selected=move || administrative.get() != Some(AdministrativeKind::TrademarkPatentMaritime)>
+                    <option
+                        value="other"
+                        selected=move || {
+                            administrative.get() != Some(AdministrativeKind::TrademarkPatentMaritime)
+                        }
+                    >
                         {t(lang, ("其他行政案件", "Other"))}
                     </option>
-                    <option value="trademark_patent_maritime" selected=move || administrative.get() == Some(AdministrativeKind::TrademarkPatentMaritime)>
+                    <option
+                        value="trademark_patent_maritime"
+                        selected=move || {
+                            administrative.get() == Some(AdministrativeKind::TrademarkPatentMaritime)
+                        }
+                    >
                         {t(lang, ("商标、专利、海事行政案件", "Trademark, patent or maritime"))}
                     </option>
                 </select>
             </div>
             <div class:hidden=move || !is_acceptance_fee()>
                 <label for="procedure">{t(lang, ("审理程序", "Procedure"))}</label>
-                <select id="procedure" name="procedure" on:change=move |ev| procedure.set(procedure_from(&event_target_value(&ev)))>
+                <select
+                    id="procedure"
+                    name="procedure"
+                    on:change=move |ev| procedure.set(procedure_from(&event_target_value(&ev)))
+                >
                     <option value="ordinary" selected=move || procedure.get() == Procedure::Ordinary>
                         {t(lang, ("普通程序", "Ordinary procedure"))}
                     </option>
@@ -200,7 +224,11 @@ pub fn FeeCalculator(lang: Lang, settings: CourtFeeSettings, initial: FeeInput) 
                     </option>
                 </select>
                 <label for="outcome">{t(lang, ("案件怎样结束", "How the case ends"))}</label>
-                <select id="outcome" name="outcome" on:change=move |ev| outcome.set(outcome_from(&event_target_value(&ev)))>
+                <select
+                    id="outcome"
+                    name="outcome"
+                    on:change=move |ev| outcome.set(outcome_from(&event_target_value(&ev)))
+                >
                     <option value="" selected=move || outcome.get().is_none()>
                         {t(lang, ("判决，或还不知道", "Judgment, or not known yet"))}
                     </option>
@@ -213,14 +241,36 @@ pub fn FeeCalculator(lang: Lang, settings: CourtFeeSettings, initial: FeeInput) 
                 </select>
             </div>
             <noscript>
-                <button type="submit" class="btn primary">{t(lang, ("计算", "Work it out"))}</button>
+                <button type="submit" class="btn primary">
+                    {t(lang, ("计算", "Work it out"))}
+                </button>
             </noscript>
         </form>
         <section class="card" aria-live="polite" data-testid="fee-result">
             {move || match result() {
-                None => view! { <p class="hint">{t(lang, ("请输入金额，马上算出费用。", "Enter the amount to see the fee."))}</p> }.into_any(),
+                None => {
+                    view! {
+                        <p class="hint">
+                            {t(
+                                lang,
+                                (
+                                    "请输入金额，马上算出费用。",
+                                    "Enter the amount to see the fee.",
+                                ),
+                            )}
+                        </p>
+                    }
+                        .into_any()
+                }
                 Some(Ok(q)) => quote_view(q, lang).into_any(),
-                Some(Err(e)) => view! { <p class="form-error" role="alert" data-testid="fee-error">{e.message(lang == Lang::Zh)}</p> }.into_any(),
+                Some(Err(e)) => {
+                    view! {
+                        <p class="form-error" role="alert" data-testid="fee-error">
+                            {e.message(lang == Lang::Zh)}
+                        </p>
+                    }
+                        .into_any()
+                }
             }}
         </section>
     }

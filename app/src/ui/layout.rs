@@ -29,7 +29,12 @@ pub fn Frame(prefs: Prefs, me: MeResource, children: Children) -> impl IntoView 
                 <span class="brand-app">{prefs.t(("掌上法庭", "Pocket Court"))}</span>
             </a>
             <div class="switches">
-                <a class="switch" href=lang_href data-testid="switch-lang" lang=if prefs.lang == crate::rules::Lang::Zh { "en" } else { "zh-CN" }>
+                <a
+                    class="switch"
+                    href=lang_href
+                    data-testid="switch-lang"
+                    lang=if prefs.lang == crate::rules::Lang::Zh { "en" } else { "zh-CN" }
+                >
                     {lang_label}
                 </a>
                 <a class="switch" href=elder_href data-testid="switch-elder">
@@ -43,10 +48,14 @@ pub fn Frame(prefs: Prefs, me: MeResource, children: Children) -> impl IntoView 
             <Suspense>
                 {move || Suspend::new(async move {
                     match me.await.ok().flatten() {
-                        Some(me) => view! {
-                            <a href="/profile" data-testid="nav-profile">{me.display_name()}</a>
+                        Some(me) => {
+                            view! {
+                                <a href="/profile" data-testid="nav-profile">
+                                    {me.display_name()}
+                                </a>
+                            }
+                                .into_any()
                         }
-                            .into_any(),
                         None => view! { <a href="/sign-in">{prefs.t(("登录", "Sign in"))}</a> }.into_any(),
                     }
                 })}
@@ -55,10 +64,11 @@ pub fn Frame(prefs: Prefs, me: MeResource, children: Children) -> impl IntoView 
         <main id="main">{children()}</main>
         <footer class="foot">
             <p>
-                {prefs.t((
-                    "本平台由浏阳市人民法院提供。法院不会通过短信索要钱款或验证码。",
-                    "Run by Liuyang People's Court. The court never asks for money or codes by SMS.",
-                ))}
+                {prefs
+                    .t((
+                        "本平台由浏阳市人民法院提供。法院不会通过短信索要钱款或验证码。",
+                        "Run by Liuyang People's Court. The court never asks for money or codes by SMS.",
+                    ))}
             </p>
         </footer>
     }

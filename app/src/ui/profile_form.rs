@@ -113,10 +113,18 @@ pub fn ProfileForm(lang: Lang, name: String, has_id: bool) -> impl IntoView {
                 on:input=move |ev| name.set(event_target_value(&ev))
                 aria-describedby="name-error"
             />
-            <p id="name-error" class="field-error" role="alert">{name_error}</p>
+            <p id="name-error" class="field-error" role="alert">
+                {name_error}
+            </p>
             <label for="resident_id">
                 {if has_id {
-                    t(lang, ("身份证号码（重新填写以更改）", "Resident ID number (type again to change)"))
+                    t(
+                        lang,
+                        (
+                            "身份证号码（重新填写以更改）",
+                            "Resident ID number (type again to change)",
+                        ),
+                    )
                 } else {
                     t(lang, ("身份证号码（18位）", "Resident ID number (18 characters)"))
                 }}
@@ -132,12 +140,18 @@ pub fn ProfileForm(lang: Lang, name: String, has_id: bool) -> impl IntoView {
                 aria-describedby="id-error"
                 data-testid="resident-id"
             />
-            <p id="id-error" class="field-error" role="alert" data-testid="id-error">{id_error}</p>
+            <p id="id-error" class="field-error" role="alert" data-testid="id-error">
+                {id_error}
+            </p>
             <button type="submit" class="btn primary" disabled=move || busy.get()>
                 {t(lang, ("保存", "Save"))}
             </button>
-            <p class="form-info" role="status" data-testid="profile-saved">{move || saved.get()}</p>
-            <p class="form-error" role="alert">{move || error.get()}</p>
+            <p class="form-info" role="status" data-testid="profile-saved">
+                {move || saved.get()}
+            </p>
+            <p class="form-error" role="alert">
+                {move || error.get()}
+            </p>
         </form>
     }
 }

@@ -149,7 +149,9 @@ pub fn SignInForm(lang: Lang, staff: bool, next: String) -> impl IntoView {
                 }}
             </button>
             <Show when=move || request_id.get().is_some()>
-                <label for="code">{t(lang, ("短信验证码（6位数字）", "Code from the SMS (6 digits)"))}</label>
+                <label for="code">
+                    {t(lang, ("短信验证码（6位数字）", "Code from the SMS (6 digits)"))}
+                </label>
                 <input
                     id="code"
                     name="code"
@@ -160,12 +162,21 @@ pub fn SignInForm(lang: Lang, staff: bool, next: String) -> impl IntoView {
                     prop:value=move || code.get()
                     on:input=move |ev| code.set(event_target_value(&ev))
                 />
-                <button type="submit" class="btn primary" data-testid="verify-code" disabled=move || busy.get()>
+                <button
+                    type="submit"
+                    class="btn primary"
+                    data-testid="verify-code"
+                    disabled=move || busy.get()
+                >
                     {t(lang, ("登录", "Sign in"))}
                 </button>
             </Show>
-            <p class="form-info" role="status">{move || info.get()}</p>
-            <p class="form-error" role="alert" data-testid="form-error">{move || error.get()}</p>
+            <p class="form-info" role="status">
+                {move || info.get()}
+            </p>
+            <p class="form-error" role="alert" data-testid="form-error">
+                {move || error.get()}
+            </p>
         </form>
     }
 }

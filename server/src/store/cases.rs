@@ -82,7 +82,8 @@ pub async fn case_with_side(
            LIMIT 1) AS my_side \
          {CASE_FROM} WHERE k.id = $1"
     );
-    let Some(r) = sqlx::query(AssertSqlSafe(sql)).bind(id).bind(user_id).fetch_optional(&db.pool).await? else {
+    let Some(r) = sqlx::query(AssertSqlSafe(sql)).bind(id).bind(user_id).fetch_optional(&db.pool).await?
+    else {
         return Ok(None);
     };
     Ok(Some((case_row(&r)?, r.try_get("my_side")?)))
