@@ -419,13 +419,20 @@ pub async fn load_if_empty(db: &Db, cases: usize) -> Result<usize, sqlx::Error> 
             store::cases::insert_agent(db, pid, lawyer.0).await?;
         }
         for (stage, days_ago) in s.events {
-            store::cases::insert_event(
-                db,
-                case_id,
-                stage.code(),
-                now - days_ago * 86_400 - (i as i64 % 7) * 3_600,
-            )
-            .await?;
+            let at = now - days_ago * 86_400 - (i as i64 % 7) * 3_600;
+            store::cases::insert_event(db, case_id, stage.code(), at).await?;
+            // The fee notice: the acceptance fee, charged by the fee engine.
+            if *stage == Stage::FeePrepay {
+                let claim = (s.claim_yuan > 0).then_some(s.claim_yuan * 100);
+                let settings = Default::default();
+                if let Ok(q) = crate::fee_service::charge_for(s.cause, claim, s.procedure, &settings) {
+                    if q.total.as_fen() > 0 {
+                        let source = q.lines.first().map(|l| l.source.as_str()).unwrap_or("诉讼费用交纳办法");
+                        store::fees::insert_entry(db, case_id, "charge", q.total.as_fen(), source, at)
+                            .await?;
+                    }
+                }
+            }
         }
     }
     Ok(cases)

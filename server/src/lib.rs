@@ -4,6 +4,8 @@
 pub mod config;
 pub mod crypto;
 pub mod demo;
+pub mod fee_service;
+pub mod payments;
 pub mod progress;
 pub mod rest;
 pub mod services;

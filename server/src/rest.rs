@@ -27,6 +27,81 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/cases/{id}/progress", get(progress))
         .route("/api/v1/case-numbers/parse", get(parse_case_number))
         .route("/api/v1/fees/quote", post(quote_fee))
+        .route("/api/v1/cases/{id}/fees", get(case_fees))
+        .route("/api/v1/cases/{id}/payments", post(start_payment))
+        .route("/api/v1/cases/{id}/payments/{order}", get(payment_status))
+        .route("/api/v1/payments/notify/{provider}", post(payment_notify))
+}
+
+fn case_id(c: &Caller, id: &str) -> Result<i64, ApiError> {
+    // A malformed id gets the same answer as another person's case.
+    id.parse::<i64>().map_err(|_| {
+        ApiError(AppError::NotFound(
+            app::i18n::t(
+                c.lang,
+                ("没有找到这个案件，或者您无权查看。", "No such case among those you may see."),
+            )
+            .into(),
+        ))
+    })
+}
+
+async fn case_fees(
+    State(s): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let id = case_id(&c, &id)?;
+    Ok(Json(s.services.fee_account(&c, id).await?).into_response())
+}
+
+#[derive(Deserialize)]
+struct StartPayment {
+    idempotency_key: String,
+}
+
+async fn start_payment(
+    State(s): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    Path(id): Path<String>,
+    body: axum::body::Bytes,
+) -> Result<Response, ApiError> {
+    let id = case_id(&c, &id)?;
+    let body: StartPayment = serde_json::from_slice(&body).map_err(|_| {
+        ApiError(AppError::Invalid(
+            app::i18n::t(c.lang, ("请求里缺少 idempotency_key。", "The request needs an idempotency_key."))
+                .into(),
+        ))
+    })?;
+    let url = s.services.start_payment(&c, id, &body.idempotency_key).await?;
+    Ok(Json(serde_json::json!({ "checkout_url": url })).into_response())
+}
+
+async fn payment_status(
+    State(s): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    Path((id, order)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    let id = case_id(&c, &id)?;
+    let status = s.services.reconcile(&c, id, &order).await?;
+    Ok(Json(serde_json::json!({ "status": status })).into_response())
+}
+
+/// The provider's callback. Answers `SUCCESS` once a notification is safely recorded (or was
+/// already); anything else makes the provider retry, or refuses a forgery.
+async fn payment_notify(
+    State(s): State<AppState>,
+    Path(provider): Path<String>,
+    headers: axum::http::HeaderMap,
+    body: axum::body::Bytes,
+) -> Response {
+    let signature = headers.get(crate::payments::SANDBOX_SIGNATURE_HEADER).and_then(|v| v.to_str().ok());
+    match s.services.payment_notification(&provider, signature, &body).await {
+        crate::fee_service::NotifyOutcome::Ack(_) => (StatusCode::OK, "SUCCESS").into_response(),
+        crate::fee_service::NotifyOutcome::Refuse(status, reason) => {
+            (StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST), reason).into_response()
+        }
+    }
 }
 
 /// The language asked for by `Accept-Language` (Chinese unless English comes first).

@@ -47,6 +47,12 @@ pub struct Services {
     /// statutory minimums unless configured.
     pub fee_settings: app::rules::fees::CourtFeeSettings,
     sessions: crate::session_cache::SessionCache,
+    /// The payment provider (the built-in sandbox unless another is configured).
+    pub payments: Arc<dyn crate::payments::PaymentProvider>,
+    /// The sandbox, when it is the provider (its pages are served by this server).
+    pub sandbox: Option<Arc<crate::payments::Sandbox>>,
+    /// Where this server is reached from outside (links in notifications and SMS).
+    public_base: std::sync::RwLock<String>,
 }
 
 pub fn now() -> i64 {
@@ -85,6 +91,10 @@ impl Services {
             }
             _ => Arc::new(sms::DevSink),
         };
+        let sandbox = crate::payments::Sandbox::new(db.clone(), {
+            use rand::Rng;
+            rand::rng().random::<[u8; 32]>().to_vec()
+        });
         Services {
             db,
             sms,
@@ -94,7 +104,22 @@ impl Services {
             absolute_secs: args.session_absolute_hours * 3600,
             fee_settings: Default::default(),
             sessions: Default::default(),
+            payments: Arc::new(sandbox.clone()),
+            sandbox: Some(sandbox),
+            public_base: std::sync::RwLock::new(args.public_url.trim_end_matches('/').to_string()),
         }
+    }
+
+    pub fn public_base(&self) -> String {
+        self.public_base.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// Once the port is known (it may be 0 in the configuration), links to this server use it.
+    pub fn set_public_base(&self, base: String) {
+        if let Some(sandbox) = &self.sandbox {
+            *sandbox.base_url.write().unwrap_or_else(|e| e.into_inner()) = base.clone();
+        }
+        *self.public_base.write().unwrap_or_else(|e| e.into_inner()) = base;
     }
 
     fn me_from(&self, u: &store::people::UserRow) -> Me {

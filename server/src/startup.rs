@@ -64,6 +64,13 @@ pub async fn spawn(args: &ServeArgs) -> Result<Running, StartError> {
         .await
         .map_err(|source| StartError::Bind { addr: args.addr, source })?;
     let addr = listener.local_addr().map_err(|source| StartError::Bind { addr: args.addr, source })?;
+    // A loopback public URL (development, tests) gets the port actually bound.
+    let public = args.public_url.trim_end_matches('/');
+    if public.starts_with("http://127.0.0.1") || public.starts_with("http://localhost") {
+        services.set_public_base(format!("http://{addr}"));
+    } else {
+        services.set_public_base(public.to_string());
+    }
     let router = router(services.clone(), args, addr);
     let handle = tokio::spawn(async move {
         axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).await
@@ -95,6 +102,7 @@ pub fn router(services: Arc<Services>, args: &ServeArgs, addr: SocketAddr) -> Ro
 
     Router::new()
         .merge(crate::rest::routes())
+        .merge(crate::payments::sandbox_pages::routes())
         .route("/prefs", get(prefs))
         .route(
             "/sf/{*fn_name}",

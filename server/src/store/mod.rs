@@ -6,6 +6,7 @@
 //! Each back end has its own migrations, embedded in the binary and applied at start.
 
 pub mod cases;
+pub mod fees;
 pub mod people;
 pub mod sms;
 

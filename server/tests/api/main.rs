@@ -6,4 +6,5 @@ mod helpers;
 mod auth;
 mod cases;
 mod fees;
+mod payments;
 mod rest;

@@ -1,0 +1,350 @@
+//! Payment providers, behind one interface, and the built-in sandbox provider.
+//!
+//! A provider takes an order and gives a checkout page; it later tells us the outcome with
+//! signed, asynchronous notifications (retried, sometimes duplicated, in any order) and
+//! answers order-status queries. Our side (`services::payments`) verifies every
+//! notification and applies each payment exactly once.
+//!
+//! A real provider (WeChat Pay, Alipay, UnionPay) implements [`PaymentProvider`] with its
+//! merchant id, its API key or certificate, its notification signature scheme (verified in
+//! `verify`), and its order query API; its checkout is its own page or app.
+
+use crate::store::{self, Db};
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Notifications older or newer than this (seconds) are refused: a replay from long ago is
+/// not a payment.
+pub const TIMESTAMP_WINDOW_SECS: i64 = 300;
+
+/// What a provider reports in a notification, once its signature is verified.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, PartialEq, Eq)]
+pub struct Notification {
+    pub notify_id: String,
+    pub out_trade_no: String,
+    pub trade_no: String,
+    pub amount_fen: i64,
+    /// `SUCCESS`, `FAILED` or `CLOSED`.
+    pub status: String,
+    pub timestamp: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProviderStatus {
+    Pending,
+    Paid { trade_no: String, amount_fen: i64 },
+    Closed,
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum VerifyError {
+    #[error("missing or malformed signature")]
+    NoSignature,
+    #[error("signature does not match")]
+    BadSignature,
+    #[error("timestamp outside the accepted window")]
+    Stale,
+    #[error("body is not a notification: {0}")]
+    Malformed(String),
+}
+
+#[async_trait::async_trait]
+pub trait PaymentProvider: Send + Sync + 'static {
+    fn name(&self) -> &'static str;
+    /// Registers the order with the provider; returns the checkout page to send the payer to.
+    async fn create_checkout(&self, o: &CheckoutRequest) -> Result<String, anyhow_like::Error>;
+    /// Asks the provider what became of an order (for late or lost notifications).
+    async fn query(&self, out_trade_no: &str) -> Result<ProviderStatus, anyhow_like::Error>;
+    /// Checks a notification's signature and timestamp; returns what it says.
+    fn verify(&self, signature: Option<&str>, body: &[u8], now: i64) -> Result<Notification, VerifyError>;
+}
+
+pub struct CheckoutRequest {
+    pub out_trade_no: String,
+    pub amount_fen: i64,
+    pub description: String,
+    pub notify_url: String,
+    pub return_url: String,
+}
+
+/// A small error type for gateway calls (no extra dependency).
+pub mod anyhow_like {
+    #[derive(Debug, thiserror::Error)]
+    #[error("{0}")]
+    pub struct Error(pub String);
+    impl From<sqlx::Error> for Error {
+        fn from(e: sqlx::Error) -> Self {
+            Error(e.to_string())
+        }
+    }
+}
+
+type HmacSha256 = Hmac<Sha256>;
+
+pub fn sign(key: &[u8], body: &[u8]) -> String {
+    let mut mac = HmacSha256::new_from_slice(key).expect("HMAC takes any key length");
+    mac.update(body);
+    hex::encode(mac.finalize().into_bytes())
+}
+
+fn verify_signature(key: &[u8], body: &[u8], signature: &str) -> bool {
+    let Ok(sig) = hex::decode(signature) else { return false };
+    let mut mac = HmacSha256::new_from_slice(key).expect("HMAC takes any key length");
+    mac.update(body);
+    mac.verify_slice(&sig).is_ok() // constant time
+}
+
+/// The sandbox: behaves like a real provider — its own checkout page (pay / cancel / fail),
+/// its own book, signed notifications sent over HTTP to our callback, retried on a schedule
+/// until acknowledged, sometimes duplicated and arriving out of order — but no money moves.
+pub struct Sandbox {
+    db: Db,
+    key: Vec<u8>,
+    /// Where the sandbox's pages are served (this server, `/sandbox-pay/...`).
+    pub base_url: std::sync::RwLock<String>,
+    client: reqwest::Client,
+    /// Seconds between delivery attempts; the sandbox gives up after the last.
+    pub retry_schedule: Vec<u64>,
+}
+
+pub const SANDBOX_SIGNATURE_HEADER: &str = "x-sandbox-signature";
+
+impl Sandbox {
+    pub fn new(db: Db, key: Vec<u8>) -> Arc<Sandbox> {
+        Arc::new(Sandbox {
+            db,
+            key,
+            base_url: std::sync::RwLock::new(String::new()),
+            client: reqwest::Client::builder().timeout(Duration::from_secs(10)).build().expect("http client"),
+            retry_schedule: vec![0, 1, 2, 5, 10, 30, 60, 300],
+        })
+    }
+
+    pub fn key(&self) -> &[u8] {
+        &self.key
+    }
+
+    /// The payer pressed pay, cancel or fail on the checkout page. Returns where to send the
+    /// browser back to, or None for an unknown order.
+    pub async fn finish(
+        self: &Arc<Self>,
+        trade_no: &str,
+        action: &str,
+    ) -> Result<Option<String>, sqlx::Error> {
+        let Some(order) = store::fees::sandbox_by_trade_no(&self.db, trade_no).await? else {
+            return Ok(None);
+        };
+        let status = match action {
+            "pay" => "paid",
+            "cancel" => "cancelled",
+            _ => "failed",
+        };
+        if store::fees::sandbox_finish(&self.db, trade_no, status, crate::services::now()).await? {
+            let wire = match status {
+                "paid" => "SUCCESS",
+                "cancelled" => "CLOSED",
+                _ => "FAILED",
+            };
+            self.spawn_notifications(order.clone(), wire);
+        }
+        Ok(Some(order.return_url))
+    }
+
+    pub async fn order(&self, trade_no: &str) -> Result<Option<store::fees::SandboxOrderRow>, sqlx::Error> {
+        store::fees::sandbox_by_trade_no(&self.db, trade_no).await
+    }
+
+    /// Sends the outcome the way real providers do: at once, then again on the schedule until
+    /// acknowledged; now and then twice at the same time, and now and then a second delivery
+    /// under a new notification id.
+    fn spawn_notifications(self: &Arc<Self>, order: store::fees::SandboxOrderRow, status: &'static str) {
+        use rand::Rng;
+        let (duplicate, second_id) = {
+            let mut rng = rand::rng();
+            (rng.random_bool(0.3), rng.random_bool(0.3))
+        };
+        let this = self.clone();
+        tokio::spawn(async move {
+            let note = this.notification(&order, status);
+            if duplicate {
+                let (a, b) = (this.clone(), note.clone());
+                let url = order.notify_url.clone();
+                tokio::spawn(async move { a.deliver(&url, &b).await });
+            }
+            this.deliver(&order.notify_url, &note).await;
+            if second_id {
+                let again = this.notification(&order, status);
+                this.deliver(&order.notify_url, &again).await;
+            }
+        });
+    }
+
+    pub fn notification(&self, order: &store::fees::SandboxOrderRow, status: &str) -> Notification {
+        Notification {
+            notify_id: crate::crypto::random_token()[..32].to_string(),
+            out_trade_no: order.out_trade_no.clone(),
+            trade_no: order.trade_no.clone(),
+            amount_fen: order.amount_fen,
+            status: status.to_string(),
+            timestamp: crate::services::now(),
+        }
+    }
+
+    /// One notification, retried until the merchant answers 2xx with `SUCCESS`.
+    async fn deliver(&self, url: &str, note: &Notification) {
+        let body = serde_json::to_vec(note).expect("a notification serialises");
+        let signature = sign(&self.key, &body);
+        for wait in &self.retry_schedule {
+            tokio::time::sleep(Duration::from_secs(*wait)).await;
+            let res = self
+                .client
+                .post(url)
+                .header("content-type", "application/json")
+                .header(SANDBOX_SIGNATURE_HEADER, &signature)
+                .body(body.clone())
+                .send()
+                .await;
+            match res {
+                Ok(r) => {
+                    let status = r.status();
+                    if status.is_success() && r.text().await.is_ok_and(|t| t.contains("SUCCESS")) {
+                        return;
+                    }
+                    tracing::info!(%status, "sandbox notification not acknowledged; will retry");
+                }
+                Err(e) => tracing::info!(error = %e, "sandbox notification not delivered; will retry"),
+            }
+        }
+        tracing::warn!(out_trade_no = %note.out_trade_no, "sandbox gave up delivering a notification");
+    }
+}
+
+#[async_trait::async_trait]
+impl PaymentProvider for Arc<Sandbox> {
+    fn name(&self) -> &'static str {
+        "sandbox"
+    }
+
+    async fn create_checkout(&self, o: &CheckoutRequest) -> Result<String, anyhow_like::Error> {
+        let row = store::fees::SandboxOrderRow {
+            trade_no: format!("SBX{}", &crate::crypto::random_token()[..20]),
+            out_trade_no: o.out_trade_no.clone(),
+            amount_fen: o.amount_fen,
+            notify_url: o.notify_url.clone(),
+            return_url: o.return_url.clone(),
+            description: o.description.clone(),
+            status: "created".into(),
+        };
+        let row = store::fees::sandbox_create(&self.db, &row, crate::services::now()).await?;
+        let base = self.base_url.read().unwrap_or_else(|e| e.into_inner()).clone();
+        Ok(format!("{base}/sandbox-pay/checkout/{}", row.trade_no))
+    }
+
+    async fn query(&self, out_trade_no: &str) -> Result<ProviderStatus, anyhow_like::Error> {
+        Ok(match store::fees::sandbox_by_out_trade_no(&self.db, out_trade_no).await? {
+            None => ProviderStatus::Closed,
+            Some(o) => match o.status.as_str() {
+                "paid" => ProviderStatus::Paid { trade_no: o.trade_no, amount_fen: o.amount_fen },
+                "created" => ProviderStatus::Pending,
+                _ => ProviderStatus::Closed,
+            },
+        })
+    }
+
+    fn verify(&self, signature: Option<&str>, body: &[u8], now: i64) -> Result<Notification, VerifyError> {
+        let signature = signature.ok_or(VerifyError::NoSignature)?;
+        if !verify_signature(&self.key, body, signature) {
+            return Err(VerifyError::BadSignature);
+        }
+        let note: Notification =
+            serde_json::from_slice(body).map_err(|e| VerifyError::Malformed(e.to_string()))?;
+        if (now - note.timestamp).abs() > TIMESTAMP_WINDOW_SECS {
+            return Err(VerifyError::Stale);
+        }
+        Ok(note)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_signature_covers_every_byte() {
+        let key = b"k";
+        let body = br#"{"a":1}"#;
+        let s = sign(key, body);
+        assert!(verify_signature(key, body, &s));
+        assert!(!verify_signature(key, br#"{"a":2}"#, &s));
+        assert!(!verify_signature(b"other", body, &s));
+        assert!(!verify_signature(key, body, "zz"));
+    }
+}
+
+/// The sandbox provider's own pages: its checkout (pay / cancel / fail). Plain HTML — it is
+/// the provider's page, not ours, and works without JavaScript.
+pub mod sandbox_pages {
+    use crate::startup::AppState;
+    use axum::extract::{Form, Path, State};
+    use axum::http::StatusCode;
+    use axum::response::{Html, IntoResponse, Redirect, Response};
+    use axum::routing::get;
+    use axum::Router;
+
+    pub fn routes() -> Router<AppState> {
+        Router::new().route("/sandbox-pay/checkout/{trade_no}", get(page).post(act))
+    }
+
+    fn escape(s: &str) -> String {
+        s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    }
+
+    async fn page(State(s): State<AppState>, Path(trade_no): Path<String>) -> Response {
+        let Some(sandbox) = &s.services.sandbox else { return StatusCode::NOT_FOUND.into_response() };
+        let Ok(Some(o)) = sandbox.order(&trade_no).await else {
+            return (StatusCode::NOT_FOUND, Html("<p>没有这笔订单。No such order.</p>")).into_response();
+        };
+        let yuan = app::rules::fees::Fen(o.amount_fen).format_yuan();
+        let body = if o.status == "created" {
+            format!(
+                r#"<form method="post"><button name="action" value="pay" data-testid="sandbox-pay">确认支付 ¥{yuan}</button>
+<button name="action" value="cancel" data-testid="sandbox-cancel">取消</button>
+<button name="action" value="fail" data-testid="sandbox-fail">模拟支付失败</button></form>"#
+            )
+        } else {
+            format!(
+                r#"<p>这笔订单已经处理：{}</p><p><a href="{}">返回掌上法庭</a></p>"#,
+                escape(&o.status),
+                escape(&o.return_url)
+            )
+        };
+        Html(format!(
+            r#"<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>沙箱支付</title><style>body{{font:18px/1.5 sans-serif;margin:16px;max-width:480px}}button{{display:block;width:100%;min-height:56px;margin:10px 0;font-size:18px}}.warn{{background:#fff3cd;padding:8px}}</style></head>
+<body><p class="warn">这是测试用的沙箱支付，不会真的扣钱。Sandbox payment: no money moves.</p>
+<h1>支付 ¥{yuan}</h1><p>{}</p><p>订单号 {}</p>{body}</body></html>"#,
+            escape(&o.description),
+            escape(&o.out_trade_no)
+        ))
+        .into_response()
+    }
+
+    #[derive(serde::Deserialize)]
+    struct Act {
+        action: String,
+    }
+
+    async fn act(State(s): State<AppState>, Path(trade_no): Path<String>, Form(a): Form<Act>) -> Response {
+        let Some(sandbox) = &s.services.sandbox else { return StatusCode::NOT_FOUND.into_response() };
+        match sandbox.finish(&trade_no, &a.action).await {
+            Ok(Some(back)) => Redirect::to(&back).into_response(),
+            Ok(None) => (StatusCode::NOT_FOUND, Html("<p>没有这笔订单。No such order.</p>")).into_response(),
+            Err(e) => {
+                tracing::error!(error = %e, "sandbox checkout failed");
+                StatusCode::INTERNAL_SERVER_ERROR.into_response()
+            }
+        }
+    }
+}

@@ -1,0 +1,210 @@
+//! Paying fees: the sandbox provider end to end, and every bad notification refused.
+
+use crate::both_backends;
+use crate::helpers::*;
+use serde_json::{json, Value};
+use std::time::Duration;
+
+/// A case of `who`'s with a fee to pay, and its account.
+async fn case_with_fee_due(app: &TestApp, client: &reqwest::Client) -> (i64, Value) {
+    let (_, cases) = app.get_json(client, "/api/v1/cases").await;
+    for c in cases.as_array().expect("cases") {
+        let id = c["id"].as_i64().unwrap();
+        let (status, acct) = app.get_json(client, &format!("/api/v1/cases/{id}/fees")).await;
+        assert_eq!(status, 200, "{acct}");
+        if acct["due_fen"].as_i64().unwrap() > 0 {
+            return (id, acct);
+        }
+    }
+    panic!("no demo case with a fee due");
+}
+
+async fn start(app: &TestApp, client: &reqwest::Client, id: i64, key: &str) -> (u16, Value) {
+    let res = client
+        .post(app.url(&format!("/api/v1/cases/{id}/payments")))
+        .json(&json!({ "idempotency_key": key }))
+        .send()
+        .await
+        .unwrap();
+    (res.status().as_u16(), res.json().await.unwrap_or(Value::Null))
+}
+
+async fn wait_for_paid(app: &TestApp, client: &reqwest::Client, id: i64) -> Value {
+    for _ in 0..100 {
+        let (_, acct) = app.get_json(client, &format!("/api/v1/cases/{id}/fees")).await;
+        if acct["due_fen"] == 0 {
+            return acct;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("the payment never arrived");
+}
+
+fn payments(acct: &Value) -> usize {
+    acct["entries"].as_array().unwrap().iter().filter(|e| e["kind"] == "payment").count()
+}
+
+async fn paying_through_the_sandbox_checkout_credits_the_fee_exactly_once(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    app.sign_in(&app.client, ZHANG).await;
+    let (id, before) = case_with_fee_due(&app, &app.client).await;
+    let due = before["due_fen"].as_i64().unwrap();
+
+    // A double tap: the same key gives the same order and checkout page.
+    let (status, first) = start(&app, &app.client, id, "tap-0123456789abcdef").await;
+    assert_eq!(status, 200, "{first}");
+    let (_, again) = start(&app, &app.client, id, "tap-0123456789abcdef").await;
+    assert_eq!(first["checkout_url"], again["checkout_url"]);
+    let checkout = first["checkout_url"].as_str().unwrap().to_string();
+
+    let page = app.client.get(&checkout).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains(&app::rules::fees::Fen(due).format_yuan()), "{page}");
+    let res = app.client.post(&checkout).form(&[("action", "pay")]).send().await.unwrap();
+    assert_eq!(res.status().as_u16(), 303);
+    let back = res.headers()["location"].to_str().unwrap().to_string();
+    assert!(back.contains(&format!("/cases/{id}/fees?order=")), "{back}");
+
+    let acct = wait_for_paid(&app, &app.client, id).await;
+    assert_eq!(acct["paid_fen"], due);
+    // Retries and duplicates keep coming for a while: still one payment.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let (_, acct) = app.get_json(&app.client, &format!("/api/v1/cases/{id}/fees")).await;
+    assert_eq!(payments(&acct), 1, "{acct}");
+    assert_eq!(acct["paid_fen"], due);
+
+    // Nothing left to pay: a new tap says so.
+    let (status, e) = start(&app, &app.client, id, "tap-another-key-000000").await;
+    assert_eq!(status, 409, "{e}");
+    assert!(e["error"].as_str().unwrap().contains("已经交清"));
+}
+both_backends!(paying_through_the_sandbox_checkout_credits_the_fee_exactly_once);
+
+async fn notify(app: &TestApp, body: &Value, signature: Option<String>) -> u16 {
+    let bytes = serde_json::to_vec(body).unwrap();
+    let mut req = app
+        .client
+        .post(app.url("/api/v1/payments/notify/sandbox"))
+        .header("content-type", "application/json")
+        .body(bytes.clone());
+    if let Some(sig) = signature {
+        req = req.header("x-sandbox-signature", sig);
+    }
+    req.send().await.unwrap().status().as_u16()
+}
+
+fn signed(app: &TestApp, body: &Value) -> Option<String> {
+    let key = app.running.services.sandbox.as_ref().unwrap().key().to_vec();
+    Some(pocket_court::payments::sign(&key, &serde_json::to_vec(body).unwrap()))
+}
+
+async fn forged_stale_wrong_and_replayed_notifications_never_credit_twice(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    app.sign_in(&app.client, ZHANG).await;
+    let (id, before) = case_with_fee_due(&app, &app.client).await;
+    let due = before["due_fen"].as_i64().unwrap();
+    let (_, started) = start(&app, &app.client, id, "notify-test-key-00001").await;
+    assert!(started["checkout_url"].is_string(), "{started}");
+    let (_, acct) = app.get_json(&app.client, &format!("/api/v1/cases/{id}/fees")).await;
+    let out_trade_no = acct["orders"][0]["out_trade_no"].as_str().unwrap().to_string();
+    let now = pocket_court::services::now();
+    let note = |notify_id: &str, amount: i64, status: &str, ts: i64| json!({"notify_id": notify_id, "out_trade_no": out_trade_no, "trade_no": "SBXtest", "amount_fen": amount, "status": status, "timestamp": ts});
+
+    let good = note("n-1", due, "SUCCESS", now);
+    assert_eq!(notify(&app, &good, None).await, 401, "unsigned");
+    assert_eq!(notify(&app, &good, Some("00".repeat(32))).await, 401, "forged signature");
+    let stale = note("n-2", due, "SUCCESS", now - 3600);
+    assert_eq!(notify(&app, &stale, signed(&app, &stale)).await, 400, "stale");
+    let wrong = note("n-3", due - 1, "SUCCESS", now);
+    assert_eq!(notify(&app, &wrong, signed(&app, &wrong)).await, 400, "wrong amount");
+    let mut unknown = note("n-4", due, "SUCCESS", now);
+    unknown["out_trade_no"] = json!("PC-no-such-order");
+    assert_eq!(notify(&app, &unknown, signed(&app, &unknown)).await, 404, "unknown order");
+    let (_, acct) = app.get_json(&app.client, &format!("/api/v1/cases/{id}/fees")).await;
+    assert_eq!(payments(&acct), 0, "nothing forged accepted: {acct}");
+
+    // The same notification ten times.
+    for _ in 0..10 {
+        assert_eq!(notify(&app, &good, signed(&app, &good)).await, 200);
+    }
+    // A hundred at once, each under its own id; then a late FAILED, out of order.
+    let mut tasks = Vec::new();
+    for i in 0..100 {
+        let body = note(&format!("dup-{i}"), due, "SUCCESS", now);
+        let sig = signed(&app, &body);
+        let client = app.client.clone();
+        let url = app.url("/api/v1/payments/notify/sandbox");
+        tasks.push(tokio::spawn(async move {
+            client
+                .post(url)
+                .header("content-type", "application/json")
+                .header("x-sandbox-signature", sig.unwrap())
+                .body(serde_json::to_vec(&body).unwrap())
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }));
+    }
+    for t in tasks {
+        assert_eq!(t.await.unwrap(), 200);
+    }
+    let late = note("n-late", due, "FAILED", now);
+    assert_eq!(notify(&app, &late, signed(&app, &late)).await, 200);
+
+    let (_, acct) = app.get_json(&app.client, &format!("/api/v1/cases/{id}/fees")).await;
+    assert_eq!(payments(&acct), 1, "exactly one credit: {acct}");
+    assert_eq!(acct["paid_fen"], due);
+    assert_eq!(acct["due_fen"], 0);
+    assert_eq!(acct["orders"][0]["status"], "paid");
+}
+both_backends!(forged_stale_wrong_and_replayed_notifications_never_credit_twice);
+
+async fn a_late_notification_is_made_up_for_by_asking_the_provider(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    app.sign_in(&app.client, ZHANG).await;
+    let (id, _) = case_with_fee_due(&app, &app.client).await;
+    let (_, started) = start(&app, &app.client, id, "reconcile-key-0000001").await;
+    let checkout = started["checkout_url"].as_str().unwrap().to_string();
+    let (_, acct) = app.get_json(&app.client, &format!("/api/v1/cases/{id}/fees")).await;
+    let order = acct["orders"][0]["out_trade_no"].as_str().unwrap().to_string();
+    let (_, s) = app.get_json(&app.client, &format!("/api/v1/cases/{id}/payments/{order}")).await;
+    assert_eq!(s["status"], "pending");
+    // The provider records the payment; we ask before any notification could matter.
+    let trade_no = checkout.rsplit('/').next().unwrap();
+    let sandbox = app.running.services.sandbox.as_ref().unwrap();
+    assert!(pocket_court::store::fees::sandbox_finish(&app.running.services.db, trade_no, "paid", 0)
+        .await
+        .unwrap());
+    let _ = sandbox;
+    let (_, s) = app.get_json(&app.client, &format!("/api/v1/cases/{id}/payments/{order}")).await;
+    assert_eq!(s["status"], "paid");
+    let (_, acct) = app.get_json(&app.client, &format!("/api/v1/cases/{id}/fees")).await;
+    assert_eq!(payments(&acct), 1);
+    assert_eq!(acct["due_fen"], 0);
+}
+both_backends!(a_late_notification_is_made_up_for_by_asking_the_provider);
+
+async fn fees_of_someone_elses_case_are_not_found_and_staff_cannot_pay(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let wang = new_client();
+    app.sign_in(&wang, WANG).await;
+    let (id, _) = case_with_fee_due(&app, &wang).await;
+    app.sign_in(&app.client, ZHANG).await;
+    let (status, _) = app.get_json(&app.client, &format!("/api/v1/cases/{id}/fees")).await;
+    assert_eq!(status, 404);
+    let (status, _) = start(&app, &app.client, id, "not-mine-key-00000001").await;
+    assert_eq!(status, 404);
+    let (status, _) = app.get_json(&app.client, "/api/v1/cases/abc/fees").await;
+    assert_eq!(status, 404);
+    // A bad idempotency key is refused with a reason.
+    let (status, e) = start(&app, &wang, id, "short").await;
+    assert_eq!(status, 422, "{e}");
+    let staff = new_client();
+    app.staff_sign_in(&staff, CLERK).await;
+    let (status, _) = app.get_json(&staff, &format!("/api/v1/cases/{id}/fees")).await;
+    assert_eq!(status, 200, "staff of the court see the fee account");
+    let (status, _) = start(&app, &staff, id, "staff-key-0000000001").await;
+    assert_eq!(status, 403);
+}
+both_backends!(fees_of_someone_elses_case_are_not_found_and_staff_cannot_pay);
