@@ -3,11 +3,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# Browser tests first, against the server binary `cargo leptos build` just made: island
+# names carry a hash that differs between that build and the one `cargo test` relinks, and
+# a server whose island names do not match the wasm leaves every button dead.
+echo "== browser tests (Chromium, 390x844; hydrated and without JavaScript)"
+(cd end2end && npx playwright test)
+
 echo "== unit and integration tests (SQLite${DATABASE_URL:+ and $DATABASE_URL})"
 cargo test --release --workspace
 
 echo "== the browser build holds no server-only crate"
 bash scripts/check-wasm-deps.sh
-
-echo "== browser tests (Chromium, 390x844; hydrated and without JavaScript)"
-(cd end2end && npx playwright test)
