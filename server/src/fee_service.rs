@@ -82,11 +82,7 @@ pub fn charge_for(
     };
     let mut req = fees::FeeRequest::new(kind);
     req.amount = if kind == fees::FeeKind::Property { claim_fen.map(fees::Fen) } else { None };
-    req.procedure = match procedure {
-        "simplified" => fees::Procedure::Simplified,
-        "small_claims" => fees::Procedure::SmallClaims,
-        _ => fees::Procedure::Ordinary,
-    };
+    req.procedure = app::ui::fee_calculator::procedure_from(procedure);
     fees::quote(&req, settings)
 }
 

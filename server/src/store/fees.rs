@@ -256,6 +256,9 @@ pub struct SandboxOrderRow {
     pub status: String,
 }
 
+const SANDBOX_COLUMNS: &str =
+    "trade_no, out_trade_no, amount_fen, notify_url, return_url, description, status";
+
 fn sandbox_row(r: &sqlx::any::AnyRow) -> Result<SandboxOrderRow, sqlx::Error> {
     Ok(SandboxOrderRow {
         trade_no: r.try_get("trade_no")?,
@@ -293,30 +296,26 @@ pub async fn sandbox_create(db: &Db, o: &SandboxOrderRow, now: i64) -> Result<Sa
 }
 
 pub async fn sandbox_by_trade_no(db: &Db, trade_no: &str) -> Result<Option<SandboxOrderRow>, sqlx::Error> {
-    sqlx::query(
-        "SELECT trade_no, out_trade_no, amount_fen, notify_url, return_url, description, status \
-         FROM sandbox_pay_orders WHERE trade_no = $1",
-    )
-    .bind(trade_no)
-    .fetch_optional(&db.pool)
-    .await?
-    .map(|r| sandbox_row(&r))
-    .transpose()
+    let sql = format!("SELECT {SANDBOX_COLUMNS} FROM sandbox_pay_orders WHERE trade_no = $1");
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(trade_no)
+        .fetch_optional(&db.pool)
+        .await?
+        .map(|r| sandbox_row(&r))
+        .transpose()
 }
 
 pub async fn sandbox_by_out_trade_no(
     db: &Db,
     out_trade_no: &str,
 ) -> Result<Option<SandboxOrderRow>, sqlx::Error> {
-    sqlx::query(
-        "SELECT trade_no, out_trade_no, amount_fen, notify_url, return_url, description, status \
-         FROM sandbox_pay_orders WHERE out_trade_no = $1",
-    )
-    .bind(out_trade_no)
-    .fetch_optional(&db.pool)
-    .await?
-    .map(|r| sandbox_row(&r))
-    .transpose()
+    let sql = format!("SELECT {SANDBOX_COLUMNS} FROM sandbox_pay_orders WHERE out_trade_no = $1");
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(out_trade_no)
+        .fetch_optional(&db.pool)
+        .await?
+        .map(|r| sandbox_row(&r))
+        .transpose()
 }
 
 /// Finishes a created order (paid, cancelled or failed); false if it was already finished.
