@@ -69,9 +69,19 @@ echo "| --- | ---: | ---: | ---: |"
 run_wrk health "$base/api/v1/health"
 run_wrk "cases/{id}/progress" "$base/api/v1/cases/$case_id/progress" -H "Cookie: $cookie"
 run_wrk "case page (HTML)" "$base/cases/$case_id" -H "Cookie: $cookie"
+cat > "$dir/quote.lua" <<'LUA'
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.body = '{"kind":"property","amount_yuan":"150000.00","procedure":"simplified"}'
+LUA
+run_wrk "fees/quote (POST)" "$base/api/v1/fees/quote" -s "$dir/quote.lua"
 echo
 echo "- start-up to first healthy answer (10,000 cases, migrations checked): ${ready_ms} ms"
 echo "- idle resident memory after start: $((idle_rss/1024)) MiB"
 echo "- resident memory after the load: $(( $(awk '/VmRSS/ {print $2}' /proc/$server/status) / 1024 )) MiB"
 } | tee -a "$report"
 echo; echo "written to $report"
+
+echo; echo "== payment notifications (SQLite)"
+LEPTOS_OUTPUT_NAME=pocket-court cargo test --release -q -p pocket-court --test api -- --ignored --nocapture bench_notification_processing 2>/dev/null \
+  | grep '^BENCH' | sed 's/^BENCH /- /' | tee -a "$report"

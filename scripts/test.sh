@@ -10,6 +10,9 @@ echo "== browser tests (Chromium, 390x844; hydrated and without JavaScript)"
 (cd end2end && npx playwright test)
 
 echo "== unit and integration tests (SQLite${DATABASE_URL:+ and $DATABASE_URL})"
+# The one variable cargo-leptos sets that the leptos crates are compiled with: with it the
+# tests reuse `make build`'s compiled crates instead of building them again.
+export LEPTOS_OUTPUT_NAME=pocket-court
 cargo test --release --workspace
 
 echo "== the browser build holds no server-only crate"

@@ -1,4 +1,26 @@
 import { expect, type APIRequestContext, type Page, type BrowserContext } from '@playwright/test';
+import * as fs from 'fs';
+
+// Sessions made in this run, by phone: a number gets one SMS code a minute, so later tests
+// reuse the session an earlier one signed in with (the output folder is emptied per run).
+const sessions = 'test-results/.sessions';
+
+async function saveSession(context: BrowserContext, phone: string) {
+  fs.mkdirSync(sessions, { recursive: true });
+  fs.writeFileSync(`${sessions}/${phone}.json`, JSON.stringify(await context.cookies()));
+}
+
+/** Signed in as `phone`: this run's session if there is one still valid, else a new one. */
+export async function useSession(context: BrowserContext, phone: string) {
+  const file = `${sessions}/${phone}.json`;
+  if (fs.existsSync(file)) {
+    await context.addCookies(JSON.parse(fs.readFileSync(file, 'utf8')));
+    if ((await context.request.get('/api/v1/cases')).status() === 200) return;
+  }
+  await signInByApi(context.request, phone);
+  await saveSession(context, phone);
+}
+
 
 /** Waits until the islands are interactive: `hydrate()` marks the body when done. */
 export async function hydrated(page: Page) {
@@ -26,7 +48,10 @@ export async function signIn(page: Page, phone: string) {
   const code = await codeFromInbox(page.context(), phone);
   await page.getByLabel('短信验证码（6位数字）').fill(code);
   await page.getByTestId('verify-code').click();
-  await page.waitForURL('**/cases');
+  // A predicate, not a glob: '**/cases' also matches the sign-in page's own ?next=/cases.
+  await page.waitForURL((url) => url.pathname === '/cases');
+  await hydrated(page);
+  await saveSession(page.context(), phone);
 }
 
 /** Signs in over HTTP only (the browser context keeps the cookie): for pages tested without JS. */
@@ -44,4 +69,14 @@ export async function signInByApi(request: APIRequestContext, phone: string) {
 
 export async function shot(page: Page, name: string) {
   await page.screenshot({ path: `test-results/screens/${name}.png`, fullPage: true });
+}
+
+/** The signed-in person's first case with a fee still to pay. */
+export async function caseWithFeeDue(request: APIRequestContext): Promise<number> {
+  const cases = await (await request.get('/api/v1/cases')).json();
+  for (const c of cases) {
+    const p = await (await request.get(`/api/v1/cases/${c.id}/progress`)).json();
+    if (p.fee_due_fen > 0) return c.id;
+  }
+  throw new Error('no demo case with a fee due');
 }

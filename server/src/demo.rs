@@ -285,7 +285,7 @@ const SCENARIOS: &[Scenario] = &[
         cause: "买卖合同纠纷",
         claim_yuan: 500_000,
         procedure: "ordinary",
-        events: &[(Stage::Submitted, 2), (Stage::UnderReview, 1)],
+        events: &[(Stage::Submitted, 3), (Stage::UnderReview, 3), (Stage::Docketed, 1)],
         cross_region: false,
     },
 ];
@@ -421,17 +421,24 @@ pub async fn load_if_empty(db: &Db, cases: usize) -> Result<usize, sqlx::Error> 
         for (stage, days_ago) in s.events {
             let at = now - days_ago * 86_400 - (i as i64 % 7) * 3_600;
             store::cases::insert_event(db, case_id, stage.code(), at).await?;
-            // The fee notice: the acceptance fee, charged by the fee engine.
-            if *stage == Stage::FeePrepay {
-                let claim = (s.claim_yuan > 0).then_some(s.claim_yuan * 100);
-                let settings = Default::default();
-                if let Ok(q) = crate::fee_service::charge_for(s.cause, claim, s.procedure, &settings) {
-                    if q.total.as_fen() > 0 {
-                        let source = q.lines.first().map(|l| l.source.as_str()).unwrap_or("诉讼费用交纳办法");
-                        store::fees::insert_entry(db, case_id, "charge", q.total.as_fen(), source, at)
-                            .await?;
-                    }
+            // The fee notice comes with docketing: the acceptance fee, charged by the fee
+            // engine. Cases past 预交诉讼费 paid it (at the counter, in this demo history).
+            let charge = match stage {
+                Stage::Docketed | Stage::FeePrepay => {
+                    let claim = (s.claim_yuan > 0).then_some(s.claim_yuan * 100);
+                    crate::fee_service::charge_for(s.cause, claim, s.procedure, &Default::default())
+                        .ok()
+                        .filter(|q| q.prepaid && q.total.as_fen() > 0)
                 }
+                _ => None,
+            };
+            if let Some(q) = charge {
+                let (kind, source) = if *stage == Stage::Docketed {
+                    ("charge", q.lines.first().map(|l| l.source.as_str()).unwrap_or("诉讼费用交纳办法"))
+                } else {
+                    ("payment", "法院窗口交费（演示数据）")
+                };
+                store::fees::insert_entry(db, case_id, kind, q.total.as_fen(), source, at).await?;
             }
         }
     }

@@ -8,50 +8,16 @@
 //! for by asking the provider (`reconcile`).
 
 use crate::payments::{CheckoutRequest, ProviderStatus, VerifyError};
+use crate::progress;
 use crate::services::{internal, now, Services};
 use crate::store::{self, fees::Applied};
 use app::api::port::Caller;
+use app::api::types::{CaseFees, FeeAccount, FeeEntryView, FeeOrderView, FeeReceipt};
 use app::api::AppError;
 use app::i18n::t;
 use app::rules::dates::format_shanghai;
 use app::rules::fees;
 use app::rules::Lang;
-use serde::Serialize;
-
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct FeeEntryView {
-    /// charge | payment | refund
-    pub kind: String,
-    pub label: String,
-    pub fen: i64,
-    pub source: String,
-    pub at: String,
-}
-
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct FeeOrderView {
-    pub out_trade_no: String,
-    pub amount_fen: i64,
-    /// pending | paid | closed
-    pub status: String,
-    pub created_at: String,
-    pub paid_at: Option<String>,
-}
-
-/// A case's fee account: every figure recomputed from the ledger rows.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct FeeAccount {
-    pub case_id: i64,
-    pub charged_fen: i64,
-    pub paid_fen: i64,
-    pub refunded_fen: i64,
-    /// What is still to pay (never negative).
-    pub due_fen: i64,
-    /// Paid beyond the charge and not yet refunded.
-    pub overpaid_fen: i64,
-    pub entries: Vec<FeeEntryView>,
-    pub orders: Vec<FeeOrderView>,
-}
 
 /// What our callback answers the provider, and what happened.
 #[derive(Debug, PartialEq, Eq)]
@@ -83,7 +49,20 @@ pub fn charge_for(
     let mut req = fees::FeeRequest::new(kind);
     req.amount = if kind == fees::FeeKind::Property { claim_fen.map(fees::Fen) } else { None };
     req.procedure = app::ui::fee_calculator::procedure_from(procedure);
+    req.claims_unpaid_wages = claims_unpaid_wages(cause);
     fees::quote(&req, settings)
+}
+
+/// A claim for unpaid labour pay (追索劳动报酬): its fee is not prepaid (诉讼费用交纳办法
+/// art. 20), so its fee notice asks for nothing and the case has no prepayment deadline.
+pub fn claims_unpaid_wages(cause: &str) -> bool {
+    cause.contains("追索劳动报酬")
+}
+
+/// The acceptance fee is prepaid by the plaintiff (诉讼费用交纳办法 art. 20), or their agent
+/// for them; the defendant sees the account but is not asked to pay.
+pub fn prepays(side: Option<&str>) -> bool {
+    side == Some("plaintiff")
 }
 
 fn account(
@@ -141,6 +120,102 @@ impl Services {
         Ok(account(case_id, &ledger, &orders, lang))
     }
 
+    /// The fee page: the account, the prepayment deadline while unpaid, and (for a payer
+    /// back from the checkout page) that order as it stands after asking the provider.
+    pub async fn case_fees(
+        &self,
+        caller: &Caller,
+        case_id: i64,
+        returning: Option<&str>,
+    ) -> Result<CaseFees, AppError> {
+        let lang = caller.lang;
+        let (case, side) = self.visible_case(caller, case_id).await?;
+        if let Some(order) = returning {
+            match self.reconcile(caller, case_id, order).await {
+                // A made-up or foreign order number in the address: show the page without it.
+                Ok(_) | Err(AppError::NotFound(_)) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        let (ledger, orders, events) = tokio::try_join!(
+            store::fees::ledger(&self.db, case_id),
+            store::fees::orders_of_case(&self.db, case_id),
+            store::cases::events(&self.db, case_id),
+        )
+        .map_err(internal(lang))?;
+        let account = account(case_id, &ledger, &orders, lang);
+        let returned = returning.and_then(|no| account.orders.iter().find(|o| o.out_trade_no == no)).cloned();
+        let now = now();
+        Ok(CaseFees {
+            case_id,
+            case_number: case.case_number.clone(),
+            cause: case.cause.clone(),
+            deadline: (account.due_fen > 0)
+                .then(|| progress::fee_deadline(&case, &events, lang, now))
+                .flatten(),
+            can_pay: prepays(side.as_deref()),
+            pay_key: crate::crypto::random_token()[..32].to_string(),
+            returned,
+            account,
+        })
+    }
+
+    /// 缴费凭证: for the payer (and court staff), once the order is paid.
+    pub async fn fee_receipt(
+        &self,
+        caller: &Caller,
+        case_id: i64,
+        out_trade_no: &str,
+    ) -> Result<FeeReceipt, AppError> {
+        let lang = caller.lang;
+        let (case, _) = self.visible_case(caller, case_id).await?;
+        let me = caller.me.as_ref().ok_or_else(|| AppError::NotSignedIn(String::new()))?;
+        let no_receipt = || {
+            AppError::NotFound(
+                t(
+                    lang,
+                    (
+                        "没有这张缴费凭证：这笔交费不存在或还没有完成。",
+                        "No such receipt: the payment does not exist or is not complete.",
+                    ),
+                )
+                .into(),
+            )
+        };
+        let order = store::fees::order_by_out_trade_no(&self.db, out_trade_no)
+            .await
+            .map_err(internal(lang))?
+            .filter(|o| o.case_id == case_id && o.status == "paid")
+            .filter(|o| o.payer_user_id == me.id || me.role.is_staff())
+            .ok_or_else(no_receipt)?;
+        let payer = store::people::user_by_id(&self.db, order.payer_user_id)
+            .await
+            .map_err(internal(lang))?
+            .and_then(|u| u.name)
+            .unwrap_or_default();
+        let channel = match order.provider.as_str() {
+            "sandbox" => t(lang, ("模拟支付（测试通道，不扣真钱）", "Sandbox (test channel, no real money)")),
+            other => other,
+        };
+        Ok(FeeReceipt {
+            case_id,
+            court_name: match lang {
+                Lang::Zh => case.court_name_zh.clone(),
+                Lang::En => case.court_name_en.clone(),
+            },
+            case_number: case.case_number.clone(),
+            cause: case.cause.clone(),
+            payer,
+            out_trade_no: order.out_trade_no.clone(),
+            provider_trade_no: order.provider_trade_no.clone().unwrap_or_default(),
+            channel: channel.to_string(),
+            amount_fen: order.amount_fen,
+            amount_in_capitals: fees::Fen(order.amount_fen).in_capitals(),
+            paid_at: order.paid_at.map(|at| format_shanghai(at, lang)).unwrap_or_default(),
+            issued_at: format_shanghai(now(), lang),
+        })
+    }
+
     /// Starts paying what is due: one order per `idempotency_key` (a double tap or a resent
     /// request gets the same order and checkout page). Returns the checkout page address.
     pub async fn start_payment(
@@ -152,9 +227,16 @@ impl Services {
         let lang = caller.lang;
         let (case, side) = self.visible_case(caller, case_id).await?;
         let me = caller.me.as_ref().ok_or_else(|| AppError::NotSignedIn(String::new()))?;
-        if side.is_none() {
+        if !prepays(side.as_deref()) {
             return Err(AppError::Forbidden(
-                t(lang, ("只有当事人或代理人可以交费。", "Only a party or their agent can pay.")).into(),
+                t(
+                    lang,
+                    (
+                        "案件受理费由原告（或其代理人）预交。",
+                        "The plaintiff (or their agent) prepays the acceptance fee.",
+                    ),
+                )
+                .into(),
             ));
         }
         let key = idempotency_key.trim();

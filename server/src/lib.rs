@@ -5,6 +5,7 @@ pub mod config;
 pub mod crypto;
 pub mod demo;
 pub mod fee_service;
+pub mod forms;
 pub mod payments;
 pub mod progress;
 pub mod rest;

@@ -24,7 +24,7 @@ fn facts(case: &CaseRow) -> TimelineFacts {
         domiciled_in_china: !case.defendant_abroad,
         is_ruling: false,
         // Claims for unpaid labour pay need not prepay (诉讼费用交纳办法 art. 20).
-        prepay_required: !case.cause.contains("追索劳动报酬"),
+        prepay_required: !crate::fee_service::claims_unpaid_wages(&case.cause),
         calendar: Calendar::weekends_only(),
     }
 }
@@ -106,7 +106,51 @@ pub fn side_label(side: &str, as_agent: bool, lang: Lang) -> String {
     }
 }
 
-pub fn summary(case: &CaseRow, events: &[EventRow], my_side: String, lang: Lang, now: i64) -> CaseSummary {
+/// The prepayment deadline (诉讼费用交纳办法 art. 22) while it is open: from the day after
+/// the fee notice (given at docketing) was received.
+pub fn fee_deadline(case: &CaseRow, events: &[EventRow], lang: Lang, now: i64) -> Option<DeadlineView> {
+    let tl = timeline(case, events, now);
+    tl.nodes
+        .iter()
+        .find(|n| n.stage == Stage::FeePrepay && n.deadline_open)
+        .and_then(|n| n.deadline.as_ref())
+        .map(|d| deadline_view(d, lang, now))
+}
+
+/// The fee is unpaid past its prepayment deadline. No relief (缓/减/免交) is recorded, so the
+/// court is to rule the case treated as withdrawn (按撤诉处理, 民诉解释 art. 213; DOMAIN.md
+/// §3): staff see it as a task for the judge, the litigant as a warning.
+fn fee_alert(tl: &Timeline, who: Audience, lang: Lang) -> Option<String> {
+    let overdue =
+        tl.nodes.iter().any(|n| n.stage == Stage::FeePrepay && n.status == lifecycle::NodeStatus::Overdue);
+    (overdue && who != Audience::Other).then(|| {
+        if who == Audience::Staff {
+            t(lang, ("逾期未交诉讼费：待裁定按撤诉处理（民诉解释第213条）", "Fee unpaid past its deadline: to be ruled withdrawn (SPC Interpretation art. 213)"))
+        } else {
+            t(lang, ("交费已超期：法院可能按撤诉处理。请马上交费或联系法院。", "The fee is overdue: the court may treat the case as withdrawn. Pay now or call the court."))
+        }
+        .to_string()
+    })
+}
+
+/// Who reads a case list, as far as its alerts go.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Audience {
+    /// Court staff: alerts are tasks.
+    Staff,
+    /// The side that prepays the fee (the plaintiff, or their agent).
+    Payer,
+    Other,
+}
+
+pub fn summary(
+    case: &CaseRow,
+    events: &[EventRow],
+    my_side: String,
+    who: Audience,
+    lang: Lang,
+    now: i64,
+) -> CaseSummary {
     let tl = timeline(case, events, now);
     CaseSummary {
         id: case.id,
@@ -116,10 +160,19 @@ pub fn summary(case: &CaseRow, events: &[EventRow], my_side: String, lang: Lang,
         stage_label: stage_label(&tl, lang),
         my_side,
         next_deadline: next_deadline(&tl, lang, now),
+        alert: fee_alert(&tl, who, lang),
     }
 }
 
-pub fn full(case: &CaseRow, parties: &[PartyRow], events: &[EventRow], lang: Lang, now: i64) -> CaseProgress {
+/// The case page. `fee_balance_fen`: charged less paid plus refunded (see `store::cases::case_sheet`).
+pub fn full(
+    case: &CaseRow,
+    parties: &[PartyRow],
+    events: &[EventRow],
+    fee_balance_fen: i64,
+    lang: Lang,
+    now: i64,
+) -> CaseProgress {
     let tl = timeline(case, events, now);
     let mut contacts = Vec::new();
     if let (Some(name), Some(phone)) = (&case.judge_name, &case.judge_phone) {
@@ -155,6 +208,7 @@ pub fn full(case: &CaseRow, parties: &[PartyRow], events: &[EventRow], lang: Lan
         next_deadline: next_deadline(&tl, lang, now),
         contacts,
         query_code: case.case_number.as_ref().map(|_| case.query_code.clone()),
+        fee_due_fen: fee_balance_fen.max(0),
     }
 }
 

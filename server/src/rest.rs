@@ -33,7 +33,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/payments/notify/{provider}", post(payment_notify))
 }
 
-fn case_id(c: &Caller, id: &str) -> Result<i64, ApiError> {
+pub(crate) fn case_id(c: &Caller, id: &str) -> Result<i64, ApiError> {
     // A malformed id gets the same answer as another person's case.
     id.parse::<i64>().map_err(|_| {
         ApiError(AppError::NotFound(
@@ -177,16 +177,7 @@ async fn progress(
     ApiCaller(c): ApiCaller,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    // A malformed id gets the same answer as another person's case.
-    let Ok(id) = id.parse::<i64>() else {
-        return Err(ApiError(AppError::NotFound(
-            app::i18n::t(
-                c.lang,
-                ("没有找到这个案件，或者您无权查看。", "No such case among those you may see."),
-            )
-            .into(),
-        )));
-    };
+    let id = case_id(&c, &id)?;
     Ok(Json(s.services.case_progress(&c, id).await?).into_response())
 }
 

@@ -258,19 +258,22 @@ impl Services {
             .await
             .map_err(internal(lang))?
             .ok_or_else(|| not_found(lang))?;
-        if me.role.is_staff() {
-            // Staff see cases of their own court, and cross-region filings handed in there.
-            let court = me.court_id.ok_or_else(|| not_found(lang))?;
-            if case.court_id != court && case.receiving_court_id != Some(court) {
-                return Err(not_found(lang));
-            }
-            return Ok((case, None));
-        }
-        match side {
-            Some(side) => Ok((case, Some(side))),
-            None => Err(not_found(lang)),
-        }
+        let side = may_see(me, &case, side).ok_or_else(|| not_found(lang))?;
+        Ok((case, side))
     }
+}
+
+/// Whether `me` may see `case`, given their side in it: `Some(side)` if they may (a staff
+/// member's side is `None`), `None` if not — which callers answer as "not found", the same
+/// answer as for a case that does not exist.
+fn may_see(me: &Me, case: &store::cases::CaseRow, side: Option<String>) -> Option<Option<String>> {
+    if me.role.is_staff() {
+        // Staff see cases of their own court, and cross-region filings handed in there.
+        let court = me.court_id?;
+        return (case.court_id == court || case.receiving_court_id == Some(court)).then_some(None);
+    }
+    // Litigants and agents see the cases where they (or the party they act for) are a party.
+    side.map(Some)
 }
 
 /// 4301**********1234: enough to recognise, not enough to misuse.
@@ -560,6 +563,7 @@ impl Backend for Services {
                         c,
                         &events_for(&events, c.id),
                         t(lang, ("本院案件", "This court")).to_string(),
+                        progress::Audience::Staff,
                         lang,
                         now,
                     )
@@ -571,21 +575,29 @@ impl Backend for Services {
         Ok(cases
             .iter()
             .map(|(c, side, as_agent)| {
+                let who = if crate::fee_service::prepays(Some(side)) {
+                    progress::Audience::Payer
+                } else {
+                    progress::Audience::Other
+                };
                 let side = progress::side_label(side, *as_agent, lang);
-                progress::summary(c, &events_for(&events, c.id), side, lang, now)
+                progress::summary(c, &events_for(&events, c.id), side, who, lang, now)
             })
             .collect())
     }
 
     async fn case_progress(&self, caller: &Caller, case_id: i64) -> Result<CaseProgress, AppError> {
         let lang = caller.lang;
-        let (case, _side) = self.visible_case(caller, case_id).await?;
-        let (parties, events) = tokio::try_join!(
-            store::cases::parties(&self.db, case_id),
-            store::cases::events(&self.db, case_id)
-        )
-        .map_err(internal(lang))?;
-        Ok(progress::full(&case, &parties, &events, lang, now()))
+        let me = self.require_me(caller)?;
+        // One round trip: the case, the caller's side, its parties and events.
+        let sheet = store::cases::case_sheet(&self.db, case_id, me.id)
+            .await
+            .map_err(internal(lang))?
+            .ok_or_else(|| not_found(lang))?;
+        let side = may_see(me, &sheet.case, sheet.my_side).ok_or_else(|| not_found(lang))?;
+        // What the caller is asked to pay: the plaintiff's side prepays (诉讼费用交纳办法 art. 20).
+        let fee_due = if crate::fee_service::prepays(side.as_deref()) { sheet.fee_balance_fen } else { 0 };
+        Ok(progress::full(&sheet.case, &sheet.parties, &sheet.events, fee_due, lang, now()))
     }
 
     async fn find_case(&self, caller: &Caller, number: &CaseNumber) -> Result<i64, AppError> {
@@ -647,6 +659,24 @@ impl Backend for Services {
         };
         let events = store::cases::events(&self.db, case.id).await.map_err(internal(lang))?;
         Ok(progress::public(&case, &events, lang, now))
+    }
+
+    async fn case_fees(
+        &self,
+        caller: &Caller,
+        case_id: i64,
+        returning: Option<&str>,
+    ) -> Result<CaseFees, AppError> {
+        Services::case_fees(self, caller, case_id, returning).await
+    }
+
+    async fn fee_receipt(
+        &self,
+        caller: &Caller,
+        case_id: i64,
+        out_trade_no: &str,
+    ) -> Result<FeeReceipt, AppError> {
+        Services::fee_receipt(self, caller, case_id, out_trade_no).await
     }
 
     async fn dev_inbox(&self, caller: &Caller) -> Result<Vec<SmsView>, AppError> {

@@ -102,6 +102,7 @@ pub fn router(services: Arc<Services>, args: &ServeArgs, addr: SocketAddr) -> Ro
 
     Router::new()
         .merge(crate::rest::routes())
+        .merge(crate::forms::routes())
         .merge(crate::payments::sandbox_pages::routes())
         .route("/prefs", get(prefs))
         .route(

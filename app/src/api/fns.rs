@@ -137,6 +137,20 @@ pub async fn load_case_progress(id: i64) -> Result<CaseProgress, AppError> {
     backend.case_progress(&caller, id).await.map_err(ssr::fail)
 }
 
+/// A case's fee account; `order` is the order a payer returns with from the checkout page.
+#[server(prefix = "/sf", endpoint = "case_fees")]
+pub async fn load_case_fees(id: i64, order: Option<String>) -> Result<CaseFees, AppError> {
+    let (backend, caller) = ssr::caller().await?;
+    backend.case_fees(&caller, id, order.as_deref()).await.map_err(ssr::fail)
+}
+
+/// 缴费凭证 of a paid order.
+#[server(prefix = "/sf", endpoint = "fee_receipt")]
+pub async fn load_fee_receipt(id: i64, order: String) -> Result<FeeReceipt, AppError> {
+    let (backend, caller) = ssr::caller().await?;
+    backend.fee_receipt(&caller, id, &order).await.map_err(ssr::fail)
+}
+
 /// Finds one of the caller's cases by 案号, typed any common way.
 #[server(prefix = "/sf", endpoint = "find_case")]
 pub async fn find_case(q: String) -> Result<i64, AppError> {

@@ -70,6 +70,22 @@ pub trait Backend: Send + Sync + 'static {
         query_code: &str,
     ) -> Result<PublicProgress, AppError>;
 
+    /// A case's fees. `returning` is the order a payer comes back with from the checkout
+    /// page: if nothing has been heard of it yet, the provider is asked first.
+    async fn case_fees(
+        &self,
+        caller: &Caller,
+        case_id: i64,
+        returning: Option<&str>,
+    ) -> Result<CaseFees, AppError>;
+    /// 缴费凭证 of one paid order of the case.
+    async fn fee_receipt(
+        &self,
+        caller: &Caller,
+        case_id: i64,
+        out_trade_no: &str,
+    ) -> Result<FeeReceipt, AppError>;
+
     /// The development SMS sink, newest first; `NotFound` unless the server runs with `--demo`.
     async fn dev_inbox(&self, caller: &Caller) -> Result<Vec<SmsView>, AppError>;
 

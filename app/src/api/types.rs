@@ -102,6 +102,9 @@ pub struct CaseSummary {
     /// The party's side, e.g. 原告.
     pub my_side: String,
     pub next_deadline: Option<DeadlineView>,
+    /// Something that needs acting on now, in words for this viewer: e.g. the fee unpaid past
+    /// its deadline, so the case is to be treated as withdrawn (民诉解释 art. 213).
+    pub alert: Option<String>,
 }
 
 /// A deadline computed by `rules::deadlines`, ready to show.
@@ -167,6 +170,9 @@ pub struct CaseProgress {
     pub contacts: Vec<Contact>,
     /// 查询码, shown to the parties only (it is printed on the acceptance notice).
     pub query_code: Option<String>,
+    /// Litigation fee the caller still has to prepay, in fen: the plaintiff's side only
+    /// (诉讼费用交纳办法 art. 20); 0 for others, or when nothing is due.
+    pub fee_due_fen: i64,
 }
 
 /// The anonymous query answer: stage and dates, no personal data.
@@ -186,4 +192,77 @@ pub struct SmsView {
     pub to: String,
     pub body: String,
     pub sent: String,
+}
+
+// ---- fees --------------------------------------------------------------------------------
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct FeeEntryView {
+    /// charge | payment | refund
+    pub kind: String,
+    pub label: String,
+    pub fen: i64,
+    pub source: String,
+    pub at: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct FeeOrderView {
+    pub out_trade_no: String,
+    pub amount_fen: i64,
+    /// pending | paid | closed
+    pub status: String,
+    pub created_at: String,
+    pub paid_at: Option<String>,
+}
+
+/// A case's fee account: every figure recomputed from the ledger rows.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct FeeAccount {
+    pub case_id: i64,
+    pub charged_fen: i64,
+    pub paid_fen: i64,
+    pub refunded_fen: i64,
+    /// What is still to pay (never negative).
+    pub due_fen: i64,
+    /// Paid beyond the charge and not yet refunded.
+    pub overpaid_fen: i64,
+    pub entries: Vec<FeeEntryView>,
+    pub orders: Vec<FeeOrderView>,
+}
+
+/// The fee page of a case: its account, whether the caller may pay, and the key that makes
+/// a double tap on "pay" one order.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct CaseFees {
+    pub case_id: i64,
+    pub case_number: Option<String>,
+    pub cause: String,
+    pub account: FeeAccount,
+    /// The prepayment deadline (诉讼费用交纳办法 art. 22) while the fee is unpaid.
+    pub deadline: Option<DeadlineView>,
+    /// A party or their agent (staff see the account but do not pay).
+    pub can_pay: bool,
+    /// A fresh idempotency key for the pay form.
+    pub pay_key: String,
+    /// The order the payer just came back with from the checkout page, as it stands now.
+    pub returned: Option<FeeOrderView>,
+}
+
+/// 缴费凭证: the receipt of one paid order.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct FeeReceipt {
+    pub case_id: i64,
+    pub court_name: String,
+    pub case_number: Option<String>,
+    pub cause: String,
+    pub payer: String,
+    pub out_trade_no: String,
+    pub provider_trade_no: String,
+    pub channel: String,
+    pub amount_fen: i64,
+    /// 人民币大写.
+    pub amount_in_capitals: String,
+    pub paid_at: String,
+    pub issued_at: String,
 }

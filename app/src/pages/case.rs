@@ -1,4 +1,4 @@
-use super::{redirect_to_sign_in, viewer, ErrorNote};
+use super::{case_not_found, redirect_to_sign_in, viewer, ErrorNote};
 use crate::api::fns::load_case_progress;
 use crate::api::types::{CaseProgress, NodeStatus, TimelineNodeView};
 use crate::api::AppError;
@@ -32,26 +32,7 @@ pub fn CasePage() -> impl IntoView {
                         redirect_to_sign_in();
                         ().into_any()
                     }
-                    Err(AppError::NotFound(_)) => {
-                        #[cfg(feature = "ssr")]
-                        if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
-                            res.set_status(http::StatusCode::NOT_FOUND);
-                        }
-                        view! {
-                            <h1>{p.t(("没有找到这个案件", "Case not found"))}</h1>
-                            <p class="card" data-testid="case-not-found">
-                                {p
-                                    .t((
-                                        "没有找到这个案件，或者您不是这个案件的当事人。请回到“我的案件”查看。",
-                                        "We found no such case among yours. Go back to My cases.",
-                                    ))}
-                            </p>
-                            <a class="btn secondary" href="/cases">
-                                {p.t(("我的案件", "My cases"))}
-                            </a>
-                        }
-                            .into_any()
-                    }
+                    Err(AppError::NotFound(_)) => case_not_found(p),
                     Err(e) => view! { <ErrorNote error=e /> }.into_any(),
                 }
             })}
@@ -104,6 +85,26 @@ fn case_view(p: Prefs, c: CaseProgress) -> impl IntoView {
                     }
                 })}
         </section>
+        {
+            let fees = format!("/cases/{}/fees", c.id);
+            if c.fee_due_fen > 0 {
+                view! {
+                    <a class="btn primary" href=fees data-testid="go-case-fees">
+                        {p.t(("交诉讼费 ", "Pay court fees "))}
+                        {crate::rules::fees::Fen(c.fee_due_fen).format_yuan()}
+                        {p.t((" 元", " yuan"))}
+                    </a>
+                }
+                    .into_any()
+            } else {
+                view! {
+                    <a class="btn secondary" href=fees data-testid="go-case-fees">
+                        {p.t(("诉讼费和缴费凭证", "Court fees and receipts"))}
+                    </a>
+                }
+                    .into_any()
+            }
+        }
         <section>
             <h2>{p.t(("案件进度", "Progress"))}</h2>
             <ol class="timeline" data-testid="timeline">

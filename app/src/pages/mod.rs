@@ -5,6 +5,7 @@
 //! HTML is complete and readable without JavaScript.
 
 mod case;
+mod case_fees;
 mod dev_inbox;
 mod fees;
 mod home;
@@ -80,6 +81,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/staff/sign-in") view=sign_in::StaffSignIn ssr=SsrMode::Async />
                     <Route path=path!("/cases") view=my_cases::MyCases ssr=SsrMode::Async />
                     <Route path=path!("/cases/:id") view=case::CasePage ssr=SsrMode::Async />
+                    <Route path=path!("/cases/:id/fees") view=case_fees::CaseFeesPage ssr=SsrMode::Async />
+                    <Route
+                        path=path!("/cases/:id/fees/receipt/:order")
+                        view=case_fees::ReceiptPage
+                        ssr=SsrMode::Async
+                    />
                     <Route path=path!("/query") view=query::Query ssr=SsrMode::Async />
                     <Route path=path!("/fees") view=fees::Fees ssr=SsrMode::Async />
                     <Route path=path!("/profile") view=profile::Profile ssr=SsrMode::Async />
@@ -133,4 +140,27 @@ pub fn ErrorNote(error: AppError) -> impl IntoView {
                 })}
         </div>
     }
+}
+
+/// "Not found" for a case id that does not exist or is not the viewer's (one answer for
+/// both, so case ids cannot be probed), with status 404.
+pub fn case_not_found(p: Prefs) -> AnyView {
+    #[cfg(feature = "ssr")]
+    if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+        res.set_status(http::StatusCode::NOT_FOUND);
+    }
+    view! {
+        <h1>{p.t(("没有找到这个案件", "Case not found"))}</h1>
+        <p class="card" data-testid="case-not-found">
+            {p
+                .t((
+                    "没有找到这个案件，或者您不是这个案件的当事人。请回到“我的案件”查看。",
+                    "We found no such case among yours. Go back to My cases.",
+                ))}
+        </p>
+        <a class="btn secondary" href="/cases">
+            {p.t(("我的案件", "My cases"))}
+        </a>
+    }
+    .into_any()
 }

@@ -94,6 +94,15 @@ fn case_list(p: Prefs, list: Vec<CaseSummary>) -> impl IntoView {
                                 <span class="stage">{c.stage_label}</span>
                             </p>
                             {c
+                                .alert
+                                .map(|a| {
+                                    view! {
+                                        <p class="alert" role="alert" data-testid="case-alert">
+                                            {a}
+                                        </p>
+                                    }
+                                })}
+                            {c
                                 .next_deadline
                                 .map(|d| {
                                     view! {

@@ -130,6 +130,88 @@ impl Fen {
     }
 }
 
+impl Fen {
+    /// The amount in Chinese capitals (大写金额), as a receipt states it: 叁仟叁佰元整,
+    /// 壹万零伍元伍角整, 叁佰贰拾伍元零肆分. Rules of 会计基础工作规范 (财会字〔1996〕19号)
+    /// art. 52: 整 after 元 or 角, none after 分; one 零 for a run of zeros inside the number;
+    /// 零 before 分 when 角 is zero. Negative amounts are not receipts and get a leading 负.
+    pub fn in_capitals(self) -> String {
+        const DIGITS: [char; 10] = ['零', '壹', '贰', '叁', '肆', '伍', '陆', '柒', '捌', '玖'];
+        let mut out = String::new();
+        if self.0 < 0 {
+            out.push('负');
+        }
+        let abs = self.0.unsigned_abs();
+        let (yuan, jiao, fen) = (abs / 100, (abs / 10 % 10) as usize, (abs % 10) as usize);
+        if yuan > 0 {
+            out.push_str(&integer_in_capitals(yuan));
+            out.push('元');
+        }
+        match (jiao, fen) {
+            (0, 0) if yuan == 0 => out.push_str("零元整"),
+            (0, 0) => out.push('整'),
+            (j, 0) => {
+                out.push(DIGITS[j]);
+                out.push_str("角整");
+            }
+            (0, f) => {
+                if yuan > 0 {
+                    out.push('零');
+                }
+                out.push(DIGITS[f]);
+                out.push('分');
+            }
+            (j, f) => {
+                out.push(DIGITS[j]);
+                out.push('角');
+                out.push(DIGITS[f]);
+                out.push('分');
+            }
+        }
+        out
+    }
+}
+
+/// A whole number in capitals, by groups of four digits (万, 亿): 壹拾万零伍.
+fn integer_in_capitals(n: u64) -> String {
+    const DIGITS: [char; 10] = ['零', '壹', '贰', '叁', '肆', '伍', '陆', '柒', '捌', '玖'];
+    const PLACES: [&str; 4] = ["", "拾", "佰", "仟"];
+    const GROUPS: [&str; 4] = ["", "万", "亿", "万亿"];
+    let mut groups = Vec::new();
+    let mut rest = n;
+    while rest > 0 {
+        groups.push((rest % 10_000) as usize);
+        rest /= 10_000;
+    }
+    let mut out = String::new();
+    // A zero is owed when zeros were skipped and a non-zero digit follows.
+    let mut zero_owed = false;
+    for (g, &group) in groups.iter().enumerate().rev() {
+        if group == 0 {
+            zero_owed = !out.is_empty();
+            continue;
+        }
+        for place in (0..4).rev() {
+            let d = group / 10_usize.pow(place as u32) % 10;
+            if d == 0 {
+                zero_owed = zero_owed || !out.is_empty();
+                continue;
+            }
+            if zero_owed {
+                out.push('零');
+                zero_owed = false;
+            }
+            out.push(DIGITS[d]);
+            out.push_str(PLACES[place]);
+        }
+        out.push_str(GROUPS[g]);
+        // Zeros ending a group are not read (壹拾万柒仟); a group below 1,000 after it
+        // owes its 零 through its own leading zero (壹万零伍).
+        zero_owed = false;
+    }
+    out
+}
+
 impl fmt::Display for Fen {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.format_yuan())
@@ -1108,6 +1190,37 @@ mod tests {
     use super::*;
     use serde::de::value::{Error as DeError, I64Deserializer, StrDeserializer};
     use serde::de::IntoDeserializer;
+
+    #[test]
+    fn amounts_in_capitals_follow_the_accounting_rules() {
+        let cases = [
+            (0, "零元整"),
+            (50, "伍角整"),
+            (4, "肆分"),
+            (1_000, "壹拾元整"),
+            (5_000, "伍拾元整"),
+            (330_000, "叁仟叁佰元整"),
+            (32_504, "叁佰贰拾伍元零肆分"),
+            (168_032, "壹仟陆佰捌拾元叁角贰分"),
+            // Art. 52(4): after a 0 in the 元 place, 零 before 角 may be written or left out; we leave it.
+            (10_700_053, "壹拾万柒仟元伍角叁分"),
+            (1_000_550, "壹万零伍元伍角整"),
+            (100_000_000, "壹佰万元整"),
+            (1_000_000_000, "壹仟万元整"),
+            (10_000_000_000, "壹亿元整"),
+            (1_000_100_000, "壹仟万壹仟元整"),
+            (1_000_010_000, "壹仟万零壹佰元整"),
+            (10_010_000_000, "壹亿零壹拾万元整"),
+            (10_000_100_000, "壹亿零壹仟元整"),
+            (200_500, "贰仟零伍元整"),
+            (2_000_500, "贰万零伍元整"),
+            (2_050_000, "贰万零伍佰元整"),
+            (101_000_000, "壹佰零壹万元整"),
+        ];
+        for (fen, text) in cases {
+            assert_eq!(Fen(fen).in_capitals(), text, "{fen} fen");
+        }
+    }
 
     fn yuan(y: i64) -> Fen {
         Fen::from_yuan(y)

@@ -1,6 +1,7 @@
 //! Cases, their parties and agents, and their lifecycle events.
 
-use super::Db;
+use super::sqlite_read::to_sqlx;
+use super::{Db, Kind};
 // Queries built with format! only join constant fragments (column lists); values are
 // always bound, never interpolated.
 use sqlx::{AssertSqlSafe, Row};
@@ -41,29 +42,74 @@ const CASE_FROM: &str = "FROM cases k JOIN courts c ON c.id = k.court_id \
      LEFT JOIN courts rc ON rc.id = k.receiving_court_id \
      LEFT JOIN users j ON j.id = k.judge_id LEFT JOIN users cl ON cl.id = k.clerk_id";
 
-fn case_row(r: &sqlx::any::AnyRow) -> Result<CaseRow, sqlx::Error> {
+/// The side user `$2` takes in case `k`: as a party, or as agent for one.
+const MY_SIDE: &str = "(SELECT p.side FROM case_parties p WHERE p.case_id = k.id AND p.user_id = $2 \
+       UNION ALL \
+       SELECT p.side FROM case_agents a JOIN case_parties p ON p.id = a.party_id \
+       WHERE p.case_id = k.id AND a.agent_user_id = $2 \
+       LIMIT 1)";
+
+/// Reading a column by name, from an sqlx row or (on the SQLite read path) a rusqlite row.
+trait Cols {
+    fn int(&self, name: &str) -> Result<i64, sqlx::Error>;
+    fn opt_int(&self, name: &str) -> Result<Option<i64>, sqlx::Error>;
+    fn text(&self, name: &str) -> Result<String, sqlx::Error>;
+    fn opt_text(&self, name: &str) -> Result<Option<String>, sqlx::Error>;
+}
+
+impl Cols for sqlx::any::AnyRow {
+    fn int(&self, name: &str) -> Result<i64, sqlx::Error> {
+        self.try_get(name)
+    }
+    fn opt_int(&self, name: &str) -> Result<Option<i64>, sqlx::Error> {
+        self.try_get(name)
+    }
+    fn text(&self, name: &str) -> Result<String, sqlx::Error> {
+        self.try_get(name)
+    }
+    fn opt_text(&self, name: &str) -> Result<Option<String>, sqlx::Error> {
+        self.try_get(name)
+    }
+}
+
+impl Cols for rusqlite::Row<'_> {
+    fn int(&self, name: &str) -> Result<i64, sqlx::Error> {
+        self.get(name).map_err(to_sqlx)
+    }
+    fn opt_int(&self, name: &str) -> Result<Option<i64>, sqlx::Error> {
+        self.get(name).map_err(to_sqlx)
+    }
+    fn text(&self, name: &str) -> Result<String, sqlx::Error> {
+        self.get(name).map_err(to_sqlx)
+    }
+    fn opt_text(&self, name: &str) -> Result<Option<String>, sqlx::Error> {
+        self.get(name).map_err(to_sqlx)
+    }
+}
+
+fn case_row(r: &impl Cols) -> Result<CaseRow, sqlx::Error> {
     Ok(CaseRow {
-        id: r.try_get("id")?,
-        court_id: r.try_get("court_id")?,
-        receiving_court_id: r.try_get("receiving_court_id")?,
-        court_name_zh: r.try_get("court_name_zh")?,
-        court_name_en: r.try_get("court_name_en")?,
-        receiving_court_name_zh: r.try_get("rc_name_zh")?,
-        receiving_court_name_en: r.try_get("rc_name_en")?,
-        type_code: r.try_get("type_code")?,
-        case_number: r.try_get("case_number")?,
-        cause: r.try_get("cause")?,
-        procedure: r.try_get("procedure")?,
-        claim_fen: r.try_get("claim_fen")?,
-        stage: r.try_get("stage")?,
-        channel: r.try_get("channel")?,
-        query_code: r.try_get("query_code")?,
-        judge_name: r.try_get("judge_name")?,
-        judge_phone: r.try_get("judge_phone")?,
-        clerk_name: r.try_get("clerk_name")?,
-        clerk_phone: r.try_get("clerk_phone")?,
-        defendant_abroad: r.try_get::<i64, _>("defendant_abroad")? != 0,
-        created_at: r.try_get("created_at")?,
+        id: r.int("id")?,
+        court_id: r.int("court_id")?,
+        receiving_court_id: r.opt_int("receiving_court_id")?,
+        court_name_zh: r.text("court_name_zh")?,
+        court_name_en: r.text("court_name_en")?,
+        receiving_court_name_zh: r.opt_text("rc_name_zh")?,
+        receiving_court_name_en: r.opt_text("rc_name_en")?,
+        type_code: r.text("type_code")?,
+        case_number: r.opt_text("case_number")?,
+        cause: r.text("cause")?,
+        procedure: r.text("procedure")?,
+        claim_fen: r.opt_int("claim_fen")?,
+        stage: r.text("stage")?,
+        channel: r.text("channel")?,
+        query_code: r.text("query_code")?,
+        judge_name: r.opt_text("judge_name")?,
+        judge_phone: r.opt_text("judge_phone")?,
+        clerk_name: r.opt_text("clerk_name")?,
+        clerk_phone: r.opt_text("clerk_phone")?,
+        defendant_abroad: r.int("defendant_abroad")? != 0,
+        created_at: r.int("created_at")?,
     })
 }
 
@@ -73,20 +119,72 @@ pub async fn case_with_side(
     id: i64,
     user_id: i64,
 ) -> Result<Option<(CaseRow, Option<String>)>, sqlx::Error> {
-    let sql = format!(
-        "SELECT {CASE_COLUMNS}, ( \
-           SELECT p.side FROM case_parties p WHERE p.case_id = k.id AND p.user_id = $2 \
-           UNION ALL \
-           SELECT p.side FROM case_agents a JOIN case_parties p ON p.id = a.party_id \
-           WHERE p.case_id = k.id AND a.agent_user_id = $2 \
-           LIMIT 1) AS my_side \
-         {CASE_FROM} WHERE k.id = $1"
-    );
+    let sql = format!("SELECT {CASE_COLUMNS}, {MY_SIDE} AS my_side {CASE_FROM} WHERE k.id = $1");
     let Some(r) = sqlx::query(AssertSqlSafe(sql)).bind(id).bind(user_id).fetch_optional(&db.pool).await?
     else {
         return Ok(None);
     };
     Ok(Some((case_row(&r)?, r.try_get("my_side")?)))
+}
+
+/// Everything the case page shows, in one round trip: the case, the caller's side in it, its
+/// parties and its events (the last two aggregated to JSON by the database).
+pub struct CaseSheet {
+    pub case: CaseRow,
+    pub my_side: Option<String>,
+    pub parties: Vec<PartyRow>,
+    pub events: Vec<EventRow>,
+    /// Charged, less paid, plus refunded (negative when overpaid).
+    pub fee_balance_fen: i64,
+}
+
+pub async fn case_sheet(db: &Db, id: i64, user_id: i64) -> Result<Option<CaseSheet>, sqlx::Error> {
+    // Both back ends aggregate with an ORDER BY inside the aggregate (SQLite ≥ 3.44).
+    let (parties, events) = match db.kind {
+        Kind::Sqlite => (
+            "(SELECT json_group_array(json_array(p.id, p.side, p.name) ORDER BY p.id) \
+               FROM case_parties p WHERE p.case_id = k.id)",
+            "(SELECT json_group_array(json_array(e.stage, e.at) ORDER BY e.at, e.id) \
+               FROM case_events e WHERE e.case_id = k.id)",
+        ),
+        Kind::Postgres => (
+            "(SELECT COALESCE(json_agg(json_build_array(p.id, p.side, p.name) ORDER BY p.id), '[]')::text \
+               FROM case_parties p WHERE p.case_id = k.id)",
+            "(SELECT COALESCE(json_agg(json_build_array(e.stage, e.at) ORDER BY e.at, e.id), '[]')::text \
+               FROM case_events e WHERE e.case_id = k.id)",
+        ),
+    };
+    let sql = format!(
+        "SELECT {CASE_COLUMNS}, {MY_SIDE} AS my_side, {parties} AS parties_json, {events} AS events_json, \
+           (SELECT CAST(COALESCE(SUM(CASE f.kind WHEN 'payment' THEN -f.amount_fen ELSE f.amount_fen END), 0) AS BIGINT) \
+            FROM fee_ledger f WHERE f.case_id = k.id) AS fee_balance \
+         {CASE_FROM} WHERE k.id = $1"
+    );
+    // SQLite: in place on a read connection (no thread hop); the same statement either way.
+    if let Some(read) = &db.read {
+        return read.read(|conn| {
+            let mut stmt = conn.prepare_cached(&sql).map_err(to_sqlx)?;
+            let mut rows =
+                stmt.query(rusqlite::named_params! { "$1": id, "$2": user_id }).map_err(to_sqlx)?;
+            rows.next().map_err(to_sqlx)?.map(|r| sheet(r, id)).transpose()
+        });
+    }
+    let r = sqlx::query(AssertSqlSafe(sql)).bind(id).bind(user_id).fetch_optional(&db.pool).await?;
+    r.map(|r| sheet(&r, id)).transpose()
+}
+
+fn sheet(r: &impl Cols, id: i64) -> Result<CaseSheet, sqlx::Error> {
+    let decode = |e: serde_json::Error| sqlx::Error::Decode(Box::new(e));
+    let parties: Vec<(i64, String, String)> =
+        serde_json::from_str(&r.text("parties_json")?).map_err(decode)?;
+    let events: Vec<(String, i64)> = serde_json::from_str(&r.text("events_json")?).map_err(decode)?;
+    Ok(CaseSheet {
+        case: case_row(r)?,
+        my_side: r.opt_text("my_side")?,
+        parties: parties.into_iter().map(|(id, side, name)| PartyRow { id, side, name }).collect(),
+        events: events.into_iter().map(|(stage, at)| EventRow { case_id: id, stage, at }).collect(),
+        fee_balance_fen: r.int("fee_balance")?,
+    })
 }
 
 pub async fn case_by_id(db: &Db, id: i64) -> Result<Option<CaseRow>, sqlx::Error> {
@@ -138,16 +236,6 @@ pub struct PartyRow {
     pub id: i64,
     pub side: String,
     pub name: String,
-}
-
-pub async fn parties(db: &Db, case_id: i64) -> Result<Vec<PartyRow>, sqlx::Error> {
-    let rows = sqlx::query("SELECT id, side, name FROM case_parties WHERE case_id = $1 ORDER BY id")
-        .bind(case_id)
-        .fetch_all(&db.pool)
-        .await?;
-    rows.iter()
-        .map(|r| Ok(PartyRow { id: r.try_get("id")?, side: r.try_get("side")?, name: r.try_get("name")? }))
-        .collect()
 }
 
 #[derive(Clone, Debug)]

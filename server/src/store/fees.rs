@@ -230,6 +230,17 @@ pub async fn apply_notification(db: &Db, order: &OrderRow, n: Received<'_>) -> R
     .bind(now)
     .execute(&mut *tx)
     .await?;
+    // Fully paid now: the case reaches 预交诉讼费 on its timeline (once).
+    sqlx::query(
+        "INSERT INTO case_events (case_id, stage, at) SELECT $1, 'fee_prepay', $2 \
+         WHERE NOT EXISTS (SELECT 1 FROM case_events WHERE case_id = $1 AND stage = 'fee_prepay') \
+         AND (SELECT COALESCE(SUM(CASE kind WHEN 'payment' THEN -amount_fen ELSE amount_fen END), 0) \
+              FROM fee_ledger WHERE case_id = $1) <= 0",
+    )
+    .bind(order.case_id)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
     tx.commit().await?;
     Ok(Applied::Credited)
 }

@@ -9,6 +9,7 @@ pub mod cases;
 pub mod fees;
 pub mod people;
 pub mod sms;
+pub mod sqlite_read;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, ConnectOptions, Executor};
@@ -25,6 +26,8 @@ pub enum Kind {
 pub struct Db {
     pub pool: AnyPool,
     pub kind: Kind,
+    /// SQLite files only: read-only connections for hot reads, used in place.
+    pub read: Option<std::sync::Arc<sqlite_read::ReadPool>>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -63,10 +66,14 @@ impl Db {
         } else {
             return Err(StoreError::UnsupportedUrl(url.to_string()));
         };
+        let mut read = None;
         let url = match kind {
             Kind::Sqlite => {
                 let path = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
                 let path = path.split('?').next().unwrap_or(path);
+                if path != ":memory:" && !bulk {
+                    read = Some(std::sync::Arc::new(sqlite_read::ReadPool::new(path.into())));
+                }
                 if path != ":memory:" {
                     if let Some(dir) = std::path::Path::new(path).parent() {
                         if !dir.as_os_str().is_empty() {
@@ -110,7 +117,7 @@ impl Db {
             })
             .connect_with(opts)
             .await?;
-        Ok(Db { pool, kind })
+        Ok(Db { pool, kind, read })
     }
 
     /// Applies the embedded migrations of this back end.

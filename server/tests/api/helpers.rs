@@ -54,7 +54,14 @@ fn unique() -> String {
 }
 
 pub fn new_client() -> reqwest::Client {
-    reqwest::Client::builder().cookie_store(true).redirect(Policy::none()).build().expect("client")
+    // A request that never gets an answer fails the test (with its address) instead of
+    // stalling the whole run.
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(Policy::none())
+        .timeout(std::time::Duration::from_secs(60))
+        .build()
+        .expect("client")
 }
 
 impl TestApp {

@@ -5,6 +5,7 @@ mod helpers;
 
 mod auth;
 mod cases;
+mod fee_pages;
 mod fees;
 mod payments;
 mod rest;

@@ -206,3 +206,66 @@ async fn fees_of_someone_elses_case_are_not_found_and_staff_cannot_pay(b: Backen
     assert_eq!(status, 403);
 }
 both_backends!(fees_of_someone_elses_case_are_not_found_and_staff_cannot_pay);
+
+/// `make bench`: how fast notifications are processed — 100 concurrent duplicates of one
+/// payment (each under its own id), then 1,000 replays of one id, on SQLite. Prints figures;
+/// asserts only that exactly one credit was made.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "benchmark: run by `make bench`"]
+async fn bench_notification_processing() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    app.sign_in(&app.client, ZHANG).await;
+    let (id, before) = case_with_fee_due(&app, &app.client).await;
+    let due = before["due_fen"].as_i64().unwrap();
+    start(&app, &app.client, id, "bench-key-000000000001").await;
+    let (_, acct) = app.get_json(&app.client, &format!("/api/v1/cases/{id}/fees")).await;
+    let out_trade_no = acct["orders"][0]["out_trade_no"].as_str().unwrap().to_string();
+    let now = pocket_court::services::now();
+    let key = app.running.services.sandbox.as_ref().unwrap().key().to_vec();
+    let signed_body = |notify_id: String| {
+        let body = serde_json::to_vec(&json!({"notify_id": notify_id, "out_trade_no": out_trade_no, "trade_no": "SBXbench", "amount_fen": due, "status": "SUCCESS", "timestamp": now})).unwrap();
+        let sig = pocket_court::payments::sign(&key, &body);
+        (body, sig)
+    };
+    let fire = |bodies: Vec<(Vec<u8>, String)>| {
+        let client = app.client.clone();
+        let url = app.url("/api/v1/payments/notify/sandbox");
+        async move {
+            let started = std::time::Instant::now();
+            let tasks: Vec<_> = bodies
+                .into_iter()
+                .map(|(body, sig)| {
+                    let (client, url) = (client.clone(), url.clone());
+                    tokio::spawn(async move {
+                        let res = client
+                            .post(url)
+                            .header("content-type", "application/json")
+                            .header("x-sandbox-signature", sig)
+                            .body(body)
+                            .send()
+                            .await
+                            .unwrap();
+                        res.status().as_u16()
+                    })
+                })
+                .collect();
+            for t in tasks {
+                assert_eq!(t.await.unwrap(), 200);
+            }
+            started.elapsed()
+        }
+    };
+    let n = 100;
+    let dup = fire((0..n).map(|i| signed_body(format!("bench-dup-{i}"))).collect()).await;
+    let replays = 1000;
+    let rep = fire((0..replays).map(|_| signed_body("bench-dup-0".into())).collect()).await;
+    let (_, acct) = app.get_json(&app.client, &format!("/api/v1/cases/{id}/fees")).await;
+    assert_eq!(payments(&acct), 1, "exactly one credit: {acct}");
+    println!(
+        "BENCH notifications: {n} concurrent duplicates in {:.1} ms ({:.0}/s); {replays} replays of one id in {:.1} ms ({:.0}/s); credits: 1",
+        dup.as_secs_f64() * 1e3,
+        n as f64 / dup.as_secs_f64(),
+        rep.as_secs_f64() * 1e3,
+        replays as f64 / rep.as_secs_f64()
+    );
+}

@@ -1,0 +1,143 @@
+//! Plain HTML form posts and downloads that pages link to. They work the same with or
+//! without JavaScript: a form posts here, and the answer is a redirect (Post/Redirect/Get).
+//!
+//! - `POST /cases/{id}/fees/pay` (form field `key`): one payment order per key, then on to
+//!   the provider's checkout page. An error comes back to the fee page as a fixed code
+//!   (`?error=...`), never as text from the address bar.
+//! - `GET /cases/{id}/fees/receipt/{order}/download`: the 缴费凭证 as a standalone HTML file.
+//!
+//! The session cookie is `SameSite=Lax`, so another site cannot post here in the user's
+//! name; a request whose `Origin` names another host is refused as well.
+
+use crate::rest::{case_id, ApiCaller, ApiError};
+use crate::startup::AppState;
+use app::api::types::FeeReceipt;
+use app::api::AppError;
+use app::i18n::t;
+use app::rules::fees::Fen;
+use app::rules::Lang;
+use axum::extract::{Path, State};
+use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE, HOST, ORIGIN};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use serde::Deserialize;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/cases/{id}/fees/pay", post(pay))
+        .route("/cases/{id}/fees/receipt/{order}/download", get(download_receipt))
+}
+
+#[derive(Deserialize)]
+struct PayForm {
+    #[serde(default)]
+    key: String,
+}
+
+/// What the fee page says for each `?error=` code (see `app::pages::case_fees`).
+fn error_code(e: &AppError) -> &'static str {
+    match e {
+        AppError::Forbidden(_) => "denied",
+        AppError::Invalid(_) => "stale",
+        AppError::Conflict(_) => "done",
+        _ => "unavailable",
+    }
+}
+
+fn same_origin(headers: &HeaderMap) -> bool {
+    let Some(origin) = headers.get(ORIGIN).and_then(|v| v.to_str().ok()) else {
+        return true; // Older browsers send none on same-origin posts; the cookie is Lax.
+    };
+    let host = headers.get(HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
+    origin.split_once("://").map(|(_, rest)| rest) == Some(host)
+}
+
+async fn pay(
+    State(s): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    form: Result<Form<PayForm>, axum::extract::rejection::FormRejection>,
+) -> Result<Response, ApiError> {
+    let id = case_id(&c, &id)?;
+    let back = format!("/cases/{id}/fees");
+    if c.me.is_none() {
+        let next = app::i18n::url_encode(&back);
+        return Ok(Redirect::to(&format!("/sign-in?next={next}")).into_response());
+    }
+    if !same_origin(&headers) {
+        return Err(ApiError(AppError::Forbidden(
+            t(c.lang, ("请从本站页面交费。", "Please pay from this site's own page.")).into(),
+        )));
+    }
+    // No or a garbled form body: treated as a missing key ("reload and tap again").
+    let key = form.map(|f| f.0.key).unwrap_or_default();
+    match s.services.start_payment(&c, id, &key).await {
+        Ok(checkout) => Ok(Redirect::to(&checkout).into_response()),
+        // Someone else's case, or none: the fee page answers "not found" itself.
+        Err(AppError::NotFound(_)) => Ok(Redirect::to(&back).into_response()),
+        Err(e) => Ok(Redirect::to(&format!("{back}?error={}", error_code(&e))).into_response()),
+    }
+}
+
+async fn download_receipt(
+    State(s): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    Path((id, order)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    let id = case_id(&c, &id)?;
+    let r = s.services.fee_receipt(&c, id, &order).await?;
+    let file = format!("receipt-{}.html", r.out_trade_no);
+    Ok((
+        StatusCode::OK,
+        [
+            (CONTENT_TYPE, "text/html; charset=utf-8".to_string()),
+            (CONTENT_DISPOSITION, format!("attachment; filename=\"{file}\"")),
+        ],
+        receipt_document(&r, c.lang),
+    )
+        .into_response())
+}
+
+/// The receipt as a file of its own: readable offline, printable, no scripts.
+pub fn receipt_document(r: &FeeReceipt, lang: Lang) -> String {
+    let esc =
+        |s: &str| s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;");
+    let rows = [
+        (t(lang, ("法院", "Court")), r.court_name.clone()),
+        (t(lang, ("案号", "Case number")), r.case_number.clone().unwrap_or_default()),
+        (t(lang, ("案由", "Cause")), r.cause.clone()),
+        (t(lang, ("交款人", "Paid by")), r.payer.clone()),
+        (t(lang, ("金额", "Amount")), format!("¥{}", Fen(r.amount_fen).format_yuan())),
+        (t(lang, ("金额（大写）", "Amount in words")), format!("人民币{}", r.amount_in_capitals)),
+        (t(lang, ("交费时间", "Paid at")), r.paid_at.clone()),
+        (t(lang, ("支付渠道", "Channel")), r.channel.clone()),
+        (t(lang, ("本院订单号", "Court order no.")), r.out_trade_no.clone()),
+        (t(lang, ("支付流水号", "Provider transaction no.")), r.provider_trade_no.clone()),
+        (t(lang, ("凭证生成时间", "Issued at")), r.issued_at.clone()),
+    ];
+    let body: String =
+        rows.iter().map(|(k, v)| format!("<tr><th>{}</th><td>{}</td></tr>\n", esc(k), esc(v))).collect();
+    let title = t(lang, ("诉讼费缴费凭证", "Litigation fee receipt"));
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>{title}</title><style>body{{font-family:sans-serif;max-width:40em;margin:1em auto;\
+         padding:0 1em}}table{{border-collapse:collapse;width:100%}}th,td{{border:1px solid #444;\
+         padding:.5em;text-align:left;vertical-align:top}}th{{width:8em}}</style></head>\
+         <body><h1>{title}</h1><table>\n{body}</table><p>{}</p></body></html>\n",
+        match lang {
+            Lang::Zh => "zh-CN",
+            Lang::En => "en",
+        },
+        esc(t(
+            lang,
+            (
+                "本凭证由掌上法庭根据支付渠道的到账通知生成。如需核对，请带上本院订单号联系法院。",
+                "Made by Pocket Court from the payment channel's confirmation. To check it, contact the court with the court order number.",
+            )
+        )),
+    )
+}
