@@ -13,6 +13,10 @@ const chromium = {
 
 const port = Number(process.env.E2E_PORT ?? 3210);
 const dataDir = path.join(os.tmpdir(), `pocket-court-e2e-${process.pid}`);
+// Always named on the command line: a DATABASE_URL left in the environment must never point
+// the test server (which loads the demo court) at a real or shared database. scripts/test.sh
+// sets E2E_DATABASE_URL to a freshly created PostgreSQL database for the second run.
+const database = process.env.E2E_DATABASE_URL ?? `sqlite://${dataDir}/pocket-court.db`;
 
 export default defineConfig({
   testDir: './tests',
@@ -36,8 +40,8 @@ export default defineConfig({
     { name: 'no-javascript', testMatch: /.*\.nojs\.spec\.ts/, use: { javaScriptEnabled: false } },
   ],
   webServer: {
-    // The release binary, a fresh SQLite database with the demo court.
-    command: `rm -rf ${dataDir} && ../target/release/pocket-court serve --demo --addr 127.0.0.1:${port} --data-dir ${dataDir} --site-root ../target/site --public-url http://127.0.0.1:${port}`,
+    // The release binary, a fresh database (SQLite unless told) with the demo court.
+    command: `rm -rf ${dataDir} && mkdir -p ${dataDir} && ../target/release/pocket-court serve --demo --addr 127.0.0.1:${port} --database ${database} --data-dir ${dataDir} --site-root ../target/site --public-url http://127.0.0.1:${port}`,
     url: `http://127.0.0.1:${port}/api/v1/health`,
     timeout: 60_000,
     reuseExistingServer: false,
