@@ -80,3 +80,19 @@ export async function caseWithFeeDue(request: APIRequestContext): Promise<number
   }
   throw new Error('no demo case with a fee due');
 }
+
+/** Signs a staff member in over HTTP (password, then the SMS code); the context keeps the cookie. */
+export async function staffSignInByApi(request: APIRequestContext, phone: string) {
+  const json = { Accept: 'application/json' };
+  const sent = await request.post('/sf/staff_password', {
+    form: { phone, password: 'liuyang-demo-2026' },
+    headers: json,
+  });
+  expect(sent.status(), await sent.text()).toBe(200);
+  const { request_id } = await sent.json();
+  const inbox = await (await request.post('/sf/dev_inbox', { headers: json })).json();
+  const body: string = inbox.find((m: { to: string }) => m.to === phone).body;
+  const code = body.match(/(\d{6})/)![1];
+  const ok = await request.post('/sf/verify_code', { form: { phone, request_id, code }, headers: json });
+  expect(ok.status(), await ok.text()).toBe(200);
+}

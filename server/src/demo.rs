@@ -3,6 +3,7 @@
 //! empty database.
 
 use crate::crypto;
+use crate::fee_service::CaseOutcome;
 use crate::services::now;
 use crate::store::{self, Db};
 use app::rules::case_number::{CaseNumber, CaseType};
@@ -46,6 +47,8 @@ struct Scenario {
     procedure: &'static str,
     events: &'static [(Stage, i64)],
     cross_region: bool,
+    /// How it ended, for a closed case; its fee was paid online (so a refund goes back there).
+    outcome: Option<CaseOutcome>,
 }
 
 const SCENARIOS: &[Scenario] = &[
@@ -55,6 +58,7 @@ const SCENARIOS: &[Scenario] = &[
         procedure: "simplified",
         events: &[(Stage::Submitted, 1)],
         cross_region: false,
+        outcome: None,
     },
     Scenario {
         cause: "买卖合同纠纷",
@@ -62,6 +66,7 @@ const SCENARIOS: &[Scenario] = &[
         procedure: "ordinary",
         events: &[(Stage::Submitted, 5), (Stage::UnderReview, 4)],
         cross_region: false,
+        outcome: None,
     },
     Scenario {
         cause: "物业服务合同纠纷",
@@ -69,6 +74,7 @@ const SCENARIOS: &[Scenario] = &[
         procedure: "small_claims",
         events: &[(Stage::Submitted, 6), (Stage::UnderReview, 6), (Stage::CorrectionRequested, 3)],
         cross_region: false,
+        outcome: None,
     },
     Scenario {
         cause: "民间借贷纠纷",
@@ -76,6 +82,7 @@ const SCENARIOS: &[Scenario] = &[
         procedure: "small_claims",
         events: &[(Stage::Submitted, 12), (Stage::UnderReview, 11), (Stage::NotAccepted, 6)],
         cross_region: false,
+        outcome: None,
     },
     Scenario {
         cause: "民间借贷纠纷",
@@ -83,6 +90,7 @@ const SCENARIOS: &[Scenario] = &[
         procedure: "simplified",
         events: &[(Stage::Submitted, 4), (Stage::UnderReview, 4), (Stage::Docketed, 2)],
         cross_region: false,
+        outcome: None,
     },
     Scenario {
         cause: "买卖合同纠纷",
@@ -90,6 +98,7 @@ const SCENARIOS: &[Scenario] = &[
         procedure: "simplified",
         events: &[(Stage::Submitted, 14), (Stage::UnderReview, 13), (Stage::Docketed, 11)],
         cross_region: false,
+        outcome: None,
     },
     Scenario {
         cause: "机动车交通事故责任纠纷",
@@ -103,6 +112,7 @@ const SCENARIOS: &[Scenario] = &[
             (Stage::Assigned, 15),
         ],
         cross_region: false,
+        outcome: None,
     },
     Scenario {
         cause: "劳动争议",
@@ -117,6 +127,7 @@ const SCENARIOS: &[Scenario] = &[
             (Stage::Served, 5),
         ],
         cross_region: false,
+        outcome: None,
     },
     Scenario {
         cause: "离婚纠纷",
@@ -132,6 +143,7 @@ const SCENARIOS: &[Scenario] = &[
             (Stage::Mediation, 3),
         ],
         cross_region: false,
+        outcome: None,
     },
     Scenario {
         cause: "民间借贷纠纷",
@@ -147,6 +159,7 @@ const SCENARIOS: &[Scenario] = &[
             (Stage::Hearing, 2),
         ],
         cross_region: false,
+        outcome: None,
     },
     Scenario {
         cause: "买卖合同纠纷",
@@ -163,6 +176,7 @@ const SCENARIOS: &[Scenario] = &[
             (Stage::Closed, 8),
         ],
         cross_region: false,
+        outcome: None,
     },
     Scenario {
         cause: "追索劳动报酬纠纷",
@@ -179,6 +193,7 @@ const SCENARIOS: &[Scenario] = &[
             (Stage::JudgmentServed, 6),
         ],
         cross_region: false,
+        outcome: None,
     },
     Scenario {
         cause: "物业服务合同纠纷",
@@ -197,6 +212,7 @@ const SCENARIOS: &[Scenario] = &[
             (Stage::Effective, 59),
         ],
         cross_region: false,
+        outcome: None,
     },
     Scenario {
         cause: "民间借贷纠纷",
@@ -216,6 +232,7 @@ const SCENARIOS: &[Scenario] = &[
             (Stage::Archived, 200),
         ],
         cross_region: false,
+        outcome: None,
     },
     Scenario {
         cause: "买卖合同纠纷",
@@ -231,6 +248,7 @@ const SCENARIOS: &[Scenario] = &[
             (Stage::Hearing, 150),
         ],
         cross_region: false,
+        outcome: None,
     },
     Scenario {
         cause: "机动车交通事故责任纠纷",
@@ -238,6 +256,7 @@ const SCENARIOS: &[Scenario] = &[
         procedure: "simplified",
         events: &[(Stage::Submitted, 3), (Stage::UnderReview, 2)],
         cross_region: true,
+        outcome: None,
     },
     Scenario {
         cause: "民间借贷纠纷",
@@ -251,22 +270,24 @@ const SCENARIOS: &[Scenario] = &[
             (Stage::Assigned, 9),
         ],
         cross_region: true,
+        outcome: None,
     },
+    // Paid in full online, then settled by mediation: half the fee goes back (arts. 15, 53).
     Scenario {
-        cause: "劳动争议",
-        claim_yuan: 9_000,
-        procedure: "small_claims",
+        cause: "买卖合同纠纷",
+        claim_yuan: 80_000,
+        procedure: "ordinary",
         events: &[
-            (Stage::Submitted, 30),
-            (Stage::UnderReview, 30),
-            (Stage::Docketed, 28),
-            (Stage::FeePrepay, 27),
-            (Stage::Assigned, 26),
-            (Stage::Served, 24),
+            (Stage::Submitted, 40),
+            (Stage::UnderReview, 40),
+            (Stage::Docketed, 38),
+            (Stage::FeePrepay, 37),
+            (Stage::Assigned, 36),
+            (Stage::Served, 34),
             (Stage::Mediation, 10),
-            (Stage::Closed, 4),
         ],
         cross_region: false,
+        outcome: Some(CaseOutcome::Mediated),
     },
     Scenario {
         cause: "离婚纠纷",
@@ -280,6 +301,7 @@ const SCENARIOS: &[Scenario] = &[
             (Stage::Assigned, 5),
         ],
         cross_region: false,
+        outcome: None,
     },
     Scenario {
         cause: "买卖合同纠纷",
@@ -287,6 +309,7 @@ const SCENARIOS: &[Scenario] = &[
         procedure: "ordinary",
         events: &[(Stage::Submitted, 3), (Stage::UnderReview, 3), (Stage::Docketed, 1)],
         cross_region: false,
+        outcome: None,
     },
 ];
 
@@ -426,21 +449,67 @@ pub async fn load_if_empty(db: &Db, cases: usize) -> Result<usize, sqlx::Error> 
             let charge = match stage {
                 Stage::Docketed | Stage::FeePrepay => {
                     let claim = (s.claim_yuan > 0).then_some(s.claim_yuan * 100);
-                    crate::fee_service::charge_for(s.cause, claim, s.procedure, &Default::default())
+                    crate::fee_service::charge_for(s.cause, claim, s.procedure, None, &Default::default())
                         .ok()
                         .filter(|q| q.prepaid && q.total.as_fen() > 0)
                 }
                 _ => None,
             };
-            if let Some(q) = charge {
-                let (kind, source) = if *stage == Stage::Docketed {
-                    ("charge", q.lines.first().map(|l| l.source.as_str()).unwrap_or("诉讼费用交纳办法"))
-                } else {
-                    ("payment", "法院窗口交费（演示数据）")
-                };
-                store::fees::insert_entry(db, case_id, kind, q.total.as_fen(), source, at).await?;
+            match charge {
+                Some(q) if *stage == Stage::FeePrepay && s.outcome.is_some() && plaintiff.0 != 0 => {
+                    paid_online(db, case_id, plaintiff.0, q.total.as_fen(), at).await?;
+                }
+                Some(q) => {
+                    let (kind, source) = if *stage == Stage::Docketed {
+                        ("charge", q.lines.first().map(|l| l.source.as_str()).unwrap_or("诉讼费用交纳办法"))
+                    } else {
+                        ("payment", "法院窗口交费（演示数据）")
+                    };
+                    store::fees::insert_entry(db, case_id, kind, q.total.as_fen(), source, at).await?;
+                }
+                None => {}
             }
+        }
+        // Closed by the judge 4 days ago, through the same settling as the judge's action.
+        if let Some(outcome) = s.outcome {
+            let at = now - 4 * 86_400;
+            if let Some(case) = store::cases::case_by_id(db, case_id).await? {
+                let (closing, _) =
+                    crate::fee_service::closing_of(db, &case, outcome, &Default::default(), at).await?;
+                store::fees::close_case(db, closing).await?;
+            }
+        } else if s.events.iter().any(|(stage, _)| *stage >= Stage::Closed) {
+            store::cases::set_outcome(db, case_id, "judgment").await?;
         }
     }
     Ok(cases)
+}
+
+/// A fee paid online through the sandbox (demo history): our order and the sandbox's, both
+/// paid, and the ledger entry — so a refund can go back the way the money came.
+async fn paid_online(db: &Db, case_id: i64, payer: i64, amount_fen: i64, at: i64) -> Result<(), sqlx::Error> {
+    let out_trade_no = format!("PC{case_id}DEMO{at}");
+    let trade_no = format!("SBXDEMO{case_id}{at}");
+    let sandbox = store::fees::SandboxOrderRow {
+        trade_no: trade_no.clone(),
+        out_trade_no: out_trade_no.clone(),
+        amount_fen,
+        notify_url: "/api/v1/payments/notify/sandbox".into(),
+        return_url: format!("/cases/{case_id}/fees"),
+        description: "诉讼费（演示数据）".into(),
+        status: "created".into(),
+    };
+    store::fees::sandbox_create(db, &sandbox, at).await?;
+    store::fees::sandbox_finish(db, &trade_no, "paid", at).await?;
+    let order = store::fees::NewOrder {
+        case_id,
+        payer_user_id: payer,
+        out_trade_no: &out_trade_no,
+        amount_fen,
+        provider: "sandbox",
+        idempotency_key: &format!("demo-{case_id}-{at}"),
+        now: at,
+    };
+    store::fees::insert_paid_order(db, order, &trade_no).await?;
+    Ok(())
 }

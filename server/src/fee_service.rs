@@ -12,10 +12,13 @@ use crate::progress;
 use crate::services::{internal, now, Services};
 use crate::store::{self, fees::Applied};
 use app::api::port::Caller;
-use app::api::types::{CaseFees, FeeAccount, FeeEntryView, FeeOrderView, FeeReceipt};
+use app::api::types::{
+    CaseFees, DeadlineView, FeeAccount, FeeEntryView, FeeOrderView, FeeReceipt, FeeRefundView,
+};
 use app::api::AppError;
 use app::i18n::t;
-use app::rules::dates::format_shanghai;
+use app::rules::dates::{format_shanghai, CivilDate};
+use app::rules::deadlines::{refund_deadline, Calendar, DeadlineKind};
 use app::rules::fees;
 use app::rules::Lang;
 
@@ -35,6 +38,7 @@ pub fn charge_for(
     cause: &str,
     claim_fen: Option<i64>,
     procedure: &str,
+    outcome: Option<fees::Outcome>,
     settings: &fees::CourtFeeSettings,
 ) -> Result<fees::FeeQuote, fees::FeeError> {
     let kind = if cause.contains("离婚") {
@@ -50,6 +54,7 @@ pub fn charge_for(
     req.amount = if kind == fees::FeeKind::Property { claim_fen.map(fees::Fen) } else { None };
     req.procedure = app::ui::fee_calculator::procedure_from(procedure);
     req.claims_unpaid_wages = claims_unpaid_wages(cause);
+    req.outcome = outcome;
     fees::quote(&req, settings)
 }
 
@@ -69,19 +74,23 @@ fn account(
     case_id: i64,
     ledger: &[store::fees::LedgerRow],
     orders: &[store::fees::OrderRow],
+    refunds: &[store::fees::RefundRow],
     lang: Lang,
+    now: i64,
 ) -> FeeAccount {
     let sum = |kind: &str| ledger.iter().filter(|e| e.kind == kind).map(|e| e.amount_fen).sum::<i64>();
-    let (charged, paid, refunded) = (sum("charge"), sum("payment"), sum("refund"));
-    let net_paid = paid - refunded;
+    let (charged, reduced, paid, refunded) = (sum("charge"), sum("reduction"), sum("payment"), sum("refund"));
+    // The same formula as `store::fees::balance_sql`.
+    let (owed, net_paid) = (charged - reduced, paid - refunded);
     let entries = ledger
         .iter()
         .map(|e| FeeEntryView {
             kind: e.kind.clone(),
             label: match e.kind.as_str() {
                 "charge" => t(lang, ("应交诉讼费", "Fee charged")),
+                "reduction" => t(lang, ("减免", "Reduced")),
                 "payment" => t(lang, ("已交费", "Paid")),
-                _ => t(lang, ("退费", "Refunded")),
+                _ => t(lang, ("已退费", "Refunded")),
             }
             .to_string(),
             fen: e.amount_fen,
@@ -89,7 +98,7 @@ fn account(
             at: format_shanghai(e.created_at, lang),
         })
         .collect();
-    let orders = orders
+    let views = orders
         .iter()
         .map(|o| FeeOrderView {
             out_trade_no: o.out_trade_no.clone(),
@@ -99,25 +108,214 @@ fn account(
             paid_at: o.paid_at.map(|at| format_shanghai(at, lang)),
         })
         .collect();
+    let refunds = refunds.iter().map(|r| refund_view(r, orders, lang, now)).collect();
     FeeAccount {
         case_id,
         charged_fen: charged,
+        reduced_fen: reduced,
         paid_fen: paid,
         refunded_fen: refunded,
-        due_fen: (charged - net_paid).max(0),
-        overpaid_fen: (net_paid - charged).max(0),
+        due_fen: (owed - net_paid).max(0),
+        overpaid_fen: (net_paid - owed).max(0),
         entries,
-        orders,
+        orders: views,
+        refunds,
     }
+}
+
+/// The art. 53 deadline of a refund, as pages show it (stored as the end of its last day).
+pub fn refund_deadline_view(due_at: i64, lang: Lang, now: i64) -> DeadlineView {
+    DeadlineView {
+        label: DeadlineKind::Refund.label(lang).to_string(),
+        due_date: CivilDate::from_unix_shanghai(due_at - 1).format(lang),
+        due_at,
+        source: "诉讼费用交纳办法 第53条".into(),
+        overdue: now >= due_at,
+    }
+}
+
+fn refund_view(
+    r: &store::fees::RefundRow,
+    orders: &[store::fees::OrderRow],
+    lang: Lang,
+    now: i64,
+) -> FeeRefundView {
+    let status_label = match r.status.as_str() {
+        "due" => t(lang, ("待退还", "To be refunded")),
+        "processing" => t(lang, ("退款处理中", "Refund on its way")),
+        "refunded" => t(lang, ("已退还", "Refunded")),
+        _ => t(
+            lang,
+            ("退款没有成功，法院会联系您", "The refund did not go through; the court will contact you"),
+        ),
+    };
+    let order = r.order_id.and_then(|id| orders.iter().find(|o| o.id == id));
+    let channel = match order {
+        Some(o) => match lang {
+            Lang::Zh => format!("原路退回到您交费时用的账户（交费单号 {}）", o.out_trade_no),
+            Lang::En => format!("Back to the account you paid from (payment {})", o.out_trade_no),
+        },
+        None => t(
+            lang,
+            (
+                "您是在法院窗口交的费：法院会转账退回，请把收款银行账户告诉书记员。",
+                "You paid at the court's counter: the court will transfer it back; give the clerk your bank account.",
+            ),
+        )
+        .to_string(),
+    };
+    FeeRefundView {
+        out_refund_no: r.out_refund_no.clone(),
+        amount_fen: r.amount_fen,
+        reason: r.reason.clone(),
+        status: r.status.clone(),
+        status_label: status_label.to_string(),
+        channel,
+        deadline: (r.status != "refunded").then(|| refund_deadline_view(r.due_at, lang, now)),
+        refunded_at: r.refunded_at.map(|at| format_shanghai(at, lang)),
+    }
+}
+
+/// How a case ended (结案方式), as the judge records it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CaseOutcome {
+    /// 判决: in force after the appeal period, once served (not recorded here yet).
+    Judgment,
+    /// 调解: the mediation statement is in force once the parties sign for it (Civil
+    /// Procedure Law art. 100).
+    Mediated,
+    /// 撤诉: the ruling allowing withdrawal cannot be appealed and is in force at once.
+    Withdrawn,
+}
+
+impl CaseOutcome {
+    pub fn parse(s: &str) -> Option<CaseOutcome> {
+        match s {
+            "judgment" => Some(CaseOutcome::Judgment),
+            "mediated" => Some(CaseOutcome::Mediated),
+            "withdrawn" => Some(CaseOutcome::Withdrawn),
+            _ => None,
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            CaseOutcome::Judgment => "judgment",
+            CaseOutcome::Mediated => "mediated",
+            CaseOutcome::Withdrawn => "withdrawn",
+        }
+    }
+
+    pub fn label(code: &str, lang: Lang) -> &'static str {
+        match code {
+            "mediated" => t(lang, ("调解结案", "Closed by mediation")),
+            "withdrawn" => t(lang, ("撤诉结案", "Withdrawn")),
+            _ => t(lang, ("判决结案", "Closed by judgment")),
+        }
+    }
+
+    /// The fee rule's view of it: only mediation and withdrawal halve the fee (art. 15).
+    fn fee_outcome(self) -> Option<fees::Outcome> {
+        match self {
+            CaseOutcome::Judgment => None,
+            CaseOutcome::Mediated => Some(fees::Outcome::Mediated),
+            CaseOutcome::Withdrawn => Some(fees::Outcome::Withdrawn),
+        }
+    }
+
+    /// Whether the decision is in force as soon as the case closes.
+    fn in_force_at_once(self) -> bool {
+        self != CaseOutcome::Judgment
+    }
+}
+
+/// What closing a case writes: its outcome and events, the fee reduction, the refunds (one
+/// per online payment they go back to, the rest as a counter refund), all from the fee
+/// engine and the ledger. Used by the judge's action and by the demo history.
+pub async fn closing_of(
+    db: &store::Db,
+    case: &store::cases::CaseRow,
+    outcome: CaseOutcome,
+    settings: &fees::CourtFeeSettings,
+    now: i64,
+) -> Result<(store::fees::Closing<'static>, i64), sqlx::Error> {
+    let stages: &'static [&'static str] =
+        if outcome.in_force_at_once() { &["closed", "effective"] } else { &["closed"] };
+    let (ledger, orders) =
+        tokio::try_join!(store::fees::ledger(db, case.id), store::fees::orders_of_case(db, case.id))?;
+    let sum = |kind: &str| ledger.iter().filter(|e| e.kind == kind).map(|e| e.amount_fen).sum::<i64>();
+    let charged = sum("charge");
+    let mut closing = store::fees::Closing {
+        case_id: case.id,
+        outcome: outcome.code(),
+        stages,
+        reduction: None,
+        refunds: Vec::new(),
+        refund_reason: String::new(),
+        refund_due_at: 0,
+        now,
+    };
+    // Nothing charged (special procedure, unpaid wages), or not yet in force: no settling.
+    if charged == 0 || !outcome.in_force_at_once() {
+        return Ok((closing, 0));
+    }
+    let Ok(final_quote) =
+        charge_for(&case.cause, case.claim_fen, &case.procedure, outcome.fee_outcome(), settings)
+    else {
+        return Ok((closing, 0));
+    };
+    let settled = fees::settle(
+        fees::Fen(charged - sum("reduction")),
+        final_quote.total,
+        fees::Fen(sum("payment") - sum("refund")),
+    );
+    // The line that halves, with its article (art. 15, or art. 16 for simplified procedure).
+    let rule = final_quote.lines.iter().rev().find(|l| l.fen.0 < 0);
+    let why = rule.map(|l| format!("{}（{}）", l.label_zh, l.source)).unwrap_or_default();
+    if settled.reduction.0 > 0 {
+        closing.reduction = Some((settled.reduction.0, why.clone()));
+    }
+    if settled.refund.0 > 0 {
+        // Back to the online payments, newest first, each up to what it paid (art. 53).
+        let paid: Vec<&store::fees::OrderRow> = orders.iter().rev().filter(|o| o.status == "paid").collect();
+        let caps: Vec<fees::Fen> = paid.iter().map(|o| fees::Fen(o.amount_fen)).collect();
+        let (shares, rest) = fees::allocate_refund(settled.refund, &caps);
+        let number = |i: usize| format!("RF{}{}{}", case.id, i, &crate::crypto::random_token()[..12]);
+        for (i, (order, share)) in paid.iter().zip(shares).enumerate() {
+            if share.0 > 0 {
+                closing.refunds.push(store::fees::NewRefund {
+                    order_id: Some(order.id),
+                    out_refund_no: number(i),
+                    amount_fen: share.0,
+                });
+            }
+        }
+        if rest.0 > 0 {
+            closing.refunds.push(store::fees::NewRefund {
+                order_id: None,
+                out_refund_no: number(paid.len()),
+                amount_fen: rest.0,
+            });
+        }
+        closing.refund_reason = why;
+        // Within 15 days of the decision taking effect — today (诉讼费用交纳办法 art. 53).
+        let deadline = refund_deadline(CivilDate::from_unix_shanghai(now), &Calendar::weekends_only());
+        closing.refund_due_at = deadline.due_at;
+    }
+    Ok((closing, settled.refund.0))
 }
 
 impl Services {
     pub async fn fee_account(&self, caller: &Caller, case_id: i64) -> Result<FeeAccount, AppError> {
         let lang = caller.lang;
         self.visible_case(caller, case_id).await?;
-        let ledger = store::fees::ledger(&self.db, case_id).await.map_err(internal(lang))?;
-        let orders = store::fees::orders_of_case(&self.db, case_id).await.map_err(internal(lang))?;
-        Ok(account(case_id, &ledger, &orders, lang))
+        let (ledger, orders, refunds) = tokio::try_join!(
+            store::fees::ledger(&self.db, case_id),
+            store::fees::orders_of_case(&self.db, case_id),
+            store::fees::refunds_of_case(&self.db, case_id),
+        )
+        .map_err(internal(lang))?;
+        Ok(account(case_id, &ledger, &orders, &refunds, lang, now()))
     }
 
     /// The fee page: the account, the prepayment deadline while unpaid, and (for a payer
@@ -137,15 +335,16 @@ impl Services {
                 Err(e) => return Err(e),
             }
         }
-        let (ledger, orders, events) = tokio::try_join!(
+        let (ledger, orders, refunds, events) = tokio::try_join!(
             store::fees::ledger(&self.db, case_id),
             store::fees::orders_of_case(&self.db, case_id),
+            store::fees::refunds_of_case(&self.db, case_id),
             store::cases::events(&self.db, case_id),
         )
         .map_err(internal(lang))?;
-        let account = account(case_id, &ledger, &orders, lang);
-        let returned = returning.and_then(|no| account.orders.iter().find(|o| o.out_trade_no == no)).cloned();
         let now = now();
+        let account = account(case_id, &ledger, &orders, &refunds, lang, now);
+        let returned = returning.and_then(|no| account.orders.iter().find(|o| o.out_trade_no == no)).cloned();
         Ok(CaseFees {
             case_id,
             case_number: case.case_number.clone(),
@@ -333,6 +532,9 @@ impl Services {
                 return NotifyOutcome::Refuse(400, e.to_string());
             }
         };
+        if let Some(out_refund_no) = note.out_refund_no.clone() {
+            return self.refund_notification(provider, &out_refund_no, &note).await;
+        }
         let order = match store::fees::order_by_out_trade_no(&self.db, &note.out_trade_no).await {
             Ok(Some(o)) if o.provider == provider => o,
             Ok(_) => return NotifyOutcome::Refuse(404, format!("unknown order {}", note.out_trade_no)),
@@ -405,4 +607,165 @@ impl Services {
             }
         }
     }
+
+    /// 结案: the case's judge records how it ended. A decision in force at once (mediation,
+    /// withdrawal) settles the fee there and then: the halving (art. 15; art. 16 for a case
+    /// paid in full and tried under simplified procedure) and the refund, owed within 15
+    /// days (art. 53) and sent at once to the channel it was paid by.
+    pub async fn close_case(&self, caller: &Caller, case_id: i64, outcome: &str) -> Result<String, AppError> {
+        let lang = caller.lang;
+        let (case, _) = self.visible_case(caller, case_id).await?;
+        let me = caller.me.as_ref().ok_or_else(|| AppError::NotSignedIn(String::new()))?;
+        if !may_close(me, &case) {
+            return Err(AppError::Forbidden(
+                t(lang, ("只有本案的承办法官可以结案。", "Only the judge of this case can close it.")).into(),
+            ));
+        }
+        let Some(outcome) = CaseOutcome::parse(outcome) else {
+            return Err(AppError::Invalid(
+                t(
+                    lang,
+                    (
+                        "请选择结案方式：判决、调解或撤诉。",
+                        "Choose how the case ended: judgment, mediation or withdrawal.",
+                    ),
+                )
+                .into(),
+            ));
+        };
+        let already =
+            || AppError::Conflict(t(lang, ("这个案件已经结案了。", "This case is already closed.")).into());
+        let events = store::cases::events(&self.db, case_id).await.map_err(internal(lang))?;
+        if case.outcome.is_some() || events.iter().any(|e| e.stage == "closed") {
+            return Err(already());
+        }
+        if case.case_number.is_none() {
+            return Err(AppError::Conflict(
+                t(
+                    lang,
+                    ("案件还没有立案，不能结案。", "The case is not docketed yet, so it cannot be closed."),
+                )
+                .into(),
+            ));
+        }
+        let (closing, _) =
+            closing_of(&self.db, &case, outcome, &self.fee_settings, now()).await.map_err(internal(lang))?;
+        if !store::fees::close_case(&self.db, closing).await.map_err(internal(lang))? {
+            return Err(already());
+        }
+        // Send the refund now; if the provider is down, the refund job keeps trying.
+        self.chase_refunds().await;
+        Ok(CaseOutcome::label(outcome.code(), lang).to_string())
+    }
+
+    /// Sends refunds not yet accepted by their provider, and asks about those accepted long
+    /// ago without news. Runs after each closing and every minute (`startup`). Returns how
+    /// many it sent.
+    pub async fn chase_refunds(&self) -> usize {
+        let asked_before = now() - 600;
+        let open = match store::fees::refunds_to_chase(&self.db, asked_before, 100).await {
+            Ok(open) => open,
+            Err(e) => {
+                tracing::error!(error = %e, "could not read the refunds to send");
+                return 0;
+            }
+        };
+        let mut sent = 0;
+        for (refund, out_trade_no, provider) in open {
+            if provider != self.payments.name() {
+                continue;
+            }
+            if refund.status == "processing" {
+                self.ask_about_refund(&refund).await;
+                continue;
+            }
+            let request = crate::payments::RefundRequest {
+                out_trade_no,
+                out_refund_no: refund.out_refund_no.clone(),
+                amount_fen: refund.amount_fen,
+                notify_url: format!("{}/api/v1/payments/notify/{provider}", self.public_base()),
+            };
+            match self.payments.refund(&request).await {
+                Ok(provider_no) => {
+                    if let Err(e) =
+                        store::fees::mark_refund_sent(&self.db, refund.id, &provider_no, now()).await
+                    {
+                        tracing::error!(error = %e, "could not record a refund as sent");
+                    } else {
+                        sent += 1;
+                    }
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, refund = %refund.out_refund_no, "refund not accepted; will retry")
+                }
+            }
+        }
+        sent
+    }
+
+    /// A refund without news for a while: the provider's answer, applied like a notification.
+    async fn ask_about_refund(&self, refund: &store::fees::RefundRow) {
+        let (status, provider_no) = match self.payments.query_refund(&refund.out_refund_no).await {
+            Ok(crate::payments::RefundStatus::Refunded { refund_no }) => ("SUCCESS", refund_no),
+            Ok(crate::payments::RefundStatus::Failed) => ("FAILED", String::new()),
+            Ok(_) => return,
+            Err(e) => {
+                tracing::warn!(error = %e, "refund query failed");
+                return;
+            }
+        };
+        let received = store::fees::RefundReceived {
+            provider: self.payments.name(),
+            notify_id: &format!("query:{}:{status}", refund.out_refund_no),
+            status,
+            provider_refund_no: &provider_no,
+            now: now(),
+        };
+        if let Err(e) = store::fees::apply_refund_notification(&self.db, refund, received).await {
+            tracing::error!(error = %e, "could not apply a refund's status");
+        }
+    }
+
+    /// A provider's refund notification (already verified): applied exactly once.
+    async fn refund_notification(
+        &self,
+        provider: &str,
+        out_refund_no: &str,
+        note: &crate::payments::Notification,
+    ) -> NotifyOutcome {
+        let refund = match store::fees::refund_by_out_refund_no(&self.db, out_refund_no).await {
+            Ok(Some(r)) => r,
+            Ok(None) => return NotifyOutcome::Refuse(404, format!("unknown refund {out_refund_no}")),
+            Err(e) => return NotifyOutcome::Refuse(500, e.to_string()),
+        };
+        let order = match refund.order_id {
+            Some(id) => store::fees::orders_of_case(&self.db, refund.case_id)
+                .await
+                .ok()
+                .and_then(|orders| orders.into_iter().find(|o| o.id == id)),
+            None => None,
+        };
+        // The refund must be of that payment, through this provider, for exactly its amount.
+        let matches = order.is_some_and(|o| o.provider == provider && o.out_trade_no == note.out_trade_no);
+        if !matches || note.amount_fen != refund.amount_fen {
+            tracing::error!(refund = %out_refund_no, "refund notification does not match the refund");
+            return NotifyOutcome::Refuse(400, "refund does not match".into());
+        }
+        let received = store::fees::RefundReceived {
+            provider,
+            notify_id: &note.notify_id,
+            status: &note.status,
+            provider_refund_no: &note.trade_no,
+            now: now(),
+        };
+        match store::fees::apply_refund_notification(&self.db, &refund, received).await {
+            Ok(a) => NotifyOutcome::Ack(a),
+            Err(e) => NotifyOutcome::Refuse(500, e.to_string()),
+        }
+    }
+}
+
+/// Closing a case (结案) is its judge's act.
+pub fn may_close(me: &app::api::types::Me, case: &store::cases::CaseRow) -> bool {
+    me.role == app::api::types::Role::Judge && case.judge_id == Some(me.id)
 }

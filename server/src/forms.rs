@@ -5,6 +5,8 @@
 //!   the provider's checkout page. An error comes back to the fee page as a fixed code
 //!   (`?error=...`), never as text from the address bar.
 //! - `GET /cases/{id}/fees/receipt/{order}/download`: the 缴费凭证 as a standalone HTML file.
+//! - `POST /cases/{id}/close` (form field `outcome`): the judge closes the case (结案); back
+//!   to the case page with `?closed=1` or `?error=...`.
 //!
 //! The session cookie is `SameSite=Lax`, so another site cannot post here in the user's
 //! name; a request whose `Origin` names another host is refused as well.
@@ -28,6 +30,40 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/cases/{id}/fees/pay", post(pay))
         .route("/cases/{id}/fees/receipt/{order}/download", get(download_receipt))
+        .route("/cases/{id}/close", post(close))
+}
+
+#[derive(Deserialize)]
+struct CloseForm {
+    #[serde(default)]
+    outcome: String,
+}
+
+async fn close(
+    State(s): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    form: Result<Form<CloseForm>, axum::extract::rejection::FormRejection>,
+) -> Result<Response, ApiError> {
+    let id = case_id(&c, &id)?;
+    let back = format!("/cases/{id}");
+    if c.me.is_none() {
+        let next = app::i18n::url_encode(&back);
+        return Ok(Redirect::to(&format!("/staff/sign-in?next={next}")).into_response());
+    }
+    if !same_origin(&headers) {
+        return Err(ApiError(AppError::Forbidden(
+            t(c.lang, ("请从本站页面操作。", "Please use this site's own page.")).into(),
+        )));
+    }
+    let outcome = form.map(|f| f.0.outcome).unwrap_or_default();
+    match s.services.close_case(&c, id, &outcome).await {
+        Ok(_) => Ok(Redirect::to(&format!("{back}?closed=1")).into_response()),
+        Err(AppError::NotFound(_)) => Ok(Redirect::to(&back).into_response()),
+        Err(AppError::Invalid(_)) => Ok(Redirect::to(&format!("{back}?error=outcome")).into_response()),
+        Err(e) => Ok(Redirect::to(&format!("{back}?error={}", error_code(&e))).into_response()),
+    }
 }
 
 #[derive(Deserialize)]

@@ -29,6 +29,10 @@ pub struct Notification {
     /// `SUCCESS`, `FAILED` or `CLOSED`.
     pub status: String,
     pub timestamp: i64,
+    /// Set on a refund's notification: our refund number (`trade_no` is then the provider's
+    /// refund number, `amount_fen` the refund's amount).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub out_refund_no: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,6 +40,26 @@ pub enum ProviderStatus {
     Pending,
     Paid { trade_no: String, amount_fen: i64 },
     Closed,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RefundStatus {
+    /// Accepted, the money is on its way back.
+    Processing,
+    Refunded {
+        refund_no: String,
+    },
+    Failed,
+    /// The provider has no such refund (never reached it).
+    Unknown,
+}
+
+/// A refund of (part of) a paid order, back through the channel it was paid by.
+pub struct RefundRequest {
+    pub out_trade_no: String,
+    pub out_refund_no: String,
+    pub amount_fen: i64,
+    pub notify_url: String,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -57,6 +81,11 @@ pub trait PaymentProvider: Send + Sync + 'static {
     async fn create_checkout(&self, o: &CheckoutRequest) -> Result<String, anyhow_like::Error>;
     /// Asks the provider what became of an order (for late or lost notifications).
     async fn query(&self, out_trade_no: &str) -> Result<ProviderStatus, anyhow_like::Error>;
+    /// Asks for a refund; returns the provider's refund number once it accepted it. The same
+    /// `out_refund_no` is one refund, however often it is sent.
+    async fn refund(&self, r: &RefundRequest) -> Result<String, anyhow_like::Error>;
+    /// Asks the provider what became of a refund.
+    async fn query_refund(&self, out_refund_no: &str) -> Result<RefundStatus, anyhow_like::Error>;
     /// Checks a notification's signature and timestamp; returns what it says.
     fn verify(&self, signature: Option<&str>, body: &[u8], now: i64) -> Result<Notification, VerifyError>;
 }
@@ -147,7 +176,8 @@ impl Sandbox {
                 "cancelled" => "CLOSED",
                 _ => "FAILED",
             };
-            self.spawn_notifications(order.clone(), wire);
+            let (this, paid) = (self.clone(), order.clone());
+            self.spawn_notifications(order.notify_url.clone(), move || this.notification(&paid, wire));
         }
         Ok(Some(order.return_url))
     }
@@ -159,7 +189,7 @@ impl Sandbox {
     /// Sends the outcome the way real providers do: at once, then again on the schedule until
     /// acknowledged; now and then twice at the same time, and now and then a second delivery
     /// under a new notification id.
-    fn spawn_notifications(self: &Arc<Self>, order: store::fees::SandboxOrderRow, status: &'static str) {
+    fn spawn_notifications(self: &Arc<Self>, url: String, make: impl Fn() -> Notification + Send + 'static) {
         use rand::Rng;
         let (duplicate, second_id) = {
             let mut rng = rand::rng();
@@ -167,16 +197,14 @@ impl Sandbox {
         };
         let this = self.clone();
         tokio::spawn(async move {
-            let note = this.notification(&order, status);
+            let note = make();
             if duplicate {
-                let (a, b) = (this.clone(), note.clone());
-                let url = order.notify_url.clone();
-                tokio::spawn(async move { a.deliver(&url, &b).await });
+                let (a, b, u) = (this.clone(), note.clone(), url.clone());
+                tokio::spawn(async move { a.deliver(&u, &b).await });
             }
-            this.deliver(&order.notify_url, &note).await;
+            this.deliver(&url, &note).await;
             if second_id {
-                let again = this.notification(&order, status);
-                this.deliver(&order.notify_url, &again).await;
+                this.deliver(&url, &make()).await;
             }
         });
     }
@@ -189,7 +217,39 @@ impl Sandbox {
             amount_fen: order.amount_fen,
             status: status.to_string(),
             timestamp: crate::services::now(),
+            out_refund_no: None,
         }
+    }
+
+    pub fn refund_notification(refund: &store::fees::SandboxRefundRow, status: &str) -> Notification {
+        Notification {
+            notify_id: crate::crypto::random_token()[..32].to_string(),
+            out_trade_no: refund.out_trade_no.clone(),
+            trade_no: refund.refund_no.clone(),
+            amount_fen: refund.amount_fen,
+            status: status.to_string(),
+            timestamp: crate::services::now(),
+            out_refund_no: Some(refund.out_refund_no.clone()),
+        }
+    }
+
+    /// The bank's side of a refund, played from the sandbox console: it arrived (`success`)
+    /// or bounced (`fail`). False for an unknown or already finished refund.
+    pub async fn finish_refund(self: &Arc<Self>, refund_no: &str, action: &str) -> Result<bool, sqlx::Error> {
+        let Some(refund) = store::fees::sandbox_refund_by_no(&self.db, refund_no).await? else {
+            return Ok(false);
+        };
+        let (status, wire) = if action == "success" { ("success", "SUCCESS") } else { ("failed", "FAILED") };
+        if !store::fees::sandbox_refund_finish(&self.db, refund_no, status, crate::services::now()).await? {
+            return Ok(false);
+        }
+        let url = refund.notify_url.clone();
+        self.spawn_notifications(url, move || Sandbox::refund_notification(&refund, wire));
+        Ok(true)
+    }
+
+    pub async fn refunds_in_progress(&self) -> Result<Vec<store::fees::SandboxRefundRow>, sqlx::Error> {
+        store::fees::sandbox_refunds_processing(&self.db).await
     }
 
     /// One notification, retried until the merchant answers 2xx with `SUCCESS`.
@@ -253,6 +313,34 @@ impl PaymentProvider for Arc<Sandbox> {
         })
     }
 
+    async fn refund(&self, r: &RefundRequest) -> Result<String, anyhow_like::Error> {
+        let row = store::fees::SandboxRefundRow {
+            refund_no: format!("SBR{}", &crate::crypto::random_token()[..20]),
+            out_refund_no: r.out_refund_no.clone(),
+            trade_no: String::new(),
+            out_trade_no: r.out_trade_no.clone(),
+            amount_fen: r.amount_fen,
+            notify_url: r.notify_url.clone(),
+            status: "processing".into(),
+            created_at: 0,
+        };
+        match store::fees::sandbox_refund_create(&self.db, &row, crate::services::now()).await? {
+            Ok(accepted) => Ok(accepted.refund_no),
+            Err(refusal) => Err(anyhow_like::Error(format!("sandbox refused the refund: {refusal:?}"))),
+        }
+    }
+
+    async fn query_refund(&self, out_refund_no: &str) -> Result<RefundStatus, anyhow_like::Error> {
+        Ok(match store::fees::sandbox_refund_by_out_no(&self.db, out_refund_no).await? {
+            None => RefundStatus::Unknown,
+            Some(r) => match r.status.as_str() {
+                "success" => RefundStatus::Refunded { refund_no: r.refund_no },
+                "failed" => RefundStatus::Failed,
+                _ => RefundStatus::Processing,
+            },
+        })
+    }
+
     fn verify(&self, signature: Option<&str>, body: &[u8], now: i64) -> Result<Notification, VerifyError> {
         let signature = signature.ok_or(VerifyError::NoSignature)?;
         if !verify_signature(&self.key, body, signature) {
@@ -294,7 +382,10 @@ pub mod sandbox_pages {
     use axum::Router;
 
     pub fn routes() -> Router<AppState> {
-        Router::new().route("/sandbox-pay/checkout/{trade_no}", get(page).post(act))
+        Router::new()
+            .route("/sandbox-pay/checkout/{trade_no}", get(page).post(act))
+            .route("/sandbox-pay/refunds", get(refunds))
+            .route("/sandbox-pay/refunds/{refund_no}", axum::routing::post(refund_act))
     }
 
     fn escape(s: &str) -> String {
@@ -322,13 +413,67 @@ pub mod sandbox_pages {
         };
         Html(format!(
             r#"<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>沙箱支付</title><style>body{{font:18px/1.5 sans-serif;margin:16px;max-width:480px}}button{{display:block;width:100%;min-height:56px;margin:10px 0;font-size:18px}}.warn{{background:#fff3cd;padding:8px}}</style></head>
+{STYLE}<title>沙箱支付</title></head>
 <body><p class="warn">这是测试用的沙箱支付，不会真的扣钱。Sandbox payment: no money moves.</p>
 <h1>支付 ¥{yuan}</h1><p>{}</p><p>订单号 {}</p>{body}</body></html>"#,
             escape(&o.description),
             escape(&o.out_trade_no)
         ))
         .into_response()
+    }
+
+    const STYLE: &str = "<style>body{font:18px/1.5 sans-serif;margin:16px;max-width:480px}\
+        button{display:block;width:100%;min-height:56px;margin:10px 0;font-size:18px}\
+        .warn{background:#fff3cd;padding:8px}li{margin:12px 0;list-style:none}</style>";
+
+    /// The sandbox's console: the refunds it is working on. A real provider settles them
+    /// with the bank in hours or days; here a person plays the bank and decides.
+    async fn refunds(State(s): State<AppState>) -> Response {
+        let Some(sandbox) = &s.services.sandbox else { return StatusCode::NOT_FOUND.into_response() };
+        let list = match sandbox.refunds_in_progress().await {
+            Ok(list) => list,
+            Err(e) => {
+                tracing::error!(error = %e, "sandbox refund list failed");
+                return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+            }
+        };
+        let items: String = if list.is_empty() {
+            "<p data-testid=\"sandbox-no-refunds\">没有处理中的退款。No refunds in progress.</p>".into()
+        } else {
+            list.iter()
+                .map(|r| {
+                    format!(
+                        r#"<li data-testid="sandbox-refund" data-order="{order}"><b>退款 ¥{yuan}</b> 原订单 {order}<br>退款单 {no}
+<form method="post" action="/sandbox-pay/refunds/{no}"><button name="action" value="success" data-testid="sandbox-refund-success">退款到账</button>
+<button name="action" value="fail" data-testid="sandbox-refund-fail">模拟退款失败（如银行卡已注销）</button></form></li>"#,
+                        yuan = app::rules::fees::Fen(r.amount_fen).format_yuan(),
+                        order = escape(&r.out_trade_no),
+                        no = escape(&r.refund_no),
+                    )
+                })
+                .collect()
+        };
+        Html(format!(
+            r#"<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+{STYLE}<title>沙箱支付：退款</title></head><body><p class="warn">沙箱支付通道的后台：这里扮演银行处理退款，不会真的退钱。Sandbox console: no money moves.</p>
+<h1>处理中的退款</h1><ul>{items}</ul></body></html>"#
+        ))
+        .into_response()
+    }
+
+    async fn refund_act(
+        State(s): State<AppState>,
+        Path(refund_no): Path<String>,
+        Form(a): Form<Act>,
+    ) -> Response {
+        let Some(sandbox) = &s.services.sandbox else { return StatusCode::NOT_FOUND.into_response() };
+        match sandbox.finish_refund(&refund_no, &a.action).await {
+            Ok(_) => Redirect::to("/sandbox-pay/refunds").into_response(),
+            Err(e) => {
+                tracing::error!(error = %e, "sandbox refund failed");
+                StatusCode::INTERNAL_SERVER_ERROR.into_response()
+            }
+        }
     }
 
     #[derive(serde::Deserialize)]

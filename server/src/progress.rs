@@ -209,6 +209,11 @@ pub fn full(
         contacts,
         query_code: case.case_number.as_ref().map(|_| case.query_code.clone()),
         fee_due_fen: fee_balance_fen.max(0),
+        outcome: case.outcome.as_deref().map(|o| crate::fee_service::CaseOutcome::label(o, lang).to_string()),
+        // Set by the caller, who knows who is asking.
+        refund_open_fen: 0,
+        refund_deadline: None,
+        can_close: false,
     }
 }
 

@@ -596,8 +596,21 @@ impl Backend for Services {
             .ok_or_else(|| not_found(lang))?;
         let side = may_see(me, &sheet.case, sheet.my_side).ok_or_else(|| not_found(lang))?;
         // What the caller is asked to pay: the plaintiff's side prepays (诉讼费用交纳办法 art. 20).
-        let fee_due = if crate::fee_service::prepays(side.as_deref()) { sheet.fee_balance_fen } else { 0 };
-        Ok(progress::full(&sheet.case, &sheet.parties, &sheet.events, fee_due, lang, now()))
+        let payer = crate::fee_service::prepays(side.as_deref());
+        let fee_due = if payer { sheet.fee_balance_fen } else { 0 };
+        let now = now();
+        let mut view = progress::full(&sheet.case, &sheet.parties, &sheet.events, fee_due, lang, now);
+        // A refund goes back to the side that paid (art. 53); staff see it as a task.
+        if payer || me.role.is_staff() {
+            view.refund_open_fen = sheet.refund_open_fen;
+            view.refund_deadline =
+                sheet.refund_due_at.map(|at| crate::fee_service::refund_deadline_view(at, lang, now));
+        }
+        view.can_close = crate::fee_service::may_close(me, &sheet.case)
+            && sheet.case.case_number.is_some()
+            && sheet.case.outcome.is_none()
+            && !sheet.events.iter().any(|e| e.stage == "closed");
+        Ok(view)
     }
 
     async fn find_case(&self, caller: &Caller, number: &CaseNumber) -> Result<i64, AppError> {

@@ -72,10 +72,32 @@ pub async fn spawn(args: &ServeArgs) -> Result<Running, StartError> {
         services.set_public_base(public.to_string());
     }
     let router = router(services.clone(), args, addr);
+    // Refunds owed (诉讼费用交纳办法 art. 53) go out even if the provider was down when the
+    // case closed: a minute after start, then every minute.
+    let job = services.clone();
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(60));
+        loop {
+            every.tick().await;
+            job.chase_refunds().await;
+        }
+    });
     let handle = tokio::spawn(async move {
         axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).await
     });
     Ok(Running { addr, services, handle })
+}
+
+/// The app's page routes, generated once per process.
+///
+/// Generating them runs the app with resource loading switched off by a process-global flag
+/// (leptos_server's `SuppressResourceLoad`); a page whose resource is first polled while that
+/// flag is up waits forever (leptos issue #4773). One server generates before it serves, but
+/// the integration tests start many servers in one process while others are rendering pages:
+/// generating once, before any server can serve, keeps every render out of that window.
+fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> = std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(app::App)).clone()
 }
 
 pub fn router(services: Arc<Services>, args: &ServeArgs, addr: SocketAddr) -> Router {
@@ -88,7 +110,7 @@ pub fn router(services: Arc<Services>, args: &ServeArgs, addr: SocketAddr) -> Ro
         .build();
     let backend: SharedBackend = services.clone();
     let context = move || provide_context(backend.clone());
-    let routes = generate_route_list(app::App);
+    let routes = route_list();
     let state = AppState { services, leptos_options: leptos_options.clone() };
 
     // Built browser files: served precompressed (.br/.gz made at build time) and cached; a

@@ -173,6 +173,14 @@ pub struct CaseProgress {
     /// Litigation fee the caller still has to prepay, in fen: the plaintiff's side only
     /// (诉讼费用交纳办法 art. 20); 0 for others, or when nothing is due.
     pub fee_due_fen: i64,
+    /// How the case ended (判决 / 调解 / 撤诉), once closed.
+    pub outcome: Option<String>,
+    /// Refund still owed to the payer's side (art. 53), in fen; 0 for others.
+    pub refund_open_fen: i64,
+    /// Its deadline, while it is owed.
+    pub refund_deadline: Option<DeadlineView>,
+    /// The caller is this case's judge and may close it (结案).
+    pub can_close: bool,
 }
 
 /// The anonymous query answer: stage and dates, no personal data.
@@ -221,14 +229,34 @@ pub struct FeeOrderView {
 pub struct FeeAccount {
     pub case_id: i64,
     pub charged_fen: i64,
+    /// Taken off the charge: halving at the end (诉讼费用交纳办法 arts. 15, 16), relief.
+    pub reduced_fen: i64,
     pub paid_fen: i64,
     pub refunded_fen: i64,
     /// What is still to pay (never negative).
     pub due_fen: i64,
-    /// Paid beyond the charge and not yet refunded.
+    /// Paid beyond what is owed and not yet refunded.
     pub overpaid_fen: i64,
     pub entries: Vec<FeeEntryView>,
     pub orders: Vec<FeeOrderView>,
+    pub refunds: Vec<FeeRefundView>,
+}
+
+/// A refund the court owes (or paid back): 诉讼费用交纳办法 art. 53.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct FeeRefundView {
+    pub out_refund_no: String,
+    pub amount_fen: i64,
+    /// Why, with the article.
+    pub reason: String,
+    /// `due`, `processing`, `refunded` or `failed`.
+    pub status: String,
+    pub status_label: String,
+    /// Where the money goes, in plain words.
+    pub channel: String,
+    /// The 15-day deadline (art. 53), until the money is back.
+    pub deadline: Option<DeadlineView>,
+    pub refunded_at: Option<String>,
 }
 
 /// The fee page of a case: its account, whether the caller may pay, and the key that makes

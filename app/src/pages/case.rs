@@ -3,9 +3,9 @@ use crate::api::fns::load_case_progress;
 use crate::api::types::{CaseProgress, NodeStatus, TimelineNodeView};
 use crate::api::AppError;
 use crate::i18n::Prefs;
-use crate::ui::countdown::Countdown;
+use crate::ui::countdown::DeadlineBox;
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 /// One case: the lifecycle timeline of DOMAIN.md §3, the next deadline with a live
 /// countdown, and whom to call.
@@ -13,6 +13,8 @@ use leptos_router::hooks::use_params_map;
 pub fn CasePage() -> impl IntoView {
     let p = viewer().prefs;
     let id = use_params_map().read_untracked().get("id").and_then(|s| s.parse::<i64>().ok());
+    let query = use_query_map().read_untracked();
+    let note = close_note(p, query.get("closed").is_some(), query.get("error").as_deref());
     let data = Resource::new_blocking(
         move || id,
         |id| async move {
@@ -27,7 +29,21 @@ pub fn CasePage() -> impl IntoView {
         <Suspense>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok(c) => case_view(p, c).into_any(),
+                    Ok(c) => {
+                        view! {
+                            {note
+                                .map(|(bad, text)| {
+                                    let class = if bad { "card error-note" } else { "card ok-note" };
+                                    view! {
+                                        <div class=class role="status" data-testid="case-note">
+                                            <p>{text}</p>
+                                        </div>
+                                    }
+                                })}
+                            {case_view(p, c)}
+                        }
+                            .into_any()
+                    }
                     Err(AppError::NotSignedIn(_)) => {
                         redirect_to_sign_in();
                         ().into_any()
@@ -69,21 +85,11 @@ fn case_view(p: Prefs, c: CaseProgress) -> impl IntoView {
                 <span class="label">{p.t(("程序：", "Procedure: "))}</span>
                 {c.procedure.clone()}
             </p>
+            {c.outcome.clone().map(|o| view! { <p data-testid="outcome">{o}</p> })}
             {c
                 .next_deadline
                 .clone()
-                .map(|d| {
-                    view! {
-                        <div class="next-deadline" class:overdue=d.overdue data-testid="next-deadline">
-                            <p class="label">{d.label.clone()}</p>
-                            <p class="big-date">{p.t(("截止：", "Due: "))} {d.due_date.clone()}</p>
-                            <p class="big-countdown">
-                                <Countdown due_at=d.due_at lang=p.lang />
-                            </p>
-                            <p class="source">{p.t(("依据：", "Rule: "))} {d.source.clone()}</p>
-                        </div>
-                    }
-                })}
+                .map(|d| view! { <DeadlineBox deadline=d lang=p.lang testid="next-deadline" /> })}
         </section>
         {
             let fees = format!("/cases/{}/fees", c.id);
@@ -105,6 +111,30 @@ fn case_view(p: Prefs, c: CaseProgress) -> impl IntoView {
                     .into_any()
             }
         }
+        {(c.refund_open_fen > 0)
+            .then(|| {
+                let fees = format!("/cases/{}/fees", c.id);
+                view! {
+                    <section class="card refund" data-testid="case-refund">
+                        <h2>{p.t(("退费", "Refund"))}</h2>
+                        <p>
+                            {p.t(("法院要退还您 ", "The court owes you "))}
+                            <strong class="big-amount">
+                                {crate::rules::fees::Fen(c.refund_open_fen).format_yuan()}
+                                {p.t((" 元", " yuan"))}
+                            </strong>
+                        </p>
+                        {c
+                            .refund_deadline
+                            .clone()
+                            .map(|d| view! { <DeadlineBox deadline=d lang=p.lang testid="refund-deadline" /> })}
+                        <a class="btn secondary" href=fees>
+                            {p.t(("看退费详情", "Refund details"))}
+                        </a>
+                    </section>
+                }
+            })}
+        {c.can_close.then(|| close_form(p, c.id))}
         <section>
             <h2>{p.t(("案件进度", "Progress"))}</h2>
             <ol class="timeline" data-testid="timeline">
@@ -156,6 +186,63 @@ fn case_view(p: Prefs, c: CaseProgress) -> impl IntoView {
                 }
             })}
     }
+}
+
+/// 结案, for the case's judge: a plain form (works without JavaScript). Mediation and
+/// withdrawal halve the acceptance fee (诉讼费用交纳办法 art. 15) and start the refund.
+fn close_form(p: Prefs, id: i64) -> impl IntoView {
+    let action = format!("/cases/{id}/close");
+    view! {
+        <section class="card staff-action" data-testid="close-case">
+            <h2>{p.t(("结案", "Close the case"))}</h2>
+            <form method="post" action=action>
+                <fieldset>
+                    <legend>{p.t(("结案方式", "How it ended"))}</legend>
+                    <label class="choice">
+                        <input type="radio" name="outcome" value="judgment" required />
+                        {p.t(("判决", "Judgment"))}
+                    </label>
+                    <label class="choice">
+                        <input type="radio" name="outcome" value="mediated" data-testid="outcome-mediated" />
+                        {p.t(("调解（调解书已签收）", "Mediation (statement signed for)"))}
+                    </label>
+                    <label class="choice">
+                        <input type="radio" name="outcome" value="withdrawn" />
+                        {p.t(("撤诉（已裁定准许）", "Withdrawal (allowed by ruling)"))}
+                    </label>
+                </fieldset>
+                <p class="hint">
+                    {p
+                        .t((
+                            "调解或撤诉结案，受理费减半（诉讼费用交纳办法第15条），多交的钱会自动原路退回。",
+                            "Mediation or withdrawal halves the fee (art. 15); any overpayment is refunded automatically.",
+                        ))}
+                </p>
+                <button type="submit" class="btn primary" data-testid="close-case-submit">
+                    {p.t(("确认结案", "Close the case"))}
+                </button>
+            </form>
+        </section>
+    }
+}
+
+/// What the case page says for `?closed=1` or an `?error=` code from the close form.
+fn close_note(p: Prefs, closed: bool, error: Option<&str>) -> Option<(bool, &'static str)> {
+    if closed {
+        return Some((false, p.t(("已结案。", "The case is closed."))));
+    }
+    Some((
+        true,
+        match error? {
+            "outcome" => p.t(("请选择结案方式。", "Choose how the case ended.")),
+            "denied" => p.t(("只有本案的承办法官可以结案。", "Only the judge of this case can close it.")),
+            "done" => p.t((
+                "这个案件已经结案了，或者还没有立案。",
+                "This case is already closed, or not docketed yet.",
+            )),
+            _ => p.t(("暂时没能结案，请稍后再试。", "Could not close the case. Please try again later.")),
+        },
+    ))
 }
 
 pub(crate) fn node_view(p: Prefs, n: TimelineNodeView) -> impl IntoView {

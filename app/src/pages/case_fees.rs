@@ -1,10 +1,10 @@
 use super::{case_not_found, redirect_to_sign_in, viewer, ErrorNote};
 use crate::api::fns::{load_case_fees, load_fee_receipt};
-use crate::api::types::{CaseFees, FeeOrderView, FeeReceipt};
+use crate::api::types::{CaseFees, FeeOrderView, FeeReceipt, FeeRefundView};
 use crate::api::AppError;
 use crate::i18n::Prefs;
 use crate::rules::fees::Fen;
-use crate::ui::countdown::Countdown;
+use crate::ui::countdown::DeadlineBox;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
@@ -169,28 +169,14 @@ fn fees_view(p: Prefs, f: CaseFees, error: Option<String>) -> impl IntoView {
             </p>
         }
     });
-    let deadline = f
-        .deadline
-        .clone()
-        .map(|d| {
-            view! {
-                <div class="next-deadline" class:overdue=d.overdue data-testid="fee-deadline">
-                    <p class="label">{d.label.clone()}</p>
-                    <p class="big-date">{p.t(("截止：", "Due: "))} {d.due_date.clone()}</p>
-                    <p class="big-countdown">
-                        <Countdown due_at=d.due_at lang=p.lang />
-                    </p>
-                    <p class="source">{p.t(("依据：", "Rule: "))} {d.source.clone()}</p>
-                    <p class="hint">
-                        {p
-                            .t((
-                                "到期没交费、也没有申请缓交、减交或免交的，法院会按撤诉处理（案件不再审理）。",
-                                "If the fee is not paid in time and no deferral, reduction or waiver was granted, the court treats the case as withdrawn.",
-                            ))}
-                    </p>
-                </div>
-            }
-        });
+    let deadline = f.deadline.clone().map(|d| {
+        let hint = p.t((
+            "到期没交费、也没有申请缓交、减交或免交的，法院会按撤诉处理（案件不再审理）。",
+            "If the fee is not paid in time and no deferral, reduction or waiver was granted, the court treats the case as withdrawn.",
+        ));
+        view! { <DeadlineBox deadline=d lang=p.lang testid="fee-deadline" hint=hint /> }
+    });
+    let refunds = (!a.refunds.is_empty()).then(|| refunds_view(p, &a.refunds));
     let orders_paid: Vec<FeeOrderView> = a.orders.iter().filter(|o| o.status == "paid").cloned().collect();
     view! {
         <h1>{p.t(("诉讼费", "Court fees"))}</h1>
@@ -214,12 +200,20 @@ fn fees_view(p: Prefs, f: CaseFees, error: Option<String>) -> impl IntoView {
             {state} <dl class="figures">
                 <dt>{p.t(("应交", "Charged"))}</dt>
                 <dd data-testid="fee-charged">{yuan(a.charged_fen)}</dd>
+                {(a.reduced_fen > 0)
+                    .then(|| {
+                        view! {
+                            <dt>{p.t(("减免", "Reduced"))}</dt>
+                            <dd data-testid="fee-reduced">{yuan(a.reduced_fen)}</dd>
+                        }
+                    })}
                 <dt>{p.t(("已交", "Paid"))}</dt>
                 <dd data-testid="fee-paid">{yuan(a.paid_fen)}</dd>
                 <dt>{p.t(("已退", "Refunded"))}</dt>
                 <dd>{yuan(a.refunded_fen)}</dd>
             </dl> {pay} {deadline}
         </section>
+        {refunds}
         {(!a.entries.is_empty())
             .then(|| {
                 view! {
@@ -273,6 +267,46 @@ fn fees_view(p: Prefs, f: CaseFees, error: Option<String>) -> impl IntoView {
         <a class="btn secondary" href=back>
             {p.t(("返回案件", "Back to the case"))}
         </a>
+    }
+}
+
+/// Refunds (诉讼费用交纳办法 art. 53): how much, why, where it goes, and the 15-day deadline
+/// until the money is back.
+fn refunds_view(p: Prefs, refunds: &[FeeRefundView]) -> impl IntoView {
+    view! {
+        <section class="card refund" data-testid="refunds">
+            <h2>{p.t(("退费", "Refunds"))}</h2>
+            {refunds
+                .iter()
+                .map(|r| {
+                    let done = r.status == "refunded";
+                    view! {
+                        <div class="refund-item" data-testid="refund" data-status=r.status.clone()>
+                            <p>
+                                <strong class="big-amount">{yuan(r.amount_fen)}</strong>
+                                " "
+                                <span class="badge" class:ok=done data-testid="refund-status">
+                                    {r.status_label.clone()}
+                                </span>
+                            </p>
+                            <p>{p.t(("原因：", "Why: "))} {r.reason.clone()}</p>
+                            <p>{r.channel.clone()}</p>
+                            {r.refunded_at.clone().map(|at| view! { <p>{p.t(("退还时间：", "Refunded on: "))} {at}</p> })}
+                            {r
+                                .deadline
+                                .clone()
+                                .map(|d| {
+                                    let hint = p.t((
+                                        "法院必须在这一天前把钱退给您。到期没收到，请打电话问书记员。",
+                                        "The court must pay it back by this day. If it has not arrived by then, call the clerk.",
+                                    ));
+                                    view! { <DeadlineBox deadline=d lang=p.lang testid="refund-deadline" hint=hint /> }
+                                })}
+                        </div>
+                    }
+                })
+                .collect_view()}
+        </section>
     }
 }
 

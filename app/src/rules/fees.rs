@@ -1069,6 +1069,43 @@ pub fn refund_due(paid: Fen, final_due: Fen) -> Fen {
     Fen(paid.0.saturating_sub(final_due.0).max(0))
 }
 
+/// What changes in a case's fee account when its decision takes effect.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Settlement {
+    /// What is finally owed: the fee for how the case ended, never more than was owed before.
+    pub owed: Fen,
+    /// What is no longer owed (a ledger reduction): halving for mediation or withdrawal
+    /// (art. 15), or for a case paid at the ordinary rate and then tried under simplified
+    /// procedure (art. 16).
+    pub reduction: Fen,
+    /// What was paid beyond `owed` and goes back to the payer within 15 days (art. 53).
+    pub refund: Fen,
+}
+
+/// Settles the account: `owed_before` is what was charged less earlier reductions (relief),
+/// `final_fee` the engine's quote for how the case ended (with its outcome and the procedure
+/// it was tried under), `net_paid` what was paid less what was already refunded.
+pub fn settle(owed_before: Fen, final_fee: Fen, net_paid: Fen) -> Settlement {
+    let owed = Fen(owed_before.0.min(final_fee.0).max(0));
+    Settlement { owed, reduction: Fen((owed_before.0 - owed.0).max(0)), refund: refund_due(net_paid, owed) }
+}
+
+/// Splits a refund over the payments it goes back to, in the order given (art. 53: to the
+/// payer's original channel), each up to what it can still take back. Returns the share of
+/// each and what is left over (paid some other way, e.g. at the counter).
+pub fn allocate_refund(refund: Fen, refundable: &[Fen]) -> (Vec<Fen>, Fen) {
+    let mut left = refund.0.max(0);
+    let shares = refundable
+        .iter()
+        .map(|cap| {
+            let share = left.min(cap.0.max(0));
+            left -= share;
+            Fen(share)
+        })
+        .collect();
+    (shares, Fen(left))
+}
+
 // ---------------------------------------------------------------------------------------------
 // Errors
 // ---------------------------------------------------------------------------------------------
@@ -1187,6 +1224,54 @@ impl std::error::Error for FeeError {}
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn settling_halves_once_and_refunds_the_overpayment() {
+        let ordinary = FeeRequest { amount: Some(Fen(80_000_00)), ..FeeRequest::new(FeeKind::Property) };
+        let settings = CourtFeeSettings::default();
+        let charged = quote(&ordinary, &settings).unwrap().total;
+        assert_eq!(charged, Fen(1_800_00));
+        let mediated = FeeRequest { outcome: Some(Outcome::Mediated), ..ordinary };
+        let final_fee = quote(&mediated, &settings).unwrap().total;
+        // Paid in full, then mediated: half is kept, half goes back (arts. 15, 53).
+        let s = settle(charged, final_fee, charged);
+        assert_eq!(s, Settlement { owed: Fen(900_00), reduction: Fen(900_00), refund: Fen(900_00) });
+        // Simplified from the start: half charged, half paid; mediation halves nothing more.
+        let simplified = FeeRequest { procedure: Procedure::Simplified, ..ordinary };
+        let half = quote(&simplified, &settings).unwrap().total;
+        let both = quote(&FeeRequest { outcome: Some(Outcome::Mediated), ..simplified }, &settings).unwrap();
+        assert_eq!(
+            settle(half, both.total, half),
+            Settlement { owed: half, reduction: Fen(0), refund: Fen(0) }
+        );
+        // Charged at the ordinary rate, paid in full, then tried under simplified procedure.
+        assert_eq!(settle(charged, half, charged).refund, Fen(900_00));
+        // Not yet paid: nothing to refund, the reduction still applies.
+        assert_eq!(
+            settle(charged, final_fee, Fen(0)),
+            Settlement { owed: Fen(900_00), reduction: Fen(900_00), refund: Fen(0) }
+        );
+        // Relief already brought the charge below the final fee: nothing more comes off.
+        assert_eq!(
+            settle(Fen(500_00), final_fee, Fen(500_00)),
+            Settlement { owed: Fen(500_00), reduction: Fen(0), refund: Fen(0) }
+        );
+        // A judgment changes nothing.
+        assert_eq!(
+            settle(charged, charged, charged),
+            Settlement { owed: charged, reduction: Fen(0), refund: Fen(0) }
+        );
+    }
+
+    #[test]
+    fn a_refund_goes_back_to_the_payments_in_order_and_the_rest_is_left_over() {
+        assert_eq!(allocate_refund(Fen(900), &[Fen(1_800)]), (vec![Fen(900)], Fen(0)));
+        assert_eq!(allocate_refund(Fen(900), &[Fen(500), Fen(1_000)]), (vec![Fen(500), Fen(400)], Fen(0)));
+        assert_eq!(allocate_refund(Fen(900), &[Fen(300)]), (vec![Fen(300)], Fen(600)));
+        assert_eq!(allocate_refund(Fen(900), &[]), (vec![], Fen(900)));
+        assert_eq!(allocate_refund(Fen(0), &[Fen(300)]), (vec![Fen(0)], Fen(0)));
+    }
+
     use super::*;
     use serde::de::value::{Error as DeError, I64Deserializer, StrDeserializer};
     use serde::de::IntoDeserializer;

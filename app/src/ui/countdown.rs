@@ -85,3 +85,26 @@ mod tests {
         assert_eq!(remaining_text(-1, Lang::En), "overdue by 0 h 0 min 1 s");
     }
 }
+
+/// A deadline in large type: what it is, the last day, the live countdown, and the rule it
+/// comes from; red once overdue. `hint` says in plain words what happens if it is missed.
+#[component]
+pub fn DeadlineBox(
+    deadline: crate::api::types::DeadlineView,
+    lang: Lang,
+    #[prop(into)] testid: String,
+    #[prop(optional, into)] hint: Option<String>,
+) -> impl IntoView {
+    let d = deadline;
+    view! {
+        <div class="next-deadline" class:overdue=d.overdue data-testid=testid>
+            <p class="label">{d.label.clone()}</p>
+            <p class="big-date">{t(lang, ("截止：", "Due: "))} {d.due_date.clone()}</p>
+            <p class="big-countdown">
+                <Countdown due_at=d.due_at lang=lang />
+            </p>
+            <p class="source">{t(lang, ("依据：", "Rule: "))} {d.source.clone()}</p>
+            {hint.map(|h| view! { <p class="hint">{h}</p> })}
+        </div>
+    }
+}

@@ -29,6 +29,9 @@ pub struct CaseRow {
     pub clerk_phone: Option<String>,
     pub defendant_abroad: bool,
     pub created_at: i64,
+    pub judge_id: Option<i64>,
+    /// `judgment`, `mediated` or `withdrawn`, once closed.
+    pub outcome: Option<String>,
 }
 
 const CASE_COLUMNS: &str =
@@ -36,7 +39,7 @@ const CASE_COLUMNS: &str =
      rc.name_zh AS rc_name_zh, rc.name_en AS rc_name_en, k.type_code, k.case_number, k.cause, \
      k.procedure, k.claim_fen, k.stage, k.channel, k.query_code, j.name AS judge_name, \
      j.phone AS judge_phone, cl.name AS clerk_name, cl.phone AS clerk_phone, k.defendant_abroad, \
-     k.created_at";
+     k.created_at, k.judge_id, k.outcome";
 
 const CASE_FROM: &str = "FROM cases k JOIN courts c ON c.id = k.court_id \
      LEFT JOIN courts rc ON rc.id = k.receiving_court_id \
@@ -110,6 +113,8 @@ fn case_row(r: &impl Cols) -> Result<CaseRow, sqlx::Error> {
         clerk_phone: r.opt_text("clerk_phone")?,
         defendant_abroad: r.int("defendant_abroad")? != 0,
         created_at: r.int("created_at")?,
+        judge_id: r.opt_int("judge_id")?,
+        outcome: r.opt_text("outcome")?,
     })
 }
 
@@ -134,8 +139,12 @@ pub struct CaseSheet {
     pub my_side: Option<String>,
     pub parties: Vec<PartyRow>,
     pub events: Vec<EventRow>,
-    /// Charged, less paid, plus refunded (negative when overpaid).
+    /// Charged, less reductions and payments, plus refunds paid out (negative when overpaid).
     pub fee_balance_fen: i64,
+    /// Refunds owed and not yet back with the payer (诉讼费用交纳办法 art. 53), and the
+    /// earliest of their deadlines.
+    pub refund_open_fen: i64,
+    pub refund_due_at: Option<i64>,
 }
 
 pub async fn case_sheet(db: &Db, id: i64, user_id: i64) -> Result<Option<CaseSheet>, sqlx::Error> {
@@ -156,9 +165,13 @@ pub async fn case_sheet(db: &Db, id: i64, user_id: i64) -> Result<Option<CaseShe
     };
     let sql = format!(
         "SELECT {CASE_COLUMNS}, {MY_SIDE} AS my_side, {parties} AS parties_json, {events} AS events_json, \
-           (SELECT CAST(COALESCE(SUM(CASE f.kind WHEN 'payment' THEN -f.amount_fen ELSE f.amount_fen END), 0) AS BIGINT) \
-            FROM fee_ledger f WHERE f.case_id = k.id) AS fee_balance \
-         {CASE_FROM} WHERE k.id = $1"
+           {balance} AS fee_balance, \
+           (SELECT CAST(COALESCE(SUM(r.amount_fen), 0) AS BIGINT) FROM fee_refunds r \
+            WHERE r.case_id = k.id AND r.status <> 'refunded') AS refund_open, \
+           (SELECT MIN(r.due_at) FROM fee_refunds r WHERE r.case_id = k.id AND r.status <> 'refunded') \
+            AS refund_due_at \
+         {CASE_FROM} WHERE k.id = $1",
+        balance = super::fees::balance_sql("k.id"),
     );
     // SQLite: in place on a read connection (no thread hop); the same statement either way.
     if let Some(read) = &db.read {
@@ -184,6 +197,8 @@ fn sheet(r: &impl Cols, id: i64) -> Result<CaseSheet, sqlx::Error> {
         parties: parties.into_iter().map(|(id, side, name)| PartyRow { id, side, name }).collect(),
         events: events.into_iter().map(|(stage, at)| EventRow { case_id: id, stage, at }).collect(),
         fee_balance_fen: r.int("fee_balance")?,
+        refund_open_fen: r.int("refund_open")?,
+        refund_due_at: r.opt_int("refund_due_at")?,
     })
 }
 
@@ -357,6 +372,16 @@ pub async fn insert_agent(db: &Db, party_id: i64, agent_user_id: i64) -> Result<
     sqlx::query("INSERT INTO case_agents (party_id, agent_user_id) VALUES ($1, $2)")
         .bind(party_id)
         .bind(agent_user_id)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}
+
+/// How a demo case from before outcomes were recorded ended.
+pub async fn set_outcome(db: &Db, case_id: i64, outcome: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE cases SET outcome = $1 WHERE id = $2")
+        .bind(outcome)
+        .bind(case_id)
         .execute(&db.pool)
         .await?;
     Ok(())

@@ -3,6 +3,17 @@
 use super::{violated_constraint, Db};
 use sqlx::Row;
 
+/// What a case still owes (positive) or is owed back (negative), from its ledger: charges and
+/// refunds paid out add, payments and reductions subtract. `{case}` is the case id column or
+/// parameter. The one formula every balance in SQL uses (Rust: `fee_service::account`).
+pub(crate) fn balance_sql(case: &str) -> String {
+    format!(
+        "(SELECT CAST(COALESCE(SUM(CASE f.kind WHEN 'charge' THEN f.amount_fen \
+         WHEN 'refund' THEN f.amount_fen ELSE -f.amount_fen END), 0) AS BIGINT) \
+         FROM fee_ledger f WHERE f.case_id = {case})"
+    )
+}
+
 #[derive(Clone, Debug)]
 pub struct LedgerRow {
     pub id: i64,
@@ -231,16 +242,13 @@ pub async fn apply_notification(db: &Db, order: &OrderRow, n: Received<'_>) -> R
     .execute(&mut *tx)
     .await?;
     // Fully paid now: the case reaches 预交诉讼费 on its timeline (once).
-    sqlx::query(
+    let sql = format!(
         "INSERT INTO case_events (case_id, stage, at) SELECT $1, 'fee_prepay', $2 \
          WHERE NOT EXISTS (SELECT 1 FROM case_events WHERE case_id = $1 AND stage = 'fee_prepay') \
-         AND (SELECT COALESCE(SUM(CASE kind WHEN 'payment' THEN -amount_fen ELSE amount_fen END), 0) \
-              FROM fee_ledger WHERE case_id = $1) <= 0",
-    )
-    .bind(order.case_id)
-    .bind(now)
-    .execute(&mut *tx)
-    .await?;
+         AND {} <= 0",
+        balance_sql("$1")
+    );
+    sqlx::query(sqlx::AssertSqlSafe(sql)).bind(order.case_id).bind(now).execute(&mut *tx).await?;
     tx.commit().await?;
     Ok(Applied::Credited)
 }
@@ -337,6 +345,408 @@ pub async fn sandbox_finish(db: &Db, trade_no: &str, status: &str, now: i64) -> 
     .bind(status)
     .bind(now)
     .bind(trade_no)
+    .execute(&db.pool)
+    .await?
+    .rows_affected();
+    Ok(n == 1)
+}
+
+// --- Closing a case: reductions and refunds ----------------------------------------------------
+
+#[derive(Clone, Debug)]
+pub struct RefundRow {
+    pub id: i64,
+    pub case_id: i64,
+    pub order_id: Option<i64>,
+    pub out_refund_no: String,
+    pub amount_fen: i64,
+    pub reason: String,
+    pub status: String,
+    pub due_at: i64,
+    pub provider_refund_no: Option<String>,
+    pub created_at: i64,
+    pub sent_at: Option<i64>,
+    pub refunded_at: Option<i64>,
+}
+
+const REFUND_COLUMNS: &str =
+    "r.id, r.case_id, r.order_id, r.out_refund_no, r.amount_fen, r.reason, r.status, \
+     r.due_at, r.provider_refund_no, r.created_at, r.sent_at, r.refunded_at";
+
+fn refund_row(r: &sqlx::any::AnyRow) -> Result<RefundRow, sqlx::Error> {
+    Ok(RefundRow {
+        id: r.try_get("id")?,
+        case_id: r.try_get("case_id")?,
+        order_id: r.try_get("order_id")?,
+        out_refund_no: r.try_get("out_refund_no")?,
+        amount_fen: r.try_get("amount_fen")?,
+        reason: r.try_get("reason")?,
+        status: r.try_get("status")?,
+        due_at: r.try_get("due_at")?,
+        provider_refund_no: r.try_get("provider_refund_no")?,
+        created_at: r.try_get("created_at")?,
+        sent_at: r.try_get("sent_at")?,
+        refunded_at: r.try_get("refunded_at")?,
+    })
+}
+
+pub async fn refunds_of_case(db: &Db, case_id: i64) -> Result<Vec<RefundRow>, sqlx::Error> {
+    let sql = format!("SELECT {REFUND_COLUMNS} FROM fee_refunds r WHERE r.case_id = $1 ORDER BY r.id");
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(case_id).fetch_all(&db.pool).await?;
+    rows.iter().map(refund_row).collect()
+}
+
+pub async fn refund_by_out_refund_no(db: &Db, out_refund_no: &str) -> Result<Option<RefundRow>, sqlx::Error> {
+    let sql = format!("SELECT {REFUND_COLUMNS} FROM fee_refunds r WHERE r.out_refund_no = $1");
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(out_refund_no)
+        .fetch_optional(&db.pool)
+        .await?
+        .map(|r| refund_row(&r))
+        .transpose()
+}
+
+/// Refunds owed to an online payment and not yet accepted by its provider (`due`), or
+/// accepted before `processing_before` and still unconfirmed (to ask the provider about),
+/// with the payment's order number and provider.
+pub async fn refunds_to_chase(
+    db: &Db,
+    processing_before: i64,
+    limit: i64,
+) -> Result<Vec<(RefundRow, String, String)>, sqlx::Error> {
+    let sql = format!(
+        "SELECT {REFUND_COLUMNS}, o.out_trade_no, o.provider FROM fee_refunds r \
+         JOIN fee_orders o ON o.id = r.order_id \
+         WHERE r.status = 'due' OR (r.status = 'processing' AND r.sent_at < $1) ORDER BY r.id LIMIT $2"
+    );
+    let rows =
+        sqlx::query(sqlx::AssertSqlSafe(sql)).bind(processing_before).bind(limit).fetch_all(&db.pool).await?;
+    rows.iter().map(|r| Ok((refund_row(r)?, r.try_get("out_trade_no")?, r.try_get("provider")?))).collect()
+}
+
+/// The provider accepted the refund: it is on its way.
+pub async fn mark_refund_sent(
+    db: &Db,
+    id: i64,
+    provider_refund_no: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE fee_refunds SET status = 'processing', provider_refund_no = $1, sent_at = $2 \
+         WHERE id = $3 AND status = 'due'",
+    )
+    .bind(provider_refund_no)
+    .bind(now)
+    .bind(id)
+    .execute(&db.pool)
+    .await?;
+    Ok(())
+}
+
+/// A refund the case owes, written when its decision takes effect.
+pub struct NewRefund {
+    pub order_id: Option<i64>,
+    pub out_refund_no: String,
+    pub amount_fen: i64,
+}
+
+/// A case's closing, written in one transaction: the outcome, the timeline events, the fee
+/// reduction and the refunds. Conditional on the case not being closed yet, so a double tap
+/// or two judges at once close it once; `false` if it was already closed.
+pub struct Closing<'a> {
+    pub case_id: i64,
+    pub outcome: &'a str,
+    /// Stages reached now, in order (结案, and 生效 for a decision in force at once).
+    pub stages: &'a [&'a str],
+    pub reduction: Option<(i64, String)>,
+    pub refunds: Vec<NewRefund>,
+    pub refund_reason: String,
+    pub refund_due_at: i64,
+    pub now: i64,
+}
+
+pub async fn close_case(db: &Db, c: Closing<'_>) -> Result<bool, sqlx::Error> {
+    let mut tx = db.pool.begin().await?;
+    let last = c.stages.last().copied().unwrap_or("closed");
+    let changed = sqlx::query("UPDATE cases SET outcome = $1, stage = $2 WHERE id = $3 AND outcome IS NULL")
+        .bind(c.outcome)
+        .bind(last)
+        .bind(c.case_id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    if changed == 0 {
+        tx.rollback().await?;
+        return Ok(false);
+    }
+    for stage in c.stages {
+        sqlx::query("INSERT INTO case_events (case_id, stage, at) VALUES ($1, $2, $3)")
+            .bind(c.case_id)
+            .bind(*stage)
+            .bind(c.now)
+            .execute(&mut *tx)
+            .await?;
+    }
+    if let Some((amount, source)) = &c.reduction {
+        sqlx::query(
+            "INSERT INTO fee_ledger (case_id, kind, amount_fen, source, created_at) \
+             VALUES ($1, 'reduction', $2, $3, $4)",
+        )
+        .bind(c.case_id)
+        .bind(*amount)
+        .bind(source)
+        .bind(c.now)
+        .execute(&mut *tx)
+        .await?;
+    }
+    for r in &c.refunds {
+        sqlx::query(
+            "INSERT INTO fee_refunds (case_id, order_id, out_refund_no, amount_fen, reason, status, due_at, \
+             created_at) VALUES ($1, $2, $3, $4, $5, 'due', $6, $7)",
+        )
+        .bind(c.case_id)
+        .bind(r.order_id)
+        .bind(&r.out_refund_no)
+        .bind(r.amount_fen)
+        .bind(&c.refund_reason)
+        .bind(c.refund_due_at)
+        .bind(c.now)
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// What a refund notification (or a status query) reports.
+pub struct RefundReceived<'a> {
+    pub provider: &'a str,
+    pub notify_id: &'a str,
+    /// `SUCCESS` (the money is back with the payer) or `FAILED`.
+    pub status: &'a str,
+    pub provider_refund_no: &'a str,
+    pub now: i64,
+}
+
+/// Records a refund notification and applies it exactly once: a success marks the refund
+/// done and writes its ledger entry in the same transaction (the second guard is the unique
+/// ledger index per refund); a failure marks it failed for staff to act on.
+pub async fn apply_refund_notification(
+    db: &Db,
+    refund: &RefundRow,
+    n: RefundReceived<'_>,
+) -> Result<Applied, sqlx::Error> {
+    let mut tx = db.pool.begin().await?;
+    let recorded = sqlx::query(
+        "INSERT INTO payment_notifications (provider, notify_id, out_trade_no, status, received_at) \
+         VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(n.provider)
+    .bind(n.notify_id)
+    .bind(&refund.out_refund_no)
+    .bind(n.status)
+    .bind(n.now)
+    .execute(&mut *tx)
+    .await;
+    match recorded {
+        Ok(_) => {}
+        Err(e) if violated_constraint(&e).is_some() => {
+            tx.rollback().await?;
+            return Ok(Applied::Replayed);
+        }
+        Err(e) => return Err(e),
+    }
+    if n.status != "SUCCESS" {
+        sqlx::query(
+            "UPDATE fee_refunds SET status = 'failed' WHERE id = $1 AND status IN ('due','processing')",
+        )
+        .bind(refund.id)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        return Ok(Applied::Noted);
+    }
+    let changed = sqlx::query(
+        "UPDATE fee_refunds SET status = 'refunded', refunded_at = $1, provider_refund_no = $2 \
+         WHERE id = $3 AND status IN ('due','processing','failed')",
+    )
+    .bind(n.now)
+    .bind(n.provider_refund_no)
+    .bind(refund.id)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if changed == 0 {
+        tx.commit().await?;
+        return Ok(Applied::AlreadyPaid);
+    }
+    sqlx::query(
+        "INSERT INTO fee_ledger (case_id, kind, amount_fen, order_id, refund_id, source, created_at) \
+         VALUES ($1, 'refund', $2, $3, $4, $5, $6)",
+    )
+    .bind(refund.case_id)
+    .bind(refund.amount_fen)
+    .bind(refund.order_id)
+    .bind(refund.id)
+    .bind(format!("{} {}", n.provider, n.provider_refund_no))
+    .bind(n.now)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(Applied::Credited)
+}
+
+/// A payment already made online (demo history): the order, paid, and its ledger entry.
+pub async fn insert_paid_order(
+    db: &Db,
+    o: NewOrder<'_>,
+    provider_trade_no: &str,
+) -> Result<OrderRow, sqlx::Error> {
+    let (order, _) = create_order(db, NewOrder { ..o }).await?;
+    let received = Received {
+        provider: o.provider,
+        notify_id: &format!("history:{}", o.out_trade_no),
+        paid: true,
+        status: "SUCCESS",
+        provider_trade_no,
+        now: o.now,
+    };
+    apply_notification(db, &order, received).await?;
+    Ok(OrderRow { status: "paid".into(), paid_at: Some(o.now), ..order })
+}
+
+// --- The sandbox provider's refunds ------------------------------------------------------------
+
+#[derive(Clone, Debug)]
+pub struct SandboxRefundRow {
+    pub refund_no: String,
+    pub out_refund_no: String,
+    pub trade_no: String,
+    pub out_trade_no: String,
+    pub amount_fen: i64,
+    pub notify_url: String,
+    pub status: String,
+    pub created_at: i64,
+}
+
+const SANDBOX_REFUND_COLUMNS: &str =
+    "s.refund_no, s.out_refund_no, s.trade_no, o.out_trade_no, s.amount_fen, \
+     s.notify_url, s.status, s.created_at";
+
+fn sandbox_refund_row(r: &sqlx::any::AnyRow) -> Result<SandboxRefundRow, sqlx::Error> {
+    Ok(SandboxRefundRow {
+        refund_no: r.try_get("refund_no")?,
+        out_refund_no: r.try_get("out_refund_no")?,
+        trade_no: r.try_get("trade_no")?,
+        out_trade_no: r.try_get("out_trade_no")?,
+        amount_fen: r.try_get("amount_fen")?,
+        notify_url: r.try_get("notify_url")?,
+        status: r.try_get("status")?,
+        created_at: r.try_get("created_at")?,
+    })
+}
+
+async fn sandbox_refund_where(
+    db: &Db,
+    cond: &str,
+    value: &str,
+) -> Result<Vec<SandboxRefundRow>, sqlx::Error> {
+    let sql = format!(
+        "SELECT {SANDBOX_REFUND_COLUMNS} FROM sandbox_refunds s \
+         JOIN sandbox_pay_orders o ON o.trade_no = s.trade_no WHERE {cond} ORDER BY s.created_at DESC LIMIT 50"
+    );
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(value).fetch_all(&db.pool).await?;
+    rows.iter().map(sandbox_refund_row).collect()
+}
+
+pub async fn sandbox_refund_by_no(db: &Db, refund_no: &str) -> Result<Option<SandboxRefundRow>, sqlx::Error> {
+    Ok(sandbox_refund_where(db, "s.refund_no = $1", refund_no).await?.pop())
+}
+
+pub async fn sandbox_refund_by_out_no(
+    db: &Db,
+    out_refund_no: &str,
+) -> Result<Option<SandboxRefundRow>, sqlx::Error> {
+    Ok(sandbox_refund_where(db, "s.out_refund_no = $1", out_refund_no).await?.pop())
+}
+
+/// The refunds the sandbox is still working on (its console lists them).
+pub async fn sandbox_refunds_processing(db: &Db) -> Result<Vec<SandboxRefundRow>, sqlx::Error> {
+    sandbox_refund_where(db, "s.status = $1", "processing").await
+}
+
+/// Why the sandbox refuses a refund, as a real provider would.
+#[derive(Debug, PartialEq, Eq)]
+pub enum SandboxRefundRefusal {
+    NoSuchPayment,
+    NotPaid,
+    MoreThanPaid,
+}
+
+/// Accepts a refund of a paid order, up to what was paid less what was already refunded;
+/// the same `out_refund_no` gives back the first one.
+pub async fn sandbox_refund_create(
+    db: &Db,
+    r: &SandboxRefundRow,
+    now: i64,
+) -> Result<Result<SandboxRefundRow, SandboxRefundRefusal>, sqlx::Error> {
+    if let Some(existing) = sandbox_refund_by_out_no(db, &r.out_refund_no).await? {
+        return Ok(Ok(existing));
+    }
+    let Some(order) = sandbox_by_out_trade_no(db, &r.out_trade_no).await? else {
+        return Ok(Err(SandboxRefundRefusal::NoSuchPayment));
+    };
+    if order.status != "paid" {
+        return Ok(Err(SandboxRefundRefusal::NotPaid));
+    }
+    let mut tx = db.pool.begin().await?;
+    // The write first: on SQLite the transaction takes the write lock before it reads.
+    sqlx::query(
+        "INSERT INTO sandbox_refunds (refund_no, out_refund_no, trade_no, amount_fen, notify_url, status, \
+         created_at) VALUES ($1, $2, $3, $4, $5, 'processing', $6)",
+    )
+    .bind(&r.refund_no)
+    .bind(&r.out_refund_no)
+    .bind(&order.trade_no)
+    .bind(r.amount_fen)
+    .bind(&r.notify_url)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    let refunded: i64 = sqlx::query(
+        "SELECT CAST(COALESCE(SUM(amount_fen), 0) AS BIGINT) AS s FROM sandbox_refunds \
+         WHERE trade_no = $1 AND status <> 'failed'",
+    )
+    .bind(&order.trade_no)
+    .fetch_one(&mut *tx)
+    .await?
+    .try_get("s")?;
+    if refunded > order.amount_fen {
+        tx.rollback().await?;
+        return Ok(Err(SandboxRefundRefusal::MoreThanPaid));
+    }
+    tx.commit().await?;
+    Ok(Ok(SandboxRefundRow {
+        trade_no: order.trade_no,
+        status: "processing".into(),
+        created_at: now,
+        ..r.clone()
+    }))
+}
+
+/// Finishes a refund the sandbox was working on; false if it was already finished.
+pub async fn sandbox_refund_finish(
+    db: &Db,
+    refund_no: &str,
+    status: &str,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let n = sqlx::query(
+        "UPDATE sandbox_refunds SET status = $1, finished_at = $2 WHERE refund_no = $3 AND status = 'processing'",
+    )
+    .bind(status)
+    .bind(now)
+    .bind(refund_no)
     .execute(&db.pool)
     .await?
     .rows_affected();

@@ -179,3 +179,4 @@ pub const WANG: &str = "13800000003";
 pub const LAWYER: &str = "13800000009";
 pub const CLERK: &str = "13900000001";
 pub const OTHER_COURT_CLERK: &str = "13900000011";
+pub const JUDGE: &str = "13900000002";

@@ -8,4 +8,5 @@ mod cases;
 mod fee_pages;
 mod fees;
 mod payments;
+mod refunds;
 mod rest;

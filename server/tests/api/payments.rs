@@ -19,7 +19,7 @@ async fn case_with_fee_due(app: &TestApp, client: &reqwest::Client) -> (i64, Val
     panic!("no demo case with a fee due");
 }
 
-async fn start(app: &TestApp, client: &reqwest::Client, id: i64, key: &str) -> (u16, Value) {
+pub async fn start(app: &TestApp, client: &reqwest::Client, id: i64, key: &str) -> (u16, Value) {
     let res = client
         .post(app.url(&format!("/api/v1/cases/{id}/payments")))
         .json(&json!({ "idempotency_key": key }))
@@ -29,7 +29,7 @@ async fn start(app: &TestApp, client: &reqwest::Client, id: i64, key: &str) -> (
     (res.status().as_u16(), res.json().await.unwrap_or(Value::Null))
 }
 
-async fn wait_for_paid(app: &TestApp, client: &reqwest::Client, id: i64) -> Value {
+pub async fn wait_for_paid(app: &TestApp, client: &reqwest::Client, id: i64) -> Value {
     for _ in 0..100 {
         let (_, acct) = app.get_json(client, &format!("/api/v1/cases/{id}/fees")).await;
         if acct["due_fen"] == 0 {
@@ -79,7 +79,7 @@ async fn paying_through_the_sandbox_checkout_credits_the_fee_exactly_once(b: Bac
 }
 both_backends!(paying_through_the_sandbox_checkout_credits_the_fee_exactly_once);
 
-async fn notify(app: &TestApp, body: &Value, signature: Option<String>) -> u16 {
+pub async fn notify(app: &TestApp, body: &Value, signature: Option<String>) -> u16 {
     let bytes = serde_json::to_vec(body).unwrap();
     let mut req = app
         .client
@@ -92,7 +92,7 @@ async fn notify(app: &TestApp, body: &Value, signature: Option<String>) -> u16 {
     req.send().await.unwrap().status().as_u16()
 }
 
-fn signed(app: &TestApp, body: &Value) -> Option<String> {
+pub fn signed(app: &TestApp, body: &Value) -> Option<String> {
     let key = app.running.services.sandbox.as_ref().unwrap().key().to_vec();
     Some(pocket_court::payments::sign(&key, &serde_json::to_vec(body).unwrap()))
 }
