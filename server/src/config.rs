@@ -118,6 +118,56 @@ pub struct ServeArgs {
     /// Hours after sign-in at which a session ends whatever happens.
     #[arg(long, env = "POCKET_COURT_SESSION_ABSOLUTE_HOURS", default_value_t = 24)]
     pub session_absolute_hours: i64,
+    #[command(flatten)]
+    pub fees: FeeArgs,
+}
+
+/// The per-case fee amounts the statute leaves to the court (诉讼费用交纳办法 arts. 13, 14:
+/// a range, the province's published standard within it), in whole yuan. Unset: the
+/// statutory minimum. A value outside its range stops the server at start.
+#[derive(Debug, Clone, Default, Args)]
+pub struct FeeArgs {
+    /// Divorce, per case: 50–300 yuan (art. 13(2)1).
+    #[arg(long = "fee-divorce-yuan", env = "POCKET_COURT_FEE_DIVORCE_YUAN")]
+    pub divorce: Option<i64>,
+    /// Personality rights, per case: 100–500 yuan (art. 13(2)2).
+    #[arg(long = "fee-personality-yuan", env = "POCKET_COURT_FEE_PERSONALITY_YUAN")]
+    pub personality: Option<i64>,
+    /// Other non-property cases: 50–100 yuan (art. 13(2)3).
+    #[arg(long = "fee-other-non-property-yuan", env = "POCKET_COURT_FEE_OTHER_NON_PROPERTY_YUAN")]
+    pub other_non_property: Option<i64>,
+    /// IP cases with no amount in dispute: 500–1,000 yuan (art. 13(3)).
+    #[arg(long = "fee-ip-without-amount-yuan", env = "POCKET_COURT_FEE_IP_WITHOUT_AMOUNT_YUAN")]
+    pub ip_without_amount: Option<i64>,
+    /// A rejected jurisdiction objection: 50–100 yuan (art. 13(6)).
+    #[arg(long = "fee-jurisdiction-objection-yuan", env = "POCKET_COURT_FEE_JURISDICTION_OBJECTION_YUAN")]
+    pub jurisdiction_objection: Option<i64>,
+    /// Enforcement with no amount: 50–500 yuan (art. 14(1)1).
+    #[arg(
+        long = "fee-enforcement-without-amount-yuan",
+        env = "POCKET_COURT_FEE_ENFORCEMENT_WITHOUT_AMOUNT_YUAN"
+    )]
+    pub enforcement_without_amount: Option<i64>,
+}
+
+impl FeeArgs {
+    /// The court's settings, checked against the statute; the error names the setting and
+    /// its lawful range.
+    pub fn settings(&self) -> Result<app::rules::fees::CourtFeeSettings, String> {
+        use app::rules::fees::{CourtFeeSettings, CourtFeeSettingsInput, Fen};
+        let d = CourtFeeSettingsInput::default();
+        let pick =
+            |set: Option<i64>, default: Fen| set.map(|y| Fen(y.saturating_mul(100))).unwrap_or(default);
+        CourtFeeSettings::new(CourtFeeSettingsInput {
+            divorce: pick(self.divorce, d.divorce),
+            personality: pick(self.personality, d.personality),
+            other_non_property: pick(self.other_non_property, d.other_non_property),
+            ip_without_amount: pick(self.ip_without_amount, d.ip_without_amount),
+            jurisdiction_objection: pick(self.jurisdiction_objection, d.jurisdiction_objection),
+            enforcement_without_amount: pick(self.enforcement_without_amount, d.enforcement_without_amount),
+        })
+        .map_err(|e| e.message(false))
+    }
 }
 
 /// Loads `KEY=VALUE` lines into the environment, without overriding variables already set.

@@ -345,6 +345,8 @@ impl Services {
         let now = now();
         let account = account(case_id, &ledger, &orders, &refunds, lang, now);
         let returned = returning.and_then(|no| account.orders.iter().find(|o| o.out_trade_no == no)).cloned();
+        let (relief, can_apply_relief, can_decide_relief) =
+            self.relief_of_case(caller, &case, prepays(side.as_deref()), account.due_fen).await?;
         Ok(CaseFees {
             case_id,
             case_number: case.case_number.clone(),
@@ -355,6 +357,11 @@ impl Services {
             can_pay: prepays(side.as_deref()),
             pay_key: crate::crypto::random_token()[..32].to_string(),
             returned,
+            owed_fen: account.charged_fen - account.reduced_fen,
+            relief,
+            can_apply_relief,
+            can_decide_relief,
+            relief_key: crate::crypto::random_token()[..32].to_string(),
             account,
         })
     }

@@ -7,6 +7,11 @@
 //! - `GET /cases/{id}/fees/receipt/{order}/download`: the 缴费凭证 as a standalone HTML file.
 //! - `POST /cases/{id}/close` (form field `outcome`): the judge closes the case (结案); back
 //!   to the case page with `?closed=1` or `?error=...`.
+//! - `POST /cases/{id}/fees/relief` (multipart: `kind_ground`, `reason`, `key`, up to 3
+//!   `proof` files): applies for 缓交 / 减交 / 免交; back with `?relief=sent` or `?error=...`.
+//! - `POST /cases/{id}/fees/relief/{rid}/decide` (`decision`, `reduce_yuan`, `note`): staff
+//!   grant or refuse; back with `?relief=decided` or `?error=...`.
+//! - `GET /cases/{id}/fees/relief/files/{fid}`: a document, for the applicant and staff.
 //!
 //! The session cookie is `SameSite=Lax`, so another site cannot post here in the user's
 //! name; a request whose `Origin` names another host is refused as well.
@@ -31,6 +36,149 @@ pub fn routes() -> Router<AppState> {
         .route("/cases/{id}/fees/pay", post(pay))
         .route("/cases/{id}/fees/receipt/{order}/download", get(download_receipt))
         .route("/cases/{id}/close", post(close))
+        .route(
+            "/cases/{id}/fees/relief",
+            // Three documents of at most 4 MB each, and the text fields.
+            post(apply_relief).layer(axum::extract::DefaultBodyLimit::max(13 * 1024 * 1024)),
+        )
+        .route("/cases/{id}/fees/relief/{rid}/decide", post(decide_relief))
+        .route("/cases/{id}/fees/relief/files/{fid}", get(relief_file))
+}
+
+async fn apply_relief(
+    State(s): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    multipart: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<Response, ApiError> {
+    let id = case_id(&c, &id)?;
+    let back = format!("/cases/{id}/fees");
+    if c.me.is_none() {
+        let next = app::i18n::url_encode(&back);
+        return Ok(Redirect::to(&format!("/sign-in?next={next}")).into_response());
+    }
+    if !same_origin(&headers) {
+        return Err(ApiError(AppError::Forbidden(
+            t(c.lang, ("请从本站页面提交。", "Please send it from this site's own page.")).into(),
+        )));
+    }
+    let mut form = crate::relief_service::ReliefForm {
+        kind_ground: String::new(),
+        reason: String::new(),
+        key: String::new(),
+    };
+    let mut uploads = Vec::new();
+    let too_big = || Redirect::to(&format!("{back}?error=relief_size")).into_response();
+    let Ok(mut multipart) = multipart else {
+        return Ok(Redirect::to(&format!("{back}?error=stale")).into_response());
+    };
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            // Over the body limit, or a broken upload (the connection dropped).
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Ok(too_big()),
+            Err(_) => return Ok(Redirect::to(&format!("{back}?error=upload")).into_response()),
+        };
+        let name = field.name().unwrap_or("").to_string();
+        let file_name = field.file_name().map(str::to_string);
+        let Ok(bytes) = field.bytes().await else {
+            return Ok(too_big());
+        };
+        match (name.as_str(), file_name) {
+            ("proof", Some(file_name)) => {
+                uploads.push(crate::relief_service::Upload { file_name, bytes: bytes.to_vec() })
+            }
+            ("kind_ground", _) => form.kind_ground = String::from_utf8_lossy(&bytes).into_owned(),
+            ("reason", _) => form.reason = String::from_utf8_lossy(&bytes).into_owned(),
+            ("key", _) => form.key = String::from_utf8_lossy(&bytes).into_owned(),
+            _ => {}
+        }
+    }
+    match s.services.apply_relief(&c, id, form, uploads).await {
+        Ok(_) => Ok(Redirect::to(&format!("{back}?relief=sent")).into_response()),
+        Err(e) if e.code == "not_found" => Ok(Redirect::to(&back).into_response()),
+        Err(e) => Ok(Redirect::to(&format!("{back}?error={}", e.code)).into_response()),
+    }
+}
+
+#[derive(Deserialize)]
+struct DecideForm {
+    #[serde(default)]
+    decision: String,
+    #[serde(default)]
+    reduce_yuan: String,
+    #[serde(default)]
+    note: String,
+}
+
+async fn decide_relief(
+    State(s): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    Path((id, rid)): Path<(String, String)>,
+    headers: HeaderMap,
+    form: Result<Form<DecideForm>, axum::extract::rejection::FormRejection>,
+) -> Result<Response, ApiError> {
+    let id = case_id(&c, &id)?;
+    let back = format!("/cases/{id}/fees");
+    if c.me.is_none() {
+        let next = app::i18n::url_encode(&back);
+        return Ok(Redirect::to(&format!("/staff/sign-in?next={next}")).into_response());
+    }
+    if !same_origin(&headers) {
+        return Err(ApiError(AppError::Forbidden(
+            t(c.lang, ("请从本站页面操作。", "Please use this site's own page.")).into(),
+        )));
+    }
+    let Ok(rid) = rid.parse::<i64>() else {
+        return Ok(Redirect::to(&back).into_response());
+    };
+    let f = form.map(|f| f.0).unwrap_or(DecideForm {
+        decision: String::new(),
+        reduce_yuan: String::new(),
+        note: String::new(),
+    });
+    let grant = match f.decision.as_str() {
+        "grant" => Some(true),
+        "refuse" => Some(false),
+        _ => None,
+    };
+    match s.services.decide_relief(&c, id, rid, grant, &f.reduce_yuan, &f.note).await {
+        Ok(()) => Ok(Redirect::to(&format!("{back}?relief=decided")).into_response()),
+        Err(e) if e.code == "not_found" => Ok(Redirect::to(&back).into_response()),
+        Err(e) => Ok(Redirect::to(&format!("{back}?error={}", e.code)).into_response()),
+    }
+}
+
+async fn relief_file(
+    State(s): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    Path((id, fid)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    let id = case_id(&c, &id)?;
+    let fid = fid
+        .parse::<i64>()
+        .map_err(|_| ApiError(AppError::NotFound(t(c.lang, ("没有这个文件。", "No such file.")).into())))?;
+    let (file, bytes) = s.services.relief_file(&c, id, fid).await?;
+    Ok((
+        StatusCode::OK,
+        [
+            (CONTENT_TYPE, file.content_type.clone()),
+            (
+                CONTENT_DISPOSITION,
+                format!(
+                    "inline; filename=\"{}\"",
+                    file.file_name.replace(|ch: char| !ch.is_ascii_alphanumeric() && ch != '.', "_")
+                ),
+            ),
+            (axum::http::header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_string()),
+            (axum::http::header::CONTENT_SECURITY_POLICY, "sandbox; default-src 'none'".to_string()),
+            (axum::http::header::CACHE_CONTROL, "private, no-store".to_string()),
+        ],
+        bytes,
+    )
+        .into_response())
 }
 
 #[derive(Deserialize)]

@@ -8,6 +8,7 @@ pub mod fee_service;
 pub mod forms;
 pub mod payments;
 pub mod progress;
+pub mod relief_service;
 pub mod rest;
 pub mod services;
 pub mod session_cache;

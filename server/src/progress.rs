@@ -23,8 +23,11 @@ fn facts(case: &CaseRow) -> TimelineFacts {
         procedure: procedure(&case.procedure),
         domiciled_in_china: !case.defendant_abroad,
         is_ruling: false,
-        // Claims for unpaid labour pay need not prepay (诉讼费用交纳办法 art. 20).
-        prepay_required: !crate::fee_service::claims_unpaid_wages(&case.cause),
+        // Claims for unpaid labour pay need not prepay (诉讼费用交纳办法 art. 20), nor does a
+        // plaintiff granted a deferral or waiver (arts. 45, 47); a reduction leaves the rest
+        // to prepay by the same deadline.
+        prepay_required: !crate::fee_service::claims_unpaid_wages(&case.cause)
+            && !matches!(case.fee_relief.as_deref(), Some("defer" | "waive")),
         calendar: Calendar::weekends_only(),
     }
 }

@@ -53,6 +53,8 @@ pub struct Services {
     pub sandbox: Option<Arc<crate::payments::Sandbox>>,
     /// Where this server is reached from outside (links in notifications and SMS).
     public_base: std::sync::RwLock<String>,
+    /// Uploaded documents live under here (`relief/...`); paths in the database are relative.
+    pub data_dir: std::path::PathBuf,
 }
 
 pub fn now() -> i64 {
@@ -102,11 +104,13 @@ impl Services {
             secure_cookies: args.public_url.starts_with("https://"),
             idle_secs: args.session_idle_minutes * 60,
             absolute_secs: args.session_absolute_hours * 3600,
-            fee_settings: Default::default(),
+            // Checked at start (`startup::spawn`): an unlawful amount stops the server.
+            fee_settings: args.fees.settings().unwrap_or_default(),
             sessions: Default::default(),
             payments: Arc::new(sandbox.clone()),
             sandbox: Some(sandbox),
             public_base: std::sync::RwLock::new(args.public_url.trim_end_matches('/').to_string()),
+            data_dir: args.storage.data_dir.clone(),
         }
     }
 

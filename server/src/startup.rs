@@ -49,11 +49,14 @@ pub enum StartError {
     Demo(#[from] sqlx::Error),
     #[error("cannot listen on {addr}: {source}")]
     Bind { addr: SocketAddr, source: std::io::Error },
+    #[error("fee settings: {0}")]
+    Fees(String),
 }
 
 /// Opens storage (migrating it), loads demo data if asked and the database is empty, binds
 /// the port and serves in the background.
 pub async fn spawn(args: &ServeArgs) -> Result<Running, StartError> {
+    args.fees.settings().map_err(StartError::Fees)?;
     let db = Db::connect(&args.storage.database_url()).await?;
     db.migrate().await?;
     if args.demo {

@@ -275,6 +275,44 @@ pub struct CaseFees {
     pub pay_key: String,
     /// The order the payer just came back with from the checkout page, as it stands now.
     pub returned: Option<FeeOrderView>,
+    /// What is owed after reductions (the base of a 减交 decision, at least 30 % of it).
+    pub owed_fen: i64,
+    /// Fee relief applications (缓交 / 减交 / 免交) and their decisions.
+    pub relief: Vec<ReliefView>,
+    /// The payer may apply for relief (something is due, nothing pending or granted).
+    pub can_apply_relief: bool,
+    /// Court staff may decide the pending application.
+    pub can_decide_relief: bool,
+    /// A fresh key for the relief form (a double tap files once).
+    pub relief_key: String,
+}
+
+/// One fee relief application (诉讼费用交纳办法 arts. 44–49).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct ReliefView {
+    pub id: i64,
+    /// `defer`, `reduce` or `waive`.
+    pub kind: String,
+    pub kind_label: String,
+    pub ground_label: String,
+    /// The article of the ground.
+    pub source: String,
+    pub reason: String,
+    /// `pending`, `granted` or `refused`.
+    pub status: String,
+    pub status_label: String,
+    pub reduced_fen: Option<i64>,
+    pub decision_note: Option<String>,
+    pub created_at: String,
+    pub decided_at: Option<String>,
+    pub files: Vec<ReliefFileView>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct ReliefFileView {
+    pub id: i64,
+    pub file_name: String,
+    pub size_bytes: i64,
 }
 
 /// 缴费凭证: the receipt of one paid order.

@@ -1,9 +1,9 @@
 use super::{case_not_found, redirect_to_sign_in, viewer, ErrorNote};
 use crate::api::fns::{load_case_fees, load_fee_receipt};
-use crate::api::types::{CaseFees, FeeOrderView, FeeReceipt, FeeRefundView};
+use crate::api::types::{CaseFees, FeeOrderView, FeeReceipt, FeeRefundView, ReliefView};
 use crate::api::AppError;
 use crate::i18n::Prefs;
-use crate::rules::fees::Fen;
+use crate::rules::fees::{Fen, ReliefKind, RELIEF_GROUNDS};
 use crate::ui::countdown::DeadlineBox;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -23,6 +23,7 @@ pub fn CaseFeesPage() -> impl IntoView {
     let query = use_query_map().read_untracked().clone();
     let order = query.get("order").filter(|o| !o.is_empty());
     let error = query.get("error");
+    let relief_done = query.get("relief");
     let data = Resource::new_blocking(
         move || (id, order.clone()),
         |(id, order)| async move {
@@ -35,10 +36,10 @@ pub fn CaseFeesPage() -> impl IntoView {
     view! {
         <Suspense>
             {move || {
-                let error = error.clone();
+                let (error, relief_done) = (error.clone(), relief_done.clone());
                 Suspend::new(async move {
                     match data.await {
-                        Ok(f) => fees_view(p, f, error).into_any(),
+                        Ok(f) => fees_view(p, f, error, relief_done).into_any(),
                         Err(AppError::NotSignedIn(_)) => {
                             redirect_to_sign_in();
                             ().into_any()
@@ -52,21 +53,60 @@ pub fn CaseFeesPage() -> impl IntoView {
     }
 }
 
-/// The message for a `?error=` code set by the pay form's handler (fixed texts only: the
-/// address bar cannot put words on this page).
-fn error_text(p: Prefs, code: &str) -> &'static str {
-    match code {
+/// The message for a `?error=` code set by a form's handler (fixed texts only: the address
+/// bar cannot put words on this page). `owed_fen` sizes the 30 % minimum of a reduction.
+fn error_text(p: Prefs, code: &str, owed_fen: i64) -> String {
+    let text = match code {
         "denied" => p.t(("只有案件的当事人或代理人可以交费。", "Only a party or their agent can pay.")),
-        "stale" => p.t(("页面已过期，请重新点“交费”。", "This page was out of date. Please tap Pay again.")),
+        "stale" => p.t(("页面已过期，请刷新后再试一次。", "This page was out of date. Please reload and try again.")),
         "done" => p.t((
             "这笔费用已经交过了，不用再交。请看下面的交费记录。",
             "This has already been paid. See the records below.",
         )),
-        _ => p.t((
-            "支付通道暂时不可用，没有扣款。请稍后再试。",
-            "Payment is unavailable right now. Nothing was charged. Please try again later.",
+        "relief_denied" => p.t((
+            "缓交、减交、免交由交费的原告申请，由法院的书记员或法官审批。",
+            "Relief is applied for by the plaintiff and decided by the court's clerks and judges.",
         )),
-    }
+        "relief_choice" => p.t((
+            "请选择申请哪一种，以及符合哪一条情形。",
+            "Choose what you ask for and which ground applies.",
+        )),
+        "relief_reason" => p.t((
+            "请用几句话写明为什么交不起（10到1000个字）。您填的内容没有提交，请重新填写。",
+            "Say in a few sentences why you cannot pay (10 to 1,000 characters). Nothing was sent; please fill it in again.",
+        )),
+        "relief_count" => p.t(("最多上传3个证明材料。", "At most 3 documents.")),
+        "relief_size" => p.t((
+            "文件太大：每个不能超过4MB。手机照片太大时，可以截图后再上传。",
+            "A file is too large: each must be under 4 MB. Take a screenshot of a large photo and upload that.",
+        )),
+        "relief_file" => p.t(("只能上传照片（JPG、PNG）或PDF文件。", "Only photos (JPG, PNG) or PDF files can be uploaded.")),
+        "upload" => p.t((
+            "上传中断了，申请没有提交。网络好一点时再试一次。",
+            "The upload broke off and nothing was sent. Try again when the connection is better.",
+        )),
+        "relief_pending" => p.t(("您已经申请过了，法院正在审核。", "You have applied already; the court is reviewing it.")),
+        "relief_done" => p.t((
+            "这份申请已经处理过了，或者现在没有要交的费用。",
+            "This was already handled, or nothing is due now.",
+        )),
+        "relief_decision" => p.t(("请选择准许还是不准许。", "Choose grant or refuse.")),
+        "relief_note" => p.t((
+            "不准许的，要写明理由（诉讼费用交纳办法第48条）。",
+            "A refusal must give its reason (art. 48).",
+        )),
+        "relief_amount" => {
+            return crate::rules::fees::relief_reduction(ReliefKind::Reduce, Fen(owed_fen), Fen(0))
+                .err()
+                .map(|e| e.message(p.lang == crate::rules::Lang::Zh))
+                .unwrap_or_default();
+        }
+        _ => p.t((
+            "暂时没能办好，没有扣款。请稍后再试。",
+            "That did not work just now, and nothing was charged. Please try again later.",
+        )),
+    };
+    text.to_string()
 }
 
 fn returned_view(p: Prefs, case_id: i64, o: FeeOrderView) -> impl IntoView {
@@ -116,7 +156,7 @@ fn returned_view(p: Prefs, case_id: i64, o: FeeOrderView) -> impl IntoView {
     }
 }
 
-fn fees_view(p: Prefs, f: CaseFees, error: Option<String>) -> impl IntoView {
+fn fees_view(p: Prefs, f: CaseFees, error: Option<String>, relief_done: Option<String>) -> impl IntoView {
     let a = f.account.clone();
     let number = f.case_number.clone().unwrap_or_else(|| p.t(("尚未立案", "Not docketed yet")).into());
     let back = format!("/cases/{}", f.case_id);
@@ -191,7 +231,23 @@ fn fees_view(p: Prefs, f: CaseFees, error: Option<String>) -> impl IntoView {
             .map(|code| {
                 view! {
                     <div class="card error-note" role="alert" data-testid="pay-error">
-                        <p>{error_text(p, &code)}</p>
+                        <p>{error_text(p, &code, f.owed_fen)}</p>
+                    </div>
+                }
+            })}
+        {relief_done
+            .map(|what| {
+                let text = if what == "decided" {
+                    p.t(("已审批。", "Decided."))
+                } else {
+                    p.t((
+                        "申请已提交。法院审核后会告诉您结果，这期间可以先不交费。",
+                        "Application sent. The court will tell you its decision; you need not pay until then.",
+                    ))
+                };
+                view! {
+                    <div class="card ok-note" role="status" data-testid="relief-note">
+                        <p>{text}</p>
                     </div>
                 }
             })}
@@ -214,6 +270,8 @@ fn fees_view(p: Prefs, f: CaseFees, error: Option<String>) -> impl IntoView {
             </dl> {pay} {deadline}
         </section>
         {refunds}
+        {(!f.relief.is_empty()).then(|| relief_list(p, &f))}
+        {f.can_apply_relief.then(|| relief_form(p, &f))}
         {(!a.entries.is_empty())
             .then(|| {
                 view! {
@@ -267,6 +325,177 @@ fn fees_view(p: Prefs, f: CaseFees, error: Option<String>) -> impl IntoView {
         <a class="btn secondary" href=back>
             {p.t(("返回案件", "Back to the case"))}
         </a>
+    }
+}
+
+/// The applications for relief and their decisions; for staff, the decision form of the
+/// pending one.
+fn relief_list(p: Prefs, f: &CaseFees) -> impl IntoView {
+    let case_id = f.case_id;
+    let owed = f.owed_fen;
+    let decide = f.can_decide_relief;
+    view! {
+        <section class="card" data-testid="relief">
+            <h2>{p.t(("缓交、减交、免交", "Fee relief"))}</h2>
+            {f
+                .relief
+                .iter()
+                .map(|r| {
+                    let granted_text = match (r.status.as_str(), r.kind.as_str()) {
+                        ("granted", "defer") => Some(p.t((
+                            "可以晚一点交，不会因为没按时预交而按撤诉处理。法院会另行通知交费时间。",
+                            "You may pay later; the case will not be treated as withdrawn for late prepayment. The court will tell you when to pay.",
+                        )).to_string()),
+                        ("granted", _) => r.reduced_fen.map(|fen| format!("{}{}", p.t(("减免了 ", "Taken off: ")), yuan(fen))),
+                        _ => None,
+                    };
+                    let pending = r.status == "pending";
+                    view! {
+                        <div class="relief-item" data-testid="relief-item" data-status=r.status.clone()>
+                            <p>
+                                <strong>{r.kind_label.clone()}</strong>
+                                " "
+                                <span class="badge" class:ok=r.status == "granted" data-testid="relief-status">
+                                    {r.status_label.clone()}
+                                </span>
+                            </p>
+                            <p class="meta">{r.ground_label.clone()} " （" {r.source.clone()} "）"</p>
+                            <p>{p.t(("理由：", "Reason: "))} {r.reason.clone()}</p>
+                            <p class="meta">{p.t(("提交时间：", "Sent: "))} {r.created_at.clone()}</p>
+                            {granted_text.map(|text| view! { <p data-testid="relief-granted">{text}</p> })}
+                            {r
+                                .decision_note
+                                .clone()
+                                .filter(|n| !n.is_empty())
+                                .map(|n| view! { <p data-testid="relief-decision-note">{p.t(("法院意见：", "The court says: "))} {n}</p> })}
+                            {(!r.files.is_empty())
+                                .then(|| {
+                                    view! {
+                                        <ul class="plain">
+                                            {r
+                                                .files
+                                                .iter()
+                                                .map(|file| {
+                                                    let href = format!("/cases/{case_id}/fees/relief/files/{}", file.id);
+                                                    view! {
+                                                        <li>
+                                                            <a class="btn link" href=href target="_blank" data-testid="relief-file">
+                                                                {file.file_name.clone()}
+                                                            </a>
+                                                        </li>
+                                                    }
+                                                })
+                                                .collect_view()}
+                                        </ul>
+                                    }
+                                })}
+                            {(pending && decide).then(|| decide_form(p, case_id, r, owed))}
+                        </div>
+                    }
+                })
+                .collect_view()}
+        </section>
+    }
+}
+
+/// Staff decide: grant (with the amount, for a reduction) or refuse with a reason.
+fn decide_form(p: Prefs, case_id: i64, r: &ReliefView, owed: i64) -> impl IntoView {
+    let action = format!("/cases/{case_id}/fees/relief/{}/decide", r.id);
+    let reduce = r.kind == "reduce";
+    let min = crate::rules::fees::relief_reduction(ReliefKind::Reduce, Fen(owed), Fen(0))
+        .err()
+        .map(|e| e.message(p.lang == crate::rules::Lang::Zh))
+        .unwrap_or_default();
+    view! {
+        <form method="post" action=action class="staff-action" data-testid="relief-decide">
+            <fieldset>
+                <legend>{p.t(("审批", "Decision"))}</legend>
+                <label class="choice">
+                    <input type="radio" name="decision" value="grant" required data-testid="relief-grant" />
+                    {p.t(("准许", "Grant"))}
+                </label>
+                <label class="choice">
+                    <input type="radio" name="decision" value="refuse" data-testid="relief-refuse" />
+                    {p.t(("不准许", "Refuse"))}
+                </label>
+            </fieldset>
+            {reduce
+                .then(|| {
+                    view! {
+                        <label>
+                            {p.t(("减交多少元（应交 ", "Reduce by how many yuan (owed "))}
+                            {yuan(owed)}
+                            "）"
+                            <input type="text" name="reduce_yuan" inputmode="decimal" data-testid="relief-amount" />
+                        </label>
+                        <p class="hint">{min.clone()}</p>
+                    }
+                })}
+            <label>
+                {p.t(("意见（不准许时必须写明理由）", "Note (a refusal must give its reason)"))}
+                <textarea name="note" rows="3" data-testid="relief-decision-text"></textarea>
+            </label>
+            <button type="submit" class="btn primary" data-testid="relief-decide-submit">
+                {p.t(("提交审批", "Decide"))}
+            </button>
+        </form>
+    }
+}
+
+/// Applying for relief: a plain multipart form (works without JavaScript).
+fn relief_form(p: Prefs, f: &CaseFees) -> impl IntoView {
+    let action = format!("/cases/{}/fees/relief", f.case_id);
+    let zh = p.lang == crate::rules::Lang::Zh;
+    view! {
+        <details class="card" data-testid="relief-apply">
+            <summary>
+                <strong>{p.t(("交不起诉讼费？可以申请缓交、减交或免交", "Cannot afford the fee? Ask to defer, reduce or waive it"))}</strong>
+            </summary>
+            <form method="post" action=action enctype="multipart/form-data">
+                <input type="hidden" name="key" value=f.relief_key.clone() />
+                <label>
+                    {p.t(("申请什么，符合哪种情形", "What you ask for, and why you qualify"))}
+                    <select name="kind_ground" required data-testid="relief-ground">
+                        <option value="">{p.t(("请选择", "Choose"))}</option>
+                        {ReliefKind::ALL
+                            .into_iter()
+                            .rev()
+                            .map(|kind| {
+                                view! {
+                                    <optgroup label=format!("{}（{}）", kind.label(zh), kind.source())>
+                                        {RELIEF_GROUNDS
+                                            .iter()
+                                            .filter(|g| g.kind == kind)
+                                            .map(|g| {
+                                                let value = format!("{}:{}", kind.code(), g.code);
+                                                view! { <option value=value>{if zh { g.zh } else { g.en }}</option> }
+                                            })
+                                            .collect_view()}
+                                    </optgroup>
+                                }
+                            })
+                            .collect_view()}
+                    </select>
+                </label>
+                <label>
+                    {p.t(("为什么交不起（写几句话）", "Why you cannot pay (a few sentences)"))}
+                    <textarea name="reason" rows="4" minlength="10" maxlength="1000" required data-testid="relief-reason"></textarea>
+                </label>
+                <label>
+                    {p.t(("证明材料（照片或PDF，最多3个，每个不超过4MB）", "Proof (photos or PDF, up to 3, each under 4 MB)"))}
+                    <input type="file" name="proof" accept="image/jpeg,image/png,application/pdf" multiple data-testid="relief-proof" />
+                </label>
+                <p class="hint">
+                    {p.t((
+                        "比如低保证、残疾证、困难证明、法律援助公函。法院审核后会告诉您结果，不准许的会写明理由（诉讼费用交纳办法第48条）。",
+                        "For example a minimum-allowance card, a disability card, a hardship certificate or a legal-aid letter. The court tells you its decision and gives reasons if it refuses (art. 48).",
+                    ))}
+                </p>
+                <button type="submit" class="btn primary" data-testid="relief-submit">
+                    {p.t(("提交申请", "Send the application"))}
+                </button>
+            </form>
+        </details>
     }
 }
 

@@ -1107,6 +1107,144 @@ pub fn allocate_refund(refund: Fen, refundable: &[Fen]) -> (Vec<Fen>, Fen) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Fee relief (司法救助): deferral, reduction, waiver — arts. 44–49
+// ---------------------------------------------------------------------------------------------
+
+/// What a litigant who cannot afford the fee may ask for (art. 44).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReliefKind {
+    /// 缓交: pay later (art. 47).
+    Defer,
+    /// 减交: pay less — at least 30 % off when granted (art. 46).
+    Reduce,
+    /// 免交: pay nothing; natural persons only (arts. 44, 45).
+    Waive,
+}
+
+impl ReliefKind {
+    pub const ALL: [ReliefKind; 3] = [ReliefKind::Defer, ReliefKind::Reduce, ReliefKind::Waive];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            ReliefKind::Defer => "defer",
+            ReliefKind::Reduce => "reduce",
+            ReliefKind::Waive => "waive",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<ReliefKind> {
+        ReliefKind::ALL.into_iter().find(|k| k.code() == code)
+    }
+
+    pub fn label(self, zh: bool) -> &'static str {
+        match (self, zh) {
+            (ReliefKind::Defer, true) => "缓交（晚一点交）",
+            (ReliefKind::Reduce, true) => "减交（少交一部分）",
+            (ReliefKind::Waive, true) => "免交（不用交）",
+            (ReliefKind::Defer, false) => "Defer (pay later)",
+            (ReliefKind::Reduce, false) => "Reduce (pay less)",
+            (ReliefKind::Waive, false) => "Waive (pay nothing)",
+        }
+    }
+
+    /// The article listing its grounds.
+    pub fn source(self) -> &'static str {
+        match self {
+            ReliefKind::Defer => "诉讼费用交纳办法 第47条",
+            ReliefKind::Reduce => "诉讼费用交纳办法 第46条",
+            ReliefKind::Waive => "诉讼费用交纳办法 第45条",
+        }
+    }
+}
+
+/// A statutory ground for relief: the item of art. 45, 46 or 47 the applicant relies on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReliefGround {
+    pub kind: ReliefKind,
+    pub code: &'static str,
+    pub zh: &'static str,
+    pub en: &'static str,
+}
+
+/// Every ground, by kind, in the order of the articles' items.
+pub const RELIEF_GROUNDS: &[ReliefGround] = &[
+    // Art. 45: waiver.
+    ReliefGround { kind: ReliefKind::Waive, code: "disabled", zh: "残疾人，没有固定生活来源", en: "Disabled, with no fixed means of living" },
+    ReliefGround { kind: ReliefKind::Waive, code: "support", zh: "追索赡养费、扶养费、抚育费、抚恤金", en: "Claiming support, maintenance, child support or a survivor's pension" },
+    ReliefGround { kind: ReliefKind::Waive, code: "subsistence", zh: "低保、特困救济、五保供养或领失业保险金，没有其他收入", en: "On minimum living allowance, rural hardship relief or unemployment benefit, with no other income" },
+    ReliefGround { kind: ReliefKind::Waive, code: "samaritan", zh: "见义勇为或保护公共利益时自己受了损害", en: "Harmed while acting bravely or protecting the public interest" },
+    ReliefGround { kind: ReliefKind::Waive, code: "other", zh: "其他确实需要免交的情形", en: "Other real need for a waiver" },
+    // Art. 46: reduction.
+    ReliefGround { kind: ReliefKind::Reduce, code: "disaster", zh: "因自然灾害等生活困难、正在接受社会救济，或家里的生产经营难以为继", en: "Hardship from a natural disaster or similar, receiving public relief, or a failing family business" },
+    ReliefGround { kind: ReliefKind::Reduce, code: "special_care", zh: "国家规定的优抚、安置对象", en: "Entitled to state special care or resettlement" },
+    ReliefGround { kind: ReliefKind::Reduce, code: "welfare_body", zh: "社会福利机构或救助管理站", en: "A social welfare institution or relief station" },
+    ReliefGround { kind: ReliefKind::Reduce, code: "other", zh: "其他确实需要减交的情形", en: "Other real need for a reduction" },
+    // Art. 47: deferral.
+    ReliefGround { kind: ReliefKind::Defer, code: "social_insurance", zh: "追索社会保险金、经济补偿金", en: "Claiming social insurance benefits or severance pay" },
+    ReliefGround { kind: ReliefKind::Defer, code: "accident_victim", zh: "交通、医疗、工伤、产品质量等事故的受害人要求赔偿", en: "A victim of a traffic, medical, work, product or other accident claiming damages" },
+    ReliefGround { kind: ReliefKind::Defer, code: "legal_aid", zh: "正在接受法律援助", en: "Receiving legal aid" },
+    ReliefGround { kind: ReliefKind::Defer, code: "other", zh: "其他确实需要缓交的情形", en: "Other real need for a deferral" },
+];
+
+/// The ground `code` of `kind`, if the statute lists it.
+pub fn relief_ground(kind: ReliefKind, code: &str) -> Option<&'static ReliefGround> {
+    RELIEF_GROUNDS.iter().find(|g| g.kind == kind && g.code == code)
+}
+
+/// Why a grant cannot be made as asked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ReliefError {
+    /// A reduction must take at least 30 % off (art. 46).
+    BelowMinimum { min: Fen },
+    /// A reduction of everything is a waiver; more than is owed is not possible.
+    NotBelowOwed { owed: Fen },
+}
+
+impl ReliefError {
+    pub fn message(self, zh: bool) -> String {
+        match (self, zh) {
+            (ReliefError::BelowMinimum { min }, true) => {
+                format!("减交至少要减 {} 元（应交金额的30%，诉讼费用交纳办法第46条）。", min.format_yuan())
+            }
+            (ReliefError::BelowMinimum { min }, false) => format!(
+                "A reduction must take at least {} yuan off (30 % of the fee, art. 46).",
+                min.format_yuan()
+            ),
+            (ReliefError::NotBelowOwed { owed }, true) => {
+                format!("减交的金额要少于应交的 {} 元；全部不交请选“免交”。", owed.format_yuan())
+            }
+            (ReliefError::NotBelowOwed { owed }, false) => {
+                format!(
+                    "A reduction must be less than the {} yuan owed; to waive it all, choose a waiver.",
+                    owed.format_yuan()
+                )
+            }
+        }
+    }
+}
+
+/// What a grant takes off what is owed: all of it for a waiver, nothing for a deferral (the
+/// fee is paid later), and for a reduction the amount the court decides — at least 30 % of
+/// what is owed, rounded up to the fen, and less than all of it (art. 46).
+pub fn relief_reduction(kind: ReliefKind, owed: Fen, reduce_by: Fen) -> Result<Fen, ReliefError> {
+    match kind {
+        ReliefKind::Waive => Ok(Fen(owed.0.max(0))),
+        ReliefKind::Defer => Ok(Fen(0)),
+        ReliefKind::Reduce => {
+            let min = Fen((owed.0 * 3 + 9) / 10);
+            if reduce_by.0 >= owed.0 {
+                Err(ReliefError::NotBelowOwed { owed })
+            } else if reduce_by.0 < min.0 {
+                Err(ReliefError::BelowMinimum { min })
+            } else {
+                Ok(reduce_by)
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
 // Errors
 // ---------------------------------------------------------------------------------------------
 
@@ -1224,6 +1362,39 @@ impl std::error::Error for FeeError {}
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn relief_takes_off_all_nothing_or_at_least_thirty_percent() {
+        let owed = Fen(1_800_00);
+        assert_eq!(relief_reduction(ReliefKind::Waive, owed, Fen(0)), Ok(owed));
+        assert_eq!(relief_reduction(ReliefKind::Defer, owed, Fen(500_00)), Ok(Fen(0)));
+        assert_eq!(relief_reduction(ReliefKind::Reduce, owed, Fen(540_00)), Ok(Fen(540_00)));
+        assert_eq!(
+            relief_reduction(ReliefKind::Reduce, owed, Fen(539_99)),
+            Err(ReliefError::BelowMinimum { min: Fen(540_00) })
+        );
+        assert_eq!(relief_reduction(ReliefKind::Reduce, owed, owed), Err(ReliefError::NotBelowOwed { owed }));
+        // 30 % of 1.01 yuan is 0.303 yuan: the minimum rounds up to 0.31.
+        assert_eq!(
+            relief_reduction(ReliefKind::Reduce, Fen(101), Fen(30)),
+            Err(ReliefError::BelowMinimum { min: Fen(31) })
+        );
+        assert!(ReliefError::BelowMinimum { min: Fen(540_00) }.message(true).contains("540.00"));
+    }
+
+    #[test]
+    fn every_relief_ground_belongs_to_its_article_and_codes_are_unique_per_kind() {
+        for kind in ReliefKind::ALL {
+            let grounds: Vec<_> = RELIEF_GROUNDS.iter().filter(|g| g.kind == kind).collect();
+            assert!(grounds.len() >= 4, "{kind:?}");
+            assert_eq!(grounds.last().unwrap().code, "other", "each article ends with 'other real need'");
+            for g in &grounds {
+                assert_eq!(relief_ground(kind, g.code), Some(*g));
+            }
+            assert_eq!(ReliefKind::from_code(kind.code()), Some(kind));
+        }
+        assert_eq!(relief_ground(ReliefKind::Defer, "disabled"), None, "a waiver ground is not a deferral's");
+    }
 
     #[test]
     fn settling_halves_once_and_refunds_the_overpayment() {

@@ -32,6 +32,8 @@ pub struct CaseRow {
     pub judge_id: Option<i64>,
     /// `judgment`, `mediated` or `withdrawn`, once closed.
     pub outcome: Option<String>,
+    /// Fee relief granted: `defer`, `reduce` or `waive` (诉讼费用交纳办法 arts. 45–47).
+    pub fee_relief: Option<String>,
 }
 
 const CASE_COLUMNS: &str =
@@ -39,7 +41,7 @@ const CASE_COLUMNS: &str =
      rc.name_zh AS rc_name_zh, rc.name_en AS rc_name_en, k.type_code, k.case_number, k.cause, \
      k.procedure, k.claim_fen, k.stage, k.channel, k.query_code, j.name AS judge_name, \
      j.phone AS judge_phone, cl.name AS clerk_name, cl.phone AS clerk_phone, k.defendant_abroad, \
-     k.created_at, k.judge_id, k.outcome";
+     k.created_at, k.judge_id, k.outcome, k.fee_relief";
 
 const CASE_FROM: &str = "FROM cases k JOIN courts c ON c.id = k.court_id \
      LEFT JOIN courts rc ON rc.id = k.receiving_court_id \
@@ -115,6 +117,7 @@ fn case_row(r: &impl Cols) -> Result<CaseRow, sqlx::Error> {
         created_at: r.int("created_at")?,
         judge_id: r.opt_int("judge_id")?,
         outcome: r.opt_text("outcome")?,
+        fee_relief: r.opt_text("fee_relief")?,
     })
 }
 

@@ -8,6 +8,7 @@
 pub mod cases;
 pub mod fees;
 pub mod people;
+pub mod relief;
 pub mod sms;
 pub mod sqlite_read;
 

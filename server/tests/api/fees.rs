@@ -80,3 +80,16 @@ async fn a_request_that_cannot_be_quoted_gets_422_with_a_reason(b: Backend) {
     assert!(e["error"].as_str().unwrap().contains("amount"), "{e}");
 }
 both_backends!(a_request_that_cannot_be_quoted_gets_422_with_a_reason);
+
+async fn the_court_sets_its_amounts_within_the_statutory_ranges(b: Backend) {
+    // Hunan's standard, say: divorce 300 yuan per case (art. 13(2)1 allows 50–300).
+    let app = TestApp::spawn_with(b.clone(), |a| a.fees.divorce = Some(300)).await.expect("a lawful amount");
+    let (status, q) = quote(&app, json!({"kind": "divorce"})).await;
+    assert_eq!(status, 200, "{q}");
+    assert_eq!(q["total_fen"], 30_000);
+    // Outside the range the server refuses to start, and says which setting and why.
+    let err = TestApp::spawn_with(b, |a| a.fees.divorce = Some(400)).await.err().expect("refused");
+    let text = err.to_string();
+    assert!(text.contains("fee settings") && text.contains("50") && text.contains("300"), "{text}");
+}
+both_backends!(the_court_sets_its_amounts_within_the_statutory_ranges);

@@ -66,6 +66,14 @@ pub fn new_client() -> reqwest::Client {
 
 impl TestApp {
     pub async fn spawn(backend: Backend) -> TestApp {
+        TestApp::spawn_with(backend, |_| {}).await.expect("server starts")
+    }
+
+    /// Starts a server with settings changed by `change`; the start-up error if it refuses.
+    pub async fn spawn_with(
+        backend: Backend,
+        change: impl FnOnce(&mut ServeArgs),
+    ) -> Result<TestApp, pocket_court::startup::StartError> {
         let dir = std::env::temp_dir().join(format!("pocket-court-test-{}", unique()));
         std::fs::create_dir_all(&dir).expect("temp dir");
         let database_url = match backend {
@@ -84,7 +92,7 @@ impl TestApp {
                 format!("{base}/{name}")
             }
         };
-        let args = ServeArgs {
+        let mut args = ServeArgs {
             addr: "127.0.0.1:0".parse().unwrap(),
             storage: StorageArgs { database_url: Some(database_url), data_dir: dir.clone() },
             demo: true,
@@ -95,9 +103,11 @@ impl TestApp {
             sms_key: None,
             session_idle_minutes: 120,
             session_absolute_hours: 24,
+            fees: Default::default(),
         };
-        let running = spawn(&args).await.expect("server starts");
-        TestApp { base: format!("http://{}", running.addr), running, client: new_client(), _dir: dir }
+        change(&mut args);
+        let running = spawn(&args).await?;
+        Ok(TestApp { base: format!("http://{}", running.addr), running, client: new_client(), _dir: dir })
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -9,4 +9,5 @@ mod fee_pages;
 mod fees;
 mod payments;
 mod refunds;
+mod relief;
 mod rest;

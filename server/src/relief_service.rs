@@ -1,0 +1,464 @@
+//! Fee relief (司法救助): a litigant who cannot afford the fee applies for deferral,
+//! reduction or waiver with reasons and documents; court staff grant or refuse it
+//! (诉讼费用交纳办法 arts. 44–49). A grant changes what is due: a waiver or reduction is a
+//! ledger reduction, a deferral (or waiver) lifts the prepayment deadline.
+
+use crate::services::{internal, now, Services};
+use crate::store;
+use app::api::port::Caller;
+use app::api::types::{ReliefFileView, ReliefView, Role};
+use app::api::AppError;
+use app::i18n::t;
+use app::rules::dates::format_shanghai;
+use app::rules::fees::{relief_ground, relief_reduction, Fen, ReliefKind};
+use app::rules::Lang;
+use sha2::{Digest, Sha256};
+use std::path::PathBuf;
+
+/// At most this many documents per application, each at most this large.
+pub const MAX_FILES: usize = 3;
+pub const MAX_FILE_BYTES: usize = 4 * 1024 * 1024;
+
+/// A document as the phone sent it.
+pub struct Upload {
+    pub file_name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// What a document is, from its first bytes — never from its name or the upload's claimed
+/// type: photos (JPEG, PNG) and PDF only.
+pub fn sniff(bytes: &[u8]) -> Option<(&'static str, &'static str)> {
+    if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Some(("image/jpeg", "jpg"))
+    } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Some(("image/png", "png"))
+    } else if bytes.starts_with(b"%PDF-") {
+        Some(("application/pdf", "pdf"))
+    } else {
+        None
+    }
+}
+
+/// A file name fit to show and to put in a header: no path, no control or quote characters.
+fn clean_name(name: &str) -> String {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or("");
+    let cleaned: String =
+        base.chars().filter(|c| !c.is_control() && !matches!(c, '"' | '<' | '>' | ';')).take(80).collect();
+    if cleaned.trim().is_empty() {
+        "document".into()
+    } else {
+        cleaned
+    }
+}
+
+/// A refusal, with the fixed code the fee page shows it by (`?error=...`; texts in
+/// `app::pages::case_fees`).
+#[derive(Debug)]
+pub struct Refused {
+    pub code: &'static str,
+    pub error: AppError,
+}
+
+impl From<AppError> for Refused {
+    fn from(error: AppError) -> Self {
+        let code = match &error {
+            AppError::Forbidden(_) => "relief_denied",
+            AppError::Conflict(_) => "relief_done",
+            AppError::NotFound(_) => "not_found",
+            AppError::Invalid(_) => "stale",
+            _ => "unavailable",
+        };
+        Refused { code, error }
+    }
+}
+
+fn refuse(code: &'static str, lang: Lang, pair: (&'static str, &'static str)) -> Refused {
+    Refused { code, error: AppError::Invalid(t(lang, pair).into()) }
+}
+
+/// The application form, as posted.
+pub struct ReliefForm {
+    /// `kind:ground`, e.g. `waive:subsistence`.
+    pub kind_ground: String,
+    pub reason: String,
+    pub key: String,
+}
+
+fn kind_label(kind: &str, lang: Lang) -> &'static str {
+    ReliefKind::from_code(kind).map(|k| k.label(lang == Lang::Zh)).unwrap_or("")
+}
+
+fn view(r: &store::relief::ReliefRow, files: &[store::relief::FileRow], lang: Lang) -> ReliefView {
+    let kind = ReliefKind::from_code(&r.kind);
+    let ground = kind.and_then(|k| relief_ground(k, &r.ground));
+    let status_label = match r.status.as_str() {
+        "pending" => t(lang, ("正在审核", "Being reviewed")),
+        "granted" => t(lang, ("已准许", "Granted")),
+        _ => t(lang, ("没有准许", "Refused")),
+    };
+    ReliefView {
+        id: r.id,
+        kind: r.kind.clone(),
+        kind_label: kind_label(&r.kind, lang).to_string(),
+        ground_label: ground
+            .map(|g| if lang == Lang::Zh { g.zh } else { g.en })
+            .unwrap_or_default()
+            .to_string(),
+        source: kind.map(|k| k.source()).unwrap_or_default().to_string(),
+        reason: r.reason.clone(),
+        status: r.status.clone(),
+        status_label: status_label.to_string(),
+        reduced_fen: r.reduced_fen,
+        decision_note: r.decision_note.clone(),
+        created_at: format_shanghai(r.created_at, lang),
+        decided_at: r.decided_at.map(|at| format_shanghai(at, lang)),
+        files: files
+            .iter()
+            .filter(|f| f.relief_id == r.id)
+            .map(|f| ReliefFileView { id: f.id, file_name: f.file_name.clone(), size_bytes: f.size_bytes })
+            .collect(),
+    }
+}
+
+/// Staff who decide relief: the court's clerks and judges.
+fn decides(role: Role) -> bool {
+    matches!(role, Role::Clerk | Role::Judge)
+}
+
+impl Services {
+    /// The relief part of the fee page: the applications, whether the caller may apply or
+    /// decide. `due_fen`: what the caller's side still owes.
+    pub async fn relief_of_case(
+        &self,
+        caller: &Caller,
+        case: &store::cases::CaseRow,
+        payer: bool,
+        due_fen: i64,
+    ) -> Result<(Vec<ReliefView>, bool, bool), AppError> {
+        let lang = caller.lang;
+        let (rows, files) = tokio::try_join!(
+            store::relief::of_case(&self.db, case.id),
+            store::relief::files_of_case(&self.db, case.id),
+        )
+        .map_err(internal(lang))?;
+        let pending = rows.iter().any(|r| r.status == "pending");
+        let granted = case.fee_relief.is_some();
+        let can_apply = payer && due_fen > 0 && !pending && !granted && case.outcome.is_none();
+        let can_decide = pending && caller.me.as_ref().is_some_and(|m| decides(m.role));
+        Ok((rows.iter().map(|r| view(r, &files, lang)).collect(), can_apply, can_decide))
+    }
+
+    /// Files an application with its documents (saved to disk first, then recorded with the
+    /// application in one transaction). Returns its id.
+    pub async fn apply_relief(
+        &self,
+        caller: &Caller,
+        case_id: i64,
+        form: ReliefForm,
+        uploads: Vec<Upload>,
+    ) -> Result<i64, Refused> {
+        let lang = caller.lang;
+        let (case, side) = self.visible_case(caller, case_id).await?;
+        let me = caller.me.as_ref().ok_or_else(|| AppError::NotSignedIn(String::new()))?;
+        if !crate::fee_service::prepays(side.as_deref()) {
+            return Err(AppError::Forbidden(
+                t(
+                    lang,
+                    (
+                        "缓交、减交、免交由交费的原告申请。",
+                        "Relief is applied for by the plaintiff, who pays the fee.",
+                    ),
+                )
+                .into(),
+            )
+            .into());
+        }
+        let (kind, ground) = form.kind_ground.split_once(':').unwrap_or(("", ""));
+        let Some(kind) = ReliefKind::from_code(kind).filter(|k| relief_ground(*k, ground).is_some()) else {
+            return Err(refuse(
+                "relief_choice",
+                lang,
+                (
+                    "请选择申请哪一种，以及符合哪一条情形。",
+                    "Choose what you ask for and which ground applies.",
+                ),
+            ));
+        };
+        let reason = form.reason.trim();
+        if reason.chars().count() < 10 || reason.chars().count() > 1000 {
+            return Err(refuse(
+                "relief_reason",
+                lang,
+                (
+                    "请用几句话写明为什么交不起（10到1000个字）。",
+                    "Say in a few sentences why you cannot pay (10 to 1,000 characters).",
+                ),
+            ));
+        }
+        let key = form.key.trim();
+        if key.len() < 16 || key.len() > 64 || !key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+            return Err(refuse(
+                "stale",
+                lang,
+                (
+                    "请求不完整，请刷新页面后再提交。",
+                    "Incomplete request: reload the page and send it again.",
+                ),
+            ));
+        }
+        let uploads: Vec<Upload> = uploads.into_iter().filter(|u| !u.bytes.is_empty()).collect();
+        if uploads.len() > MAX_FILES {
+            return Err(refuse("relief_count", lang, ("最多上传3个证明材料。", "At most 3 documents.")));
+        }
+        let mut checked = Vec::new();
+        for u in uploads {
+            if u.bytes.len() > MAX_FILE_BYTES {
+                return Err(refuse("relief_size", lang, (
+                    "每个文件不能超过4MB。手机照片太大时，可以截图后再上传。",
+                    "Each file must be under 4 MB. If a photo is too large, take a screenshot of it and upload that.",
+                )));
+            }
+            let Some((content_type, ext)) = sniff(&u.bytes) else {
+                return Err(refuse(
+                    "relief_file",
+                    lang,
+                    (
+                        "只能上传照片（JPG、PNG）或PDF文件。",
+                        "Only photos (JPG, PNG) or PDF files can be uploaded.",
+                    ),
+                ));
+            };
+            checked.push((u, content_type, ext));
+        }
+        let fees = self.fee_account(caller, case_id).await?;
+        if fees.due_fen == 0 || case.outcome.is_some() {
+            return Err(AppError::Conflict(
+                t(
+                    lang,
+                    (
+                        "这个案件现在没有要交的诉讼费，不用申请。",
+                        "Nothing is due on this case now: no need to apply.",
+                    ),
+                )
+                .into(),
+            )
+            .into());
+        }
+        // Documents first, on disk under a name from their content; a failed application
+        // leaves at most an unreferenced file, never a record without its file.
+        let mut files = Vec::new();
+        for (u, content_type, ext) in checked {
+            let sha = hex::encode(Sha256::digest(&u.bytes));
+            let relative = PathBuf::from("relief").join(case_id.to_string()).join(format!("{sha}.{ext}"));
+            let path = self.data_dir.join(&relative);
+            let bytes_len = u.bytes.len() as i64;
+            let write = {
+                let path = path.clone();
+                let bytes = u.bytes;
+                tokio::task::spawn_blocking(move || write_durably(&path, &bytes))
+            };
+            write.await.map_err(|e| std::io::Error::other(e.to_string())).and_then(|r| r).map_err(|e| {
+                tracing::error!(error = %e, "could not save an uploaded document");
+                AppError::Internal(
+                    t(
+                        lang,
+                        (
+                            "文件没能保存，请稍后再试。",
+                            "The file could not be saved. Please try again later.",
+                        ),
+                    )
+                    .into(),
+                )
+            })?;
+            files.push(store::relief::NewFile {
+                file_name: clean_name(&u.file_name),
+                content_type,
+                size_bytes: bytes_len,
+                sha256: sha,
+                stored_path: relative.to_string_lossy().into_owned(),
+            });
+        }
+        let filed = store::relief::apply(
+            &self.db,
+            store::relief::NewApplication {
+                case_id,
+                applicant_user_id: me.id,
+                kind: kind.code(),
+                ground,
+                reason,
+                request_key: key,
+                files,
+                now: now(),
+            },
+        )
+        .await
+        .map_err(internal(lang))?;
+        match filed {
+            store::relief::Filed::New(id) | store::relief::Filed::Again(id) => Ok(id),
+            store::relief::Filed::AlreadyPending => Err(Refused {
+                code: "relief_pending",
+                error: AppError::Conflict(
+                    t(
+                        lang,
+                        (
+                            "您已经申请过了，法院正在审核。",
+                            "You have applied already; the court is reviewing it.",
+                        ),
+                    )
+                    .into(),
+                ),
+            }),
+        }
+    }
+
+    /// A clerk or judge of the court grants or refuses the pending application. A refusal
+    /// says why, in writing (art. 48); a reduction takes at least 30 % off (art. 46).
+    pub async fn decide_relief(
+        &self,
+        caller: &Caller,
+        case_id: i64,
+        relief_id: i64,
+        grant: Option<bool>,
+        reduce_yuan: &str,
+        note: &str,
+    ) -> Result<(), Refused> {
+        let lang = caller.lang;
+        let (case, _) = self.visible_case(caller, case_id).await?;
+        let me = caller.me.as_ref().ok_or_else(|| AppError::NotSignedIn(String::new()))?;
+        if !decides(me.role) {
+            return Err(AppError::Forbidden(
+                t(
+                    lang,
+                    ("只有法院的书记员或法官可以审批。", "Only the court's clerks and judges decide this."),
+                )
+                .into(),
+            )
+            .into());
+        }
+        let relief = store::relief::by_id(&self.db, relief_id)
+            .await
+            .map_err(internal(lang))?
+            .filter(|r| r.case_id == case.id)
+            .ok_or_else(|| AppError::NotFound(t(lang, ("没有这份申请。", "No such application.")).into()))?;
+        let Some(grant) = grant else {
+            return Err(refuse(
+                "relief_decision",
+                lang,
+                ("请选择准许还是不准许。", "Choose grant or refuse."),
+            ));
+        };
+        let note = note.trim();
+        if !grant && note.chars().count() < 4 {
+            return Err(refuse(
+                "relief_note",
+                lang,
+                (
+                    "不准许的，要写明理由（诉讼费用交纳办法第48条）。",
+                    "A refusal must give its reason (art. 48).",
+                ),
+            ));
+        }
+        let kind = ReliefKind::from_code(&relief.kind).ok_or_else(|| AppError::Internal(String::new()))?;
+        let amount = |error: String| Refused { code: "relief_amount", error: AppError::Invalid(error) };
+        let account = self.fee_account(caller, case_id).await?;
+        let owed = Fen(account.charged_fen - account.reduced_fen);
+        let reduced = if grant {
+            let asked = if kind == ReliefKind::Reduce {
+                Fen::parse_yuan(reduce_yuan).map_err(|e| amount(e.message(lang == Lang::Zh)))?
+            } else {
+                Fen(0)
+            };
+            relief_reduction(kind, owed, asked).map_err(|e| amount(e.message(lang == Lang::Zh)))?
+        } else {
+            Fen(0)
+        };
+        let decided = store::relief::decide(
+            &self.db,
+            store::relief::Decision {
+                relief: &relief,
+                granted: grant,
+                reduced_fen: reduced.0,
+                ledger_source: format!("{}（{}）", kind.label(true), kind.source()),
+                note,
+                decided_by: me.id,
+                now: now(),
+            },
+        )
+        .await
+        .map_err(internal(lang))?;
+        if !decided {
+            return Err(AppError::Conflict(
+                t(lang, ("这份申请已经审批过了。", "This application was already decided.")).into(),
+            )
+            .into());
+        }
+        Ok(())
+    }
+
+    /// A document of an application: for the applicant and the court's staff.
+    pub async fn relief_file(
+        &self,
+        caller: &Caller,
+        case_id: i64,
+        file_id: i64,
+    ) -> Result<(store::relief::FileRow, Vec<u8>), AppError> {
+        let lang = caller.lang;
+        self.visible_case(caller, case_id).await?;
+        let me = caller.me.as_ref().ok_or_else(|| AppError::NotSignedIn(String::new()))?;
+        let not_found = || AppError::NotFound(t(lang, ("没有这个文件。", "No such file.")).into());
+        let files = store::relief::files_of_case(&self.db, case_id).await.map_err(internal(lang))?;
+        let file = files.into_iter().find(|f| f.id == file_id).ok_or_else(not_found)?;
+        let relief = store::relief::by_id(&self.db, file.relief_id)
+            .await
+            .map_err(internal(lang))?
+            .ok_or_else(not_found)?;
+        if !(me.role.is_staff() || relief.applicant_user_id == me.id) {
+            return Err(not_found());
+        }
+        let bytes = tokio::fs::read(self.data_dir.join(&file.stored_path)).await.map_err(|e| {
+            tracing::error!(error = %e, path = %file.stored_path, "a stored document is missing");
+            not_found()
+        })?;
+        Ok((file, bytes))
+    }
+}
+
+/// Writes a file so that it survives a crash once this returns: a temporary file, synced,
+/// renamed into place, and the folder synced.
+fn write_durably(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let dir = path.parent().ok_or_else(|| std::io::Error::other("no parent folder"))?;
+    std::fs::create_dir_all(dir)?;
+    if path.exists() {
+        return Ok(()); // the same content (named by its hash) is already there
+    }
+    let tmp = path.with_extension("part");
+    let mut f = std::fs::File::create(&tmp)?;
+    f.write_all(bytes)?;
+    f.sync_all()?;
+    std::fs::rename(&tmp, path)?;
+    std::fs::File::open(dir)?.sync_all()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn documents_are_known_by_their_bytes_not_their_names() {
+        assert_eq!(sniff(b"\xFF\xD8\xFF\xE0rest"), Some(("image/jpeg", "jpg")));
+        assert_eq!(sniff(b"\x89PNG\r\n\x1a\nrest"), Some(("image/png", "png")));
+        assert_eq!(sniff(b"%PDF-1.7"), Some(("application/pdf", "pdf")));
+        assert_eq!(sniff(b"MZ\x90\x00 an exe called photo.jpg"), None);
+        assert_eq!(sniff(b"<svg onload=alert(1)>"), None);
+        assert_eq!(sniff(b""), None);
+    }
+
+    #[test]
+    fn file_names_lose_paths_and_header_breaking_characters() {
+        assert_eq!(clean_name("C:\\\\Users\\\\me\\\\低保证.jpg"), "低保证.jpg");
+        assert_eq!(clean_name("../../etc/passwd"), "passwd");
+        assert_eq!(clean_name("a\"b;c\r\n.png"), "abc.png");
+        assert_eq!(clean_name(""), "document");
+    }
+}
