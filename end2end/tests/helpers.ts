@@ -5,7 +5,7 @@ import * as fs from 'fs';
 // reuse the session an earlier one signed in with (the output folder is emptied per run).
 const sessions = 'test-results/.sessions';
 
-async function saveSession(context: BrowserContext, phone: string) {
+export async function saveSession(context: BrowserContext, phone: string) {
   fs.mkdirSync(sessions, { recursive: true });
   fs.writeFileSync(`${sessions}/${phone}.json`, JSON.stringify(await context.cookies()));
 }
@@ -21,6 +21,17 @@ export async function useSession(context: BrowserContext, phone: string) {
   await saveSession(context, phone);
 }
 
+
+/** Signed in as staff member `phone`: this run's session if still valid, else a new one. */
+export async function useStaffSession(context: BrowserContext, phone: string) {
+  const file = `${sessions}/${phone}.json`;
+  if (fs.existsSync(file)) {
+    await context.addCookies(JSON.parse(fs.readFileSync(file, 'utf8')));
+    if ((await context.request.get('/api/v1/cases')).status() === 200) return;
+  }
+  await staffSignInByApi(context.request, phone);
+  await saveSession(context, phone);
+}
 
 /** Waits until the islands are interactive: `hydrate()` marks the body when done. */
 export async function hydrated(page: Page) {

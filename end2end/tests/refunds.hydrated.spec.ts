@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { hydrated, shot, staffSignInByApi, useSession } from './helpers';
+import { hydrated, shot, useSession, useStaffSession } from './helpers';
 
 const ZHANG = '13800000001';
 const WANG = '13800000003';
@@ -71,7 +71,7 @@ test('the judge closes a paid case by mediation and the payer sees the refund', 
     expect(acct.due_fen).toBe(0);
   }).toPass({ timeout: 15_000 });
 
-  await staffSignInByApi(page.request, JUDGE);
+  await useStaffSession(page.context(), JUDGE);
   await page.goto(`/cases/${id}`);
   await hydrated(page);
   await page.getByTestId('outcome-mediated').check();

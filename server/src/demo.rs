@@ -251,10 +251,12 @@ const SCENARIOS: &[Scenario] = &[
         outcome: None,
     },
     Scenario {
+        // Handed in at another court (跨域立案) and docketed yesterday: the fee is due. A
+        // traffic-accident victim may ask to pay later (诉讼费用交纳办法 art. 47).
         cause: "机动车交通事故责任纠纷",
         claim_yuan: 35_000,
         procedure: "simplified",
-        events: &[(Stage::Submitted, 3), (Stage::UnderReview, 2)],
+        events: &[(Stage::Submitted, 4), (Stage::UnderReview, 4), (Stage::Docketed, 1)],
         cross_region: true,
         outcome: None,
     },

@@ -127,12 +127,15 @@ fn case_view(p: Prefs, c: CaseProgress) -> impl IntoView {
                         {c
                             .refund_deadline
                             .clone()
-                            .map(|d| view! { <DeadlineBox deadline=d lang=p.lang testid="refund-deadline" /> })}
+                            .map(|d| {
+                                view! { <DeadlineBox deadline=d lang=p.lang testid="refund-deadline" /> }
+                            })}
                         <a class="btn secondary" href=fees>
                             {p.t(("看退费详情", "Refund details"))}
                         </a>
                     </section>
                 }
+                    .into_any()
             })}
         {c.can_close.then(|| close_form(p, c.id))}
         <section>
@@ -190,7 +193,7 @@ fn case_view(p: Prefs, c: CaseProgress) -> impl IntoView {
 
 /// 结案, for the case's judge: a plain form (works without JavaScript). Mediation and
 /// withdrawal halve the acceptance fee (诉讼费用交纳办法 art. 15) and start the refund.
-fn close_form(p: Prefs, id: i64) -> impl IntoView {
+fn close_form(p: Prefs, id: i64) -> AnyView {
     let action = format!("/cases/{id}/close");
     view! {
         <section class="card staff-action" data-testid="close-case">
@@ -224,6 +227,7 @@ fn close_form(p: Prefs, id: i64) -> impl IntoView {
             </form>
         </section>
     }
+    .into_any()
 }
 
 /// What the case page says for `?closed=1` or an `?error=` code from the close form.

@@ -109,7 +109,7 @@ fn error_text(p: Prefs, code: &str, owed_fen: i64) -> String {
     text.to_string()
 }
 
-fn returned_view(p: Prefs, case_id: i64, o: FeeOrderView) -> impl IntoView {
+fn returned_view(p: Prefs, case_id: i64, o: FeeOrderView) -> AnyView {
     let receipt = format!("/cases/{case_id}/fees/receipt/{}", o.out_trade_no);
     let again = format!("/cases/{case_id}/fees?order={}", o.out_trade_no);
     match o.status.as_str() {
@@ -174,9 +174,15 @@ fn fees_view(p: Prefs, f: CaseFees, error: Option<String>, relief_done: Option<S
         }
         .into_any()
     } else if a.due_fen == 0 {
+        // Nothing to pay: paid in full, or taken off (waiver, reduction, halving).
+        let text = if a.paid_fen - a.refunded_fen > 0 {
+            p.t(("诉讼费已交清。", "The fee is fully paid."))
+        } else {
+            p.t(("不用交诉讼费了（已减免）。", "No fee to pay (relieved)."))
+        };
         view! {
             <p class="settled" data-testid="fee-settled">
-                <strong>{p.t(("诉讼费已交清。", "The fee is fully paid."))}</strong>
+                <strong>{text}</strong>
             </p>
         }
         .into_any()
@@ -208,13 +214,14 @@ fn fees_view(p: Prefs, f: CaseFees, error: Option<String>, relief_done: Option<S
                     ))}
             </p>
         }
+        .into_any()
     });
     let deadline = f.deadline.clone().map(|d| {
         let hint = p.t((
             "到期没交费、也没有申请缓交、减交或免交的，法院会按撤诉处理（案件不再审理）。",
             "If the fee is not paid in time and no deferral, reduction or waiver was granted, the court treats the case as withdrawn.",
         ));
-        view! { <DeadlineBox deadline=d lang=p.lang testid="fee-deadline" hint=hint /> }
+        view! { <DeadlineBox deadline=d lang=p.lang testid="fee-deadline" hint=hint /> }.into_any()
     });
     let refunds = (!a.refunds.is_empty()).then(|| refunds_view(p, &a.refunds));
     let orders_paid: Vec<FeeOrderView> = a.orders.iter().filter(|o| o.status == "paid").cloned().collect();
@@ -330,7 +337,7 @@ fn fees_view(p: Prefs, f: CaseFees, error: Option<String>, relief_done: Option<S
 
 /// The applications for relief and their decisions; for staff, the decision form of the
 /// pending one.
-fn relief_list(p: Prefs, f: &CaseFees) -> impl IntoView {
+fn relief_list(p: Prefs, f: &CaseFees) -> AnyView {
     let case_id = f.case_id;
     let owed = f.owed_fen;
     let decide = f.can_decide_relief;
@@ -342,11 +349,20 @@ fn relief_list(p: Prefs, f: &CaseFees) -> impl IntoView {
                 .iter()
                 .map(|r| {
                     let granted_text = match (r.status.as_str(), r.kind.as_str()) {
-                        ("granted", "defer") => Some(p.t((
-                            "可以晚一点交，不会因为没按时预交而按撤诉处理。法院会另行通知交费时间。",
-                            "You may pay later; the case will not be treated as withdrawn for late prepayment. The court will tell you when to pay.",
-                        )).to_string()),
-                        ("granted", _) => r.reduced_fen.map(|fen| format!("{}{}", p.t(("减免了 ", "Taken off: ")), yuan(fen))),
+                        ("granted", "defer") => {
+                            Some(
+                                p
+                                    .t((
+                                        "可以晚一点交，不会因为没按时预交而按撤诉处理。法院会另行通知交费时间。",
+                                        "You may pay later; the case will not be treated as withdrawn for late prepayment. The court will tell you when to pay.",
+                                    ))
+                                    .to_string(),
+                            )
+                        }
+                        ("granted", _) => {
+                            r.reduced_fen
+                                .map(|fen| format!("{}{}", p.t(("减免了 ", "Taken off: ")), yuan(fen)))
+                        }
                         _ => None,
                     };
                     let pending = r.status == "pending";
@@ -355,7 +371,11 @@ fn relief_list(p: Prefs, f: &CaseFees) -> impl IntoView {
                             <p>
                                 <strong>{r.kind_label.clone()}</strong>
                                 " "
-                                <span class="badge" class:ok=r.status == "granted" data-testid="relief-status">
+                                <span
+                                    class="badge"
+                                    class:ok=r.status == "granted"
+                                    data-testid="relief-status"
+                                >
                                     {r.status_label.clone()}
                                 </span>
                             </p>
@@ -367,7 +387,13 @@ fn relief_list(p: Prefs, f: &CaseFees) -> impl IntoView {
                                 .decision_note
                                 .clone()
                                 .filter(|n| !n.is_empty())
-                                .map(|n| view! { <p data-testid="relief-decision-note">{p.t(("法院意见：", "The court says: "))} {n}</p> })}
+                                .map(|n| {
+                                    view! {
+                                        <p data-testid="relief-decision-note">
+                                            {p.t(("法院意见：", "The court says: "))} {n}
+                                        </p>
+                                    }
+                                })}
                             {(!r.files.is_empty())
                                 .then(|| {
                                     view! {
@@ -376,10 +402,18 @@ fn relief_list(p: Prefs, f: &CaseFees) -> impl IntoView {
                                                 .files
                                                 .iter()
                                                 .map(|file| {
-                                                    let href = format!("/cases/{case_id}/fees/relief/files/{}", file.id);
+                                                    let href = format!(
+                                                        "/cases/{case_id}/fees/relief/files/{}",
+                                                        file.id,
+                                                    );
                                                     view! {
                                                         <li>
-                                                            <a class="btn link" href=href target="_blank" data-testid="relief-file">
+                                                            <a
+                                                                class="btn link"
+                                                                href=href
+                                                                target="_blank"
+                                                                data-testid="relief-file"
+                                                            >
                                                                 {file.file_name.clone()}
                                                             </a>
                                                         </li>
@@ -396,10 +430,11 @@ fn relief_list(p: Prefs, f: &CaseFees) -> impl IntoView {
                 .collect_view()}
         </section>
     }
+    .into_any()
 }
 
 /// Staff decide: grant (with the amount, for a reduction) or refuse with a reason.
-fn decide_form(p: Prefs, case_id: i64, r: &ReliefView, owed: i64) -> impl IntoView {
+fn decide_form(p: Prefs, case_id: i64, r: &ReliefView, owed: i64) -> AnyView {
     let action = format!("/cases/{case_id}/fees/relief/{}/decide", r.id);
     let reduce = r.kind == "reduce";
     let min = crate::rules::fees::relief_reduction(ReliefKind::Reduce, Fen(owed), Fen(0))
@@ -424,9 +459,13 @@ fn decide_form(p: Prefs, case_id: i64, r: &ReliefView, owed: i64) -> impl IntoVi
                     view! {
                         <label>
                             {p.t(("减交多少元（应交 ", "Reduce by how many yuan (owed "))}
-                            {yuan(owed)}
-                            "）"
-                            <input type="text" name="reduce_yuan" inputmode="decimal" data-testid="relief-amount" />
+                            {yuan(owed)} "）"
+                            <input
+                                type="text"
+                                name="reduce_yuan"
+                                inputmode="decimal"
+                                data-testid="relief-amount"
+                            />
                         </label>
                         <p class="hint">{min.clone()}</p>
                     }
@@ -440,16 +479,23 @@ fn decide_form(p: Prefs, case_id: i64, r: &ReliefView, owed: i64) -> impl IntoVi
             </button>
         </form>
     }
+    .into_any()
 }
 
 /// Applying for relief: a plain multipart form (works without JavaScript).
-fn relief_form(p: Prefs, f: &CaseFees) -> impl IntoView {
+fn relief_form(p: Prefs, f: &CaseFees) -> AnyView {
     let action = format!("/cases/{}/fees/relief", f.case_id);
     let zh = p.lang == crate::rules::Lang::Zh;
     view! {
         <details class="card" data-testid="relief-apply">
             <summary>
-                <strong>{p.t(("交不起诉讼费？可以申请缓交、减交或免交", "Cannot afford the fee? Ask to defer, reduce or waive it"))}</strong>
+                <strong>
+                    {p
+                        .t((
+                            "交不起诉讼费？可以申请缓交、减交或免交",
+                            "Cannot afford the fee? Ask to defer, reduce or waive it",
+                        ))}
+                </strong>
             </summary>
             <form method="post" action=action enctype="multipart/form-data">
                 <input type="hidden" name="key" value=f.relief_key.clone() />
@@ -462,13 +508,19 @@ fn relief_form(p: Prefs, f: &CaseFees) -> impl IntoView {
                             .rev()
                             .map(|kind| {
                                 view! {
-                                    <optgroup label=format!("{}（{}）", kind.label(zh), kind.source())>
+                                    <optgroup label=format!(
+                                        "{}（{}）",
+                                        kind.label(zh),
+                                        kind.source(),
+                                    )>
                                         {RELIEF_GROUNDS
                                             .iter()
                                             .filter(|g| g.kind == kind)
                                             .map(|g| {
                                                 let value = format!("{}:{}", kind.code(), g.code);
-                                                view! { <option value=value>{if zh { g.zh } else { g.en }}</option> }
+                                                view! {
+                                                    <option value=value>{if zh { g.zh } else { g.en }}</option>
+                                                }
                                             })
                                             .collect_view()}
                                     </optgroup>
@@ -479,17 +531,35 @@ fn relief_form(p: Prefs, f: &CaseFees) -> impl IntoView {
                 </label>
                 <label>
                     {p.t(("为什么交不起（写几句话）", "Why you cannot pay (a few sentences)"))}
-                    <textarea name="reason" rows="4" minlength="10" maxlength="1000" required data-testid="relief-reason"></textarea>
+                    <textarea
+                        name="reason"
+                        rows="4"
+                        minlength="10"
+                        maxlength="1000"
+                        required
+                        data-testid="relief-reason"
+                    ></textarea>
                 </label>
                 <label>
-                    {p.t(("证明材料（照片或PDF，最多3个，每个不超过4MB）", "Proof (photos or PDF, up to 3, each under 4 MB)"))}
-                    <input type="file" name="proof" accept="image/jpeg,image/png,application/pdf" multiple data-testid="relief-proof" />
+                    {p
+                        .t((
+                            "证明材料（照片或PDF，最多3个，每个不超过4MB）",
+                            "Proof (photos or PDF, up to 3, each under 4 MB)",
+                        ))}
+                    <input
+                        type="file"
+                        name="proof"
+                        accept="image/jpeg,image/png,application/pdf"
+                        multiple
+                        data-testid="relief-proof"
+                    />
                 </label>
                 <p class="hint">
-                    {p.t((
-                        "比如低保证、残疾证、困难证明、法律援助公函。法院审核后会告诉您结果，不准许的会写明理由（诉讼费用交纳办法第48条）。",
-                        "For example a minimum-allowance card, a disability card, a hardship certificate or a legal-aid letter. The court tells you its decision and gives reasons if it refuses (art. 48).",
-                    ))}
+                    {p
+                        .t((
+                            "比如低保证、残疾证、困难证明、法律援助公函。法院审核后会告诉您结果，不准许的会写明理由（诉讼费用交纳办法第48条）。",
+                            "For example a minimum-allowance card, a disability card, a hardship certificate or a legal-aid letter. The court tells you its decision and gives reasons if it refuses (art. 48).",
+                        ))}
                 </p>
                 <button type="submit" class="btn primary" data-testid="relief-submit">
                     {p.t(("提交申请", "Send the application"))}
@@ -497,11 +567,12 @@ fn relief_form(p: Prefs, f: &CaseFees) -> impl IntoView {
             </form>
         </details>
     }
+    .into_any()
 }
 
 /// Refunds (诉讼费用交纳办法 art. 53): how much, why, where it goes, and the 15-day deadline
 /// until the money is back.
-fn refunds_view(p: Prefs, refunds: &[FeeRefundView]) -> impl IntoView {
+fn refunds_view(p: Prefs, refunds: &[FeeRefundView]) -> AnyView {
     view! {
         <section class="card refund" data-testid="refunds">
             <h2>{p.t(("退费", "Refunds"))}</h2>
@@ -520,16 +591,27 @@ fn refunds_view(p: Prefs, refunds: &[FeeRefundView]) -> impl IntoView {
                             </p>
                             <p>{p.t(("原因：", "Why: "))} {r.reason.clone()}</p>
                             <p>{r.channel.clone()}</p>
-                            {r.refunded_at.clone().map(|at| view! { <p>{p.t(("退还时间：", "Refunded on: "))} {at}</p> })}
+                            {r
+                                .refunded_at
+                                .clone()
+                                .map(|at| view! { <p>{p.t(("退还时间：", "Refunded on: "))} {at}</p> })}
                             {r
                                 .deadline
                                 .clone()
                                 .map(|d| {
-                                    let hint = p.t((
-                                        "法院必须在这一天前把钱退给您。到期没收到，请打电话问书记员。",
-                                        "The court must pay it back by this day. If it has not arrived by then, call the clerk.",
-                                    ));
-                                    view! { <DeadlineBox deadline=d lang=p.lang testid="refund-deadline" hint=hint /> }
+                                    let hint = p
+                                        .t((
+                                            "法院必须在这一天前把钱退给您。到期没收到，请打电话问书记员。",
+                                            "The court must pay it back by this day. If it has not arrived by then, call the clerk.",
+                                        ));
+                                    view! {
+                                        <DeadlineBox
+                                            deadline=d
+                                            lang=p.lang
+                                            testid="refund-deadline"
+                                            hint=hint
+                                        />
+                                    }
                                 })}
                         </div>
                     }
@@ -537,6 +619,7 @@ fn refunds_view(p: Prefs, refunds: &[FeeRefundView]) -> impl IntoView {
                 .collect_view()}
         </section>
     }
+    .into_any()
 }
 
 /// 缴费凭证 of one paid order, with a download of the same receipt as a file.
