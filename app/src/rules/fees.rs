@@ -1365,13 +1365,13 @@ mod tests {
 
     #[test]
     fn relief_takes_off_all_nothing_or_at_least_thirty_percent() {
-        let owed = Fen(1_800_00);
+        let owed = Fen(1_800 * 100);
         assert_eq!(relief_reduction(ReliefKind::Waive, owed, Fen(0)), Ok(owed));
-        assert_eq!(relief_reduction(ReliefKind::Defer, owed, Fen(500_00)), Ok(Fen(0)));
-        assert_eq!(relief_reduction(ReliefKind::Reduce, owed, Fen(540_00)), Ok(Fen(540_00)));
+        assert_eq!(relief_reduction(ReliefKind::Defer, owed, Fen(500 * 100)), Ok(Fen(0)));
+        assert_eq!(relief_reduction(ReliefKind::Reduce, owed, Fen(540 * 100)), Ok(Fen(540 * 100)));
         assert_eq!(
-            relief_reduction(ReliefKind::Reduce, owed, Fen(539_99)),
-            Err(ReliefError::BelowMinimum { min: Fen(540_00) })
+            relief_reduction(ReliefKind::Reduce, owed, Fen(53_999)),
+            Err(ReliefError::BelowMinimum { min: Fen(540 * 100) })
         );
         assert_eq!(relief_reduction(ReliefKind::Reduce, owed, owed), Err(ReliefError::NotBelowOwed { owed }));
         // 30 % of 1.01 yuan is 0.303 yuan: the minimum rounds up to 0.31.
@@ -1379,7 +1379,7 @@ mod tests {
             relief_reduction(ReliefKind::Reduce, Fen(101), Fen(30)),
             Err(ReliefError::BelowMinimum { min: Fen(31) })
         );
-        assert!(ReliefError::BelowMinimum { min: Fen(540_00) }.message(true).contains("540.00"));
+        assert!(ReliefError::BelowMinimum { min: Fen(540 * 100) }.message(true).contains("540.00"));
     }
 
     #[test]
@@ -1398,15 +1398,15 @@ mod tests {
 
     #[test]
     fn settling_halves_once_and_refunds_the_overpayment() {
-        let ordinary = FeeRequest { amount: Some(Fen(80_000_00)), ..FeeRequest::new(FeeKind::Property) };
+        let ordinary = FeeRequest { amount: Some(Fen(80_000 * 100)), ..FeeRequest::new(FeeKind::Property) };
         let settings = CourtFeeSettings::default();
         let charged = quote(&ordinary, &settings).unwrap().total;
-        assert_eq!(charged, Fen(1_800_00));
+        assert_eq!(charged, Fen(1_800 * 100));
         let mediated = FeeRequest { outcome: Some(Outcome::Mediated), ..ordinary };
         let final_fee = quote(&mediated, &settings).unwrap().total;
         // Paid in full, then mediated: half is kept, half goes back (arts. 15, 53).
         let s = settle(charged, final_fee, charged);
-        assert_eq!(s, Settlement { owed: Fen(900_00), reduction: Fen(900_00), refund: Fen(900_00) });
+        assert_eq!(s, Settlement { owed: Fen(900 * 100), reduction: Fen(900 * 100), refund: Fen(900 * 100) });
         // Simplified from the start: half charged, half paid; mediation halves nothing more.
         let simplified = FeeRequest { procedure: Procedure::Simplified, ..ordinary };
         let half = quote(&simplified, &settings).unwrap().total;
@@ -1416,16 +1416,16 @@ mod tests {
             Settlement { owed: half, reduction: Fen(0), refund: Fen(0) }
         );
         // Charged at the ordinary rate, paid in full, then tried under simplified procedure.
-        assert_eq!(settle(charged, half, charged).refund, Fen(900_00));
+        assert_eq!(settle(charged, half, charged).refund, Fen(900 * 100));
         // Not yet paid: nothing to refund, the reduction still applies.
         assert_eq!(
             settle(charged, final_fee, Fen(0)),
-            Settlement { owed: Fen(900_00), reduction: Fen(900_00), refund: Fen(0) }
+            Settlement { owed: Fen(900 * 100), reduction: Fen(900 * 100), refund: Fen(0) }
         );
         // Relief already brought the charge below the final fee: nothing more comes off.
         assert_eq!(
-            settle(Fen(500_00), final_fee, Fen(500_00)),
-            Settlement { owed: Fen(500_00), reduction: Fen(0), refund: Fen(0) }
+            settle(Fen(500 * 100), final_fee, Fen(500 * 100)),
+            Settlement { owed: Fen(500 * 100), reduction: Fen(0), refund: Fen(0) }
         );
         // A judgment changes nothing.
         assert_eq!(
