@@ -173,6 +173,7 @@ fn refund_view(
         channel,
         deadline: (r.status != "refunded").then(|| refund_deadline_view(r.due_at, lang, now)),
         refunded_at: r.refunded_at.map(|at| format_shanghai(at, lang)),
+        by_transfer: r.status != "refunded" && (r.order_id.is_none() || r.status == "failed"),
     }
 }
 
@@ -362,6 +363,7 @@ impl Services {
             can_apply_relief,
             can_decide_relief,
             relief_key: crate::crypto::random_token()[..32].to_string(),
+            can_record_refunds: caller.me.as_ref().is_some_and(|m| records_refunds(m.role)),
             account,
         })
     }
@@ -775,4 +777,79 @@ impl Services {
 /// Closing a case (结案) is its judge's act.
 pub fn may_close(me: &app::api::types::Me, case: &store::cases::CaseRow) -> bool {
     me.role == app::api::types::Role::Judge && case.judge_id == Some(me.id)
+}
+
+/// Court staff who pay refunds back by bank transfer and record it: clerks and judges.
+fn records_refunds(role: app::api::types::Role) -> bool {
+    matches!(role, app::api::types::Role::Clerk | app::api::types::Role::Judge)
+}
+
+impl Services {
+    /// A refund paid back by bank transfer (paid at the counter, or the online refund
+    /// failed), recorded by a clerk or judge with the transfer's reference: written to the
+    /// ledger once, like a provider's notification.
+    pub async fn record_refund_transfer(
+        &self,
+        caller: &Caller,
+        case_id: i64,
+        out_refund_no: &str,
+        reference: &str,
+    ) -> Result<(), AppError> {
+        let lang = caller.lang;
+        self.visible_case(caller, case_id).await?;
+        let me = caller.me.as_ref().ok_or_else(|| AppError::NotSignedIn(String::new()))?;
+        if !records_refunds(me.role) {
+            return Err(AppError::Forbidden(
+                t(
+                    lang,
+                    (
+                        "只有法院的书记员或法官可以登记退费。",
+                        "Only the court's clerks and judges record refunds.",
+                    ),
+                )
+                .into(),
+            ));
+        }
+        let refund = store::fees::refund_by_out_refund_no(&self.db, out_refund_no)
+            .await
+            .map_err(internal(lang))?
+            .filter(|r| r.case_id == case_id)
+            .ok_or_else(|| AppError::NotFound(t(lang, ("没有这笔退费。", "No such refund.")).into()))?;
+        let reference = reference.trim();
+        if reference.chars().count() < 4 || reference.chars().count() > 64 {
+            return Err(AppError::Invalid(
+                t(
+                    lang,
+                    (
+                        "请填写银行转账的流水号（4到64个字符）。",
+                        "Enter the bank transfer's reference (4 to 64 characters).",
+                    ),
+                )
+                .into(),
+            ));
+        }
+        let by_transfer = refund.order_id.is_none() || refund.status == "failed";
+        if refund.status == "refunded" || !by_transfer {
+            return Err(AppError::Conflict(
+                t(
+                    lang,
+                    (
+                        "这笔退费已经退了，或者正在原路退回，不用转账。",
+                        "This refund is done, or on its way back to the payment; no transfer is needed.",
+                    ),
+                )
+                .into(),
+            ));
+        }
+        let received = store::fees::RefundReceived {
+            provider: "court_transfer",
+            notify_id: &format!("transfer:{}", refund.out_refund_no),
+            status: "SUCCESS",
+            provider_refund_no: reference,
+            now: now(),
+        };
+        store::fees::apply_refund_notification(&self.db, &refund, received).await.map_err(internal(lang))?;
+        tracing::info!(refund = %refund.out_refund_no, by = me.id, "refund recorded as paid by transfer");
+        Ok(())
+    }
 }

@@ -12,6 +12,8 @@
 //! - `POST /cases/{id}/fees/relief/{rid}/decide` (`decision`, `reduce_yuan`, `note`): staff
 //!   grant or refuse; back with `?relief=decided` or `?error=...`.
 //! - `GET /cases/{id}/fees/relief/files/{fid}`: a document, for the applicant and staff.
+//! - `POST /cases/{id}/fees/refunds/{no}/transfer` (`reference`): staff record a refund paid
+//!   back by bank transfer; back with `?refund=recorded` or `?error=...`.
 //!
 //! The session cookie is `SameSite=Lax`, so another site cannot post here in the user's
 //! name; a request whose `Origin` names another host is refused as well.
@@ -43,6 +45,44 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/cases/{id}/fees/relief/{rid}/decide", post(decide_relief))
         .route("/cases/{id}/fees/relief/files/{fid}", get(relief_file))
+        .route("/cases/{id}/fees/refunds/{no}/transfer", post(record_transfer))
+}
+
+#[derive(Deserialize)]
+struct TransferForm {
+    #[serde(default)]
+    reference: String,
+}
+
+/// Staff record a refund paid back by bank transfer (`reference`: the transfer's number).
+async fn record_transfer(
+    State(s): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    Path((id, no)): Path<(String, String)>,
+    headers: HeaderMap,
+    form: Result<Form<TransferForm>, axum::extract::rejection::FormRejection>,
+) -> Result<Response, ApiError> {
+    let id = case_id(&c, &id)?;
+    let back = format!("/cases/{id}/fees");
+    if c.me.is_none() {
+        let next = app::i18n::url_encode(&back);
+        return Ok(Redirect::to(&format!("/staff/sign-in?next={next}")).into_response());
+    }
+    if !same_origin(&headers) {
+        return Err(ApiError(AppError::Forbidden(
+            t(c.lang, ("请从本站页面操作。", "Please use this site's own page.")).into(),
+        )));
+    }
+    let reference = form.map(|f| f.0.reference).unwrap_or_default();
+    let code = match s.services.record_refund_transfer(&c, id, &no, &reference).await {
+        Ok(()) => return Ok(Redirect::to(&format!("{back}?refund=recorded")).into_response()),
+        Err(AppError::NotFound(_)) => return Ok(Redirect::to(&back).into_response()),
+        Err(AppError::Forbidden(_)) => "refund_denied",
+        Err(AppError::Invalid(_)) => "refund_reference",
+        Err(AppError::Conflict(_)) => "refund_done",
+        Err(_) => "unavailable",
+    };
+    Ok(Redirect::to(&format!("{back}?error={code}")).into_response())
 }
 
 async fn apply_relief(

@@ -257,6 +257,9 @@ pub struct FeeRefundView {
     /// The 15-day deadline (art. 53), until the money is back.
     pub deadline: Option<DeadlineView>,
     pub refunded_at: Option<String>,
+    /// Goes back by bank transfer, recorded by staff: paid at the counter, or the online
+    /// refund failed.
+    pub by_transfer: bool,
 }
 
 /// The fee page of a case: its account, whether the caller may pay, and the key that makes
@@ -285,6 +288,8 @@ pub struct CaseFees {
     pub can_decide_relief: bool,
     /// A fresh key for the relief form (a double tap files once).
     pub relief_key: String,
+    /// Court staff may record a refund paid back by bank transfer.
+    pub can_record_refunds: bool,
 }
 
 /// One fee relief application (诉讼费用交纳办法 arts. 44–49).

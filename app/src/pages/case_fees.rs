@@ -23,7 +23,7 @@ pub fn CaseFeesPage() -> impl IntoView {
     let query = use_query_map().read_untracked().clone();
     let order = query.get("order").filter(|o| !o.is_empty());
     let error = query.get("error");
-    let relief_done = query.get("relief");
+    let relief_done = query.get("relief").or_else(|| query.get("refund"));
     let data = Resource::new_blocking(
         move || (id, order.clone()),
         |(id, order)| async move {
@@ -91,6 +91,15 @@ fn error_text(p: Prefs, code: &str, owed_fen: i64) -> String {
             "This was already handled, or nothing is due now.",
         )),
         "relief_decision" => p.t(("请选择准许还是不准许。", "Choose grant or refuse.")),
+        "refund_denied" => p.t(("只有法院的书记员或法官可以登记退费。", "Only the court's clerks and judges record refunds.")),
+        "refund_reference" => p.t((
+            "请填写银行转账的流水号（4到64个字符）。",
+            "Enter the bank transfer's reference (4 to 64 characters).",
+        )),
+        "refund_done" => p.t((
+            "这笔退费已经退了，或者正在原路退回，不用转账。",
+            "This refund is done, or on its way back to the payment; no transfer is needed.",
+        )),
         "relief_note" => p.t((
             "不准许的，要写明理由（诉讼费用交纳办法第48条）。",
             "A refusal must give its reason (art. 48).",
@@ -223,7 +232,8 @@ fn fees_view(p: Prefs, f: CaseFees, error: Option<String>, relief_done: Option<S
         ));
         view! { <DeadlineBox deadline=d lang=p.lang testid="fee-deadline" hint=hint /> }.into_any()
     });
-    let refunds = (!a.refunds.is_empty()).then(|| refunds_view(p, &a.refunds));
+    let refunds =
+        (!a.refunds.is_empty()).then(|| refunds_view(p, f.case_id, &a.refunds, f.can_record_refunds));
     let orders_paid: Vec<FeeOrderView> = a.orders.iter().filter(|o| o.status == "paid").cloned().collect();
     view! {
         <h1>{p.t(("诉讼费", "Court fees"))}</h1>
@@ -244,7 +254,9 @@ fn fees_view(p: Prefs, f: CaseFees, error: Option<String>, relief_done: Option<S
             })}
         {relief_done
             .map(|what| {
-                let text = if what == "decided" {
+                let text = if what == "recorded" {
+                    p.t(("已登记退费。", "Refund recorded."))
+                } else if what == "decided" {
                     p.t(("已审批。", "Decided."))
                 } else {
                     p.t((
@@ -572,7 +584,7 @@ fn relief_form(p: Prefs, f: &CaseFees) -> AnyView {
 
 /// Refunds (诉讼费用交纳办法 art. 53): how much, why, where it goes, and the 15-day deadline
 /// until the money is back.
-fn refunds_view(p: Prefs, refunds: &[FeeRefundView]) -> AnyView {
+fn refunds_view(p: Prefs, case_id: i64, refunds: &[FeeRefundView], can_record: bool) -> AnyView {
     view! {
         <section class="card refund" data-testid="refunds">
             <h2>{p.t(("退费", "Refunds"))}</h2>
@@ -611,6 +623,44 @@ fn refunds_view(p: Prefs, refunds: &[FeeRefundView]) -> AnyView {
                                             testid="refund-deadline"
                                             hint=hint
                                         />
+                                    }
+                                })}
+                            {(can_record && r.by_transfer)
+                                .then(|| {
+                                    let action = format!(
+                                        "/cases/{case_id}/fees/refunds/{}/transfer",
+                                        r.out_refund_no,
+                                    );
+                                    view! {
+                                        <form
+                                            method="post"
+                                            action=action
+                                            class="staff-action"
+                                            data-testid="refund-transfer"
+                                        >
+                                            <label>
+                                                {p
+                                                    .t((
+                                                        "已转账退还？填写银行流水号",
+                                                        "Paid back by transfer? The bank reference",
+                                                    ))}
+                                                <input
+                                                    type="text"
+                                                    name="reference"
+                                                    required
+                                                    minlength="4"
+                                                    maxlength="64"
+                                                    data-testid="refund-reference"
+                                                />
+                                            </label>
+                                            <button
+                                                type="submit"
+                                                class="btn primary"
+                                                data-testid="refund-transfer-submit"
+                                            >
+                                                {p.t(("登记已退还", "Record as refunded"))}
+                                            </button>
+                                        </form>
                                     }
                                 })}
                         </div>

@@ -218,3 +218,65 @@ async fn the_demo_mediated_case_shows_its_refund_and_deadline(b: Backend) {
     assert_eq!(seen, 1, "one demo case of 张三's owes a refund");
 }
 both_backends!(the_demo_mediated_case_shows_its_refund_and_deadline);
+
+async fn a_fee_paid_at_the_counter_is_refunded_by_transfer_recorded_by_staff(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let judge = new_client();
+    app.staff_sign_in(&judge, JUDGE).await;
+    // An ordinary-procedure case paid at the court's counter (no online payment to go back to).
+    let (_, cases) = app.get_json(&judge, "/api/v1/cases").await;
+    let mut id = 0;
+    for c in cases.as_array().unwrap() {
+        let cid = c["id"].as_i64().unwrap();
+        let (_, p) = app.get_json(&judge, &format!("/api/v1/cases/{cid}/progress")).await;
+        let (_, acct) = app.get_json(&judge, &format!("/api/v1/cases/{cid}/fees")).await;
+        if p["can_close"] == true
+            && p["procedure"].as_str().unwrap().contains("普通")
+            && acct["paid_fen"].as_i64().unwrap() > 0
+            && acct["orders"].as_array().unwrap().is_empty()
+        {
+            id = cid;
+            break;
+        }
+    }
+    assert!(id > 0, "a counter-paid ordinary case");
+    assert_eq!(close(&app, &judge, id, "mediated").await, format!("/cases/{id}?closed=1"));
+    app.running.services.chase_refunds().await;
+    let (_, acct) = app.get_json(&judge, &format!("/api/v1/cases/{id}/fees")).await;
+    let refund = &refunds(&acct)[0];
+    assert_eq!(refund["status"], "due", "nothing to send it back through: {refund}");
+    assert_eq!(refund["by_transfer"], true);
+    assert!(refund["channel"].as_str().unwrap().contains("银行账户"), "{refund}");
+    let no = refund["out_refund_no"].as_str().unwrap().to_string();
+    let path = format!("/cases/{id}/fees/refunds/{no}/transfer");
+    let post = |client: &reqwest::Client, reference: &'static str| {
+        let req = client.post(app.url(&path)).form(&[("reference", reference)]);
+        async move { req.send().await.unwrap().headers()["location"].to_str().unwrap().to_string() }
+    };
+
+    // A reference is required; then it is recorded once.
+    let (_, parties) = app.get_json(&judge, &format!("/api/v1/cases/{id}/progress")).await;
+    assert!(parties["parties"].as_array().unwrap().len() >= 2);
+    let clerk = new_client();
+    app.staff_sign_in(&clerk, CLERK).await;
+    assert_eq!(post(&clerk, "12").await, format!("/cases/{id}/fees?error=refund_reference"));
+    assert_eq!(post(&clerk, "ICBC-20261124-0001").await, format!("/cases/{id}/fees?refund=recorded"));
+    assert_eq!(post(&clerk, "ICBC-20261124-0001").await, format!("/cases/{id}/fees?error=refund_done"));
+    let (_, acct) = app.get_json(&clerk, &format!("/api/v1/cases/{id}/fees")).await;
+    assert_eq!(refunds(&acct)[0]["status"], "refunded");
+    assert_eq!(refund_entries(&acct), 1, "{acct}");
+    assert_eq!(acct["overpaid_fen"], 0);
+    let entry = acct["entries"].as_array().unwrap().iter().find(|e| e["kind"] == "refund").unwrap().clone();
+    assert!(entry["source"].as_str().unwrap().contains("ICBC-20261124-0001"), "{entry}");
+    // A party cannot record one; another court's clerk does not even see the case.
+    let names: Vec<String> =
+        parties["parties"].as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap().to_string()).collect();
+    let phone = if names.iter().any(|n| n == "张三") { ZHANG } else { LI };
+    let party = new_client();
+    app.sign_in(&party, phone).await;
+    assert_eq!(post(&party, "FAKE-0001").await, format!("/cases/{id}/fees?error=refund_denied"));
+    let other = new_client();
+    app.staff_sign_in(&other, OTHER_COURT_CLERK).await;
+    assert_eq!(post(&other, "FAKE-0001").await, format!("/cases/{id}/fees"));
+}
+both_backends!(a_fee_paid_at_the_counter_is_refunded_by_transfer_recorded_by_staff);
