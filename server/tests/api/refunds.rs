@@ -269,8 +269,12 @@ async fn a_fee_paid_at_the_counter_is_refunded_by_transfer_recorded_by_staff(b: 
     let entry = acct["entries"].as_array().unwrap().iter().find(|e| e["kind"] == "refund").unwrap().clone();
     assert!(entry["source"].as_str().unwrap().contains("ICBC-20261124-0001"), "{entry}");
     // A party cannot record one; another court's clerk does not even see the case.
-    let names: Vec<String> =
-        parties["parties"].as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap().to_string()).collect();
+    let names: Vec<String> = parties["parties"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap().to_string())
+        .collect();
     let phone = if names.iter().any(|n| n == "张三") { ZHANG } else { LI };
     let party = new_client();
     app.sign_in(&party, phone).await;
