@@ -163,7 +163,29 @@ pub fn summary(
         stage_label: stage_label(&tl, lang),
         my_side,
         next_deadline: next_deadline(&tl, lang, now),
-        alert: fee_alert(&tl, who, lang),
+        alert: fee_alert(&tl, who, lang).or_else(|| refund_alert(case, who, lang, now)),
+    }
+}
+
+/// A refund still owed (诉讼费用交纳办法 art. 53): a task for staff (red once its 15 days are
+/// over), news for the side that paid.
+fn refund_alert(case: &CaseRow, who: Audience, lang: Lang, now: i64) -> Option<String> {
+    let due_at = case.refund_due_at?;
+    let day = app::rules::dates::CivilDate::from_unix_shanghai(due_at - 1).format(lang);
+    match (who, now >= due_at) {
+        (Audience::Staff, true) => Some(match lang {
+            Lang::Zh => format!("退费已超期：应在{day}前退还（诉讼费用交纳办法第53条）"),
+            Lang::En => format!("Refund overdue: it was due by {day} (art. 53)"),
+        }),
+        (Audience::Staff, false) => Some(match lang {
+            Lang::Zh => format!("退费待办：{day}前退还（诉讼费用交纳办法第53条）"),
+            Lang::En => format!("Refund to pay back by {day} (art. 53)"),
+        }),
+        (Audience::Payer, _) => Some(match lang {
+            Lang::Zh => format!("法院要退还您一部分诉讼费，{day}前退还。"),
+            Lang::En => format!("The court owes you part of the fee back, by {day}."),
+        }),
+        (Audience::Other, _) => None,
     }
 }
 

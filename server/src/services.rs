@@ -608,7 +608,7 @@ impl Backend for Services {
         if payer || me.role.is_staff() {
             view.refund_open_fen = sheet.refund_open_fen;
             view.refund_deadline =
-                sheet.refund_due_at.map(|at| crate::fee_service::refund_deadline_view(at, lang, now));
+                sheet.case.refund_due_at.map(|at| crate::fee_service::refund_deadline_view(at, lang, now));
         }
         view.can_close = crate::fee_service::may_close(me, &sheet.case)
             && sheet.case.case_number.is_some()

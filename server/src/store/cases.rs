@@ -34,6 +34,8 @@ pub struct CaseRow {
     pub outcome: Option<String>,
     /// Fee relief granted: `defer`, `reduce` or `waive` (诉讼费用交纳办法 arts. 45–47).
     pub fee_relief: Option<String>,
+    /// The earliest deadline of the refunds still owed (诉讼费用交纳办法 art. 53), if any.
+    pub refund_due_at: Option<i64>,
 }
 
 const CASE_COLUMNS: &str =
@@ -41,7 +43,9 @@ const CASE_COLUMNS: &str =
      rc.name_zh AS rc_name_zh, rc.name_en AS rc_name_en, k.type_code, k.case_number, k.cause, \
      k.procedure, k.claim_fen, k.stage, k.channel, k.query_code, j.name AS judge_name, \
      j.phone AS judge_phone, cl.name AS clerk_name, cl.phone AS clerk_phone, k.defendant_abroad, \
-     k.created_at, k.judge_id, k.outcome, k.fee_relief";
+     k.created_at, k.judge_id, k.outcome, k.fee_relief, \
+     (SELECT MIN(r.due_at) FROM fee_refunds r WHERE r.case_id = k.id AND r.status <> 'refunded') \
+       AS refund_due_at";
 
 const CASE_FROM: &str = "FROM cases k JOIN courts c ON c.id = k.court_id \
      LEFT JOIN courts rc ON rc.id = k.receiving_court_id \
@@ -118,6 +122,7 @@ fn case_row(r: &impl Cols) -> Result<CaseRow, sqlx::Error> {
         judge_id: r.opt_int("judge_id")?,
         outcome: r.opt_text("outcome")?,
         fee_relief: r.opt_text("fee_relief")?,
+        refund_due_at: r.opt_int("refund_due_at")?,
     })
 }
 
@@ -144,10 +149,9 @@ pub struct CaseSheet {
     pub events: Vec<EventRow>,
     /// Charged, less reductions and payments, plus refunds paid out (negative when overpaid).
     pub fee_balance_fen: i64,
-    /// Refunds owed and not yet back with the payer (诉讼费用交纳办法 art. 53), and the
-    /// earliest of their deadlines.
+    /// Refunds owed and not yet back with the payer (诉讼费用交纳办法 art. 53); their
+    /// earliest deadline is `case.refund_due_at`.
     pub refund_open_fen: i64,
-    pub refund_due_at: Option<i64>,
 }
 
 pub async fn case_sheet(db: &Db, id: i64, user_id: i64) -> Result<Option<CaseSheet>, sqlx::Error> {
@@ -170,9 +174,7 @@ pub async fn case_sheet(db: &Db, id: i64, user_id: i64) -> Result<Option<CaseShe
         "SELECT {CASE_COLUMNS}, {MY_SIDE} AS my_side, {parties} AS parties_json, {events} AS events_json, \
            {balance} AS fee_balance, \
            (SELECT CAST(COALESCE(SUM(r.amount_fen), 0) AS BIGINT) FROM fee_refunds r \
-            WHERE r.case_id = k.id AND r.status <> 'refunded') AS refund_open, \
-           (SELECT MIN(r.due_at) FROM fee_refunds r WHERE r.case_id = k.id AND r.status <> 'refunded') \
-            AS refund_due_at \
+            WHERE r.case_id = k.id AND r.status <> 'refunded') AS refund_open \
          {CASE_FROM} WHERE k.id = $1",
         balance = super::fees::balance_sql("k.id"),
     );
@@ -201,7 +203,6 @@ fn sheet(r: &impl Cols, id: i64) -> Result<CaseSheet, sqlx::Error> {
         events: events.into_iter().map(|(stage, at)| EventRow { case_id: id, stage, at }).collect(),
         fee_balance_fen: r.int("fee_balance")?,
         refund_open_fen: r.int("refund_open")?,
-        refund_due_at: r.opt_int("refund_due_at")?,
     })
 }
 

@@ -216,6 +216,24 @@ async fn the_demo_mediated_case_shows_its_refund_and_deadline(b: Backend) {
         assert_eq!(refunds(&acct)[0]["amount_fen"], 90_000, "half of 1,800 yuan: {acct}");
     }
     assert_eq!(seen, 1, "one demo case of 张三's owes a refund");
+    // The lists say so too: news for the payer, a task with its date for the court.
+    let owed = |list: &Value| {
+        list.as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|c| c["alert"].as_str().map(str::to_string))
+            .filter(|a| a.contains("退"))
+            .collect::<Vec<_>>()
+    };
+    let (_, mine) = app.get_json(&app.client, "/api/v1/cases").await;
+    assert_eq!(owed(&mine).len(), 1, "{mine}");
+    assert!(owed(&mine)[0].contains("法院要退还您"), "{mine}");
+    let judge = new_client();
+    app.staff_sign_in(&judge, JUDGE).await;
+    let (_, court) = app.get_json(&judge, "/api/v1/cases").await;
+    let tasks = owed(&court);
+    assert_eq!(tasks.len(), 1, "{court}");
+    assert!(tasks[0].starts_with("退费待办") && tasks[0].contains("第53条"), "{tasks:?}");
 }
 both_backends!(the_demo_mediated_case_shows_its_refund_and_deadline);
 
