@@ -280,8 +280,12 @@ async fn a_deferral_lifts_the_overdue_warning(b: Backend) {
     app.sign_in(&zhang, ZHANG).await;
     // The demo's overdue case: the judge's list flags it "to be ruled withdrawn".
     let (_, cases) = app.get_json(&zhang, "/api/v1/cases").await;
-    let overdue = cases.as_array().unwrap().iter().find(|c| c["alert"].is_string()).expect("an overdue case")
-        ["id"]
+    let overdue = cases
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["alert"].as_str().is_some_and(|a| a.contains("撤诉")))
+        .expect("an overdue case")["id"]
         .as_i64()
         .unwrap();
     let key = relief_key(&app, &zhang, overdue).await;
