@@ -62,17 +62,10 @@ async fn record_transfer(
     headers: HeaderMap,
     form: Result<Form<TransferForm>, axum::extract::rejection::FormRejection>,
 ) -> Result<Response, ApiError> {
-    let id = case_id(&c, &id)?;
-    let back = format!("/cases/{id}/fees");
-    if c.me.is_none() {
-        let next = app::i18n::url_encode(&back);
-        return Ok(Redirect::to(&format!("/staff/sign-in?next={next}")).into_response());
-    }
-    if !same_origin(&headers) {
-        return Err(ApiError(AppError::Forbidden(
-            t(c.lang, ("请从本站页面操作。", "Please use this site's own page.")).into(),
-        )));
-    }
+    let (id, back) = match check(&c, &id, &headers, fee_page, "/staff/sign-in")? {
+        Checked::Go(id, back) => (id, back),
+        Checked::SignIn(to) => return Ok(to),
+    };
     let reference = form.map(|f| f.0.reference).unwrap_or_default();
     let code = match s.services.record_refund_transfer(&c, id, &no, &reference).await {
         Ok(()) => return Ok(Redirect::to(&format!("{back}?refund=recorded")).into_response()),
@@ -92,17 +85,10 @@ async fn apply_relief(
     headers: HeaderMap,
     multipart: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Result<Response, ApiError> {
-    let id = case_id(&c, &id)?;
-    let back = format!("/cases/{id}/fees");
-    if c.me.is_none() {
-        let next = app::i18n::url_encode(&back);
-        return Ok(Redirect::to(&format!("/sign-in?next={next}")).into_response());
-    }
-    if !same_origin(&headers) {
-        return Err(ApiError(AppError::Forbidden(
-            t(c.lang, ("请从本站页面提交。", "Please send it from this site's own page.")).into(),
-        )));
-    }
+    let (id, back) = match check(&c, &id, &headers, fee_page, "/sign-in")? {
+        Checked::Go(id, back) => (id, back),
+        Checked::SignIn(to) => return Ok(to),
+    };
     let mut form = crate::relief_service::ReliefForm {
         kind_ground: String::new(),
         reason: String::new(),
@@ -160,17 +146,10 @@ async fn decide_relief(
     headers: HeaderMap,
     form: Result<Form<DecideForm>, axum::extract::rejection::FormRejection>,
 ) -> Result<Response, ApiError> {
-    let id = case_id(&c, &id)?;
-    let back = format!("/cases/{id}/fees");
-    if c.me.is_none() {
-        let next = app::i18n::url_encode(&back);
-        return Ok(Redirect::to(&format!("/staff/sign-in?next={next}")).into_response());
-    }
-    if !same_origin(&headers) {
-        return Err(ApiError(AppError::Forbidden(
-            t(c.lang, ("请从本站页面操作。", "Please use this site's own page.")).into(),
-        )));
-    }
+    let (id, back) = match check(&c, &id, &headers, fee_page, "/staff/sign-in")? {
+        Checked::Go(id, back) => (id, back),
+        Checked::SignIn(to) => return Ok(to),
+    };
     let Ok(rid) = rid.parse::<i64>() else {
         return Ok(Redirect::to(&back).into_response());
     };
@@ -234,17 +213,10 @@ async fn close(
     headers: HeaderMap,
     form: Result<Form<CloseForm>, axum::extract::rejection::FormRejection>,
 ) -> Result<Response, ApiError> {
-    let id = case_id(&c, &id)?;
-    let back = format!("/cases/{id}");
-    if c.me.is_none() {
-        let next = app::i18n::url_encode(&back);
-        return Ok(Redirect::to(&format!("/staff/sign-in?next={next}")).into_response());
-    }
-    if !same_origin(&headers) {
-        return Err(ApiError(AppError::Forbidden(
-            t(c.lang, ("请从本站页面操作。", "Please use this site's own page.")).into(),
-        )));
-    }
+    let (id, back) = match check(&c, &id, &headers, case_page, "/staff/sign-in")? {
+        Checked::Go(id, back) => (id, back),
+        Checked::SignIn(to) => return Ok(to),
+    };
     let outcome = form.map(|f| f.0.outcome).unwrap_or_default();
     match s.services.close_case(&c, id, &outcome).await {
         Ok(_) => Ok(Redirect::to(&format!("{back}?closed=1")).into_response()),
@@ -278,6 +250,45 @@ fn same_origin(headers: &HeaderMap) -> bool {
     origin.split_once("://").map(|(_, rest)| rest) == Some(host)
 }
 
+/// Who a form post is for, after the checks every one of them starts with.
+enum Checked {
+    /// Go on: the case id and the page to send the browser back to.
+    Go(i64, String),
+    /// Not signed in: to the sign-in page, then back.
+    SignIn(Response),
+}
+
+/// The checks every form post starts with: a case id (else "not found"), a signed-in caller
+/// (else to `sign_in`, then back to `back`), and a post from this site (else 403).
+fn check(
+    c: &app::api::port::Caller,
+    id: &str,
+    headers: &HeaderMap,
+    back: impl Fn(i64) -> String,
+    sign_in: &str,
+) -> Result<Checked, ApiError> {
+    let id = case_id(c, id)?;
+    let back = back(id);
+    if c.me.is_none() {
+        let next = app::i18n::url_encode(&back);
+        return Ok(Checked::SignIn(Redirect::to(&format!("{sign_in}?next={next}")).into_response()));
+    }
+    if !same_origin(headers) {
+        return Err(ApiError(AppError::Forbidden(
+            t(c.lang, ("请从本站页面操作。", "Please use this site's own page.")).into(),
+        )));
+    }
+    Ok(Checked::Go(id, back))
+}
+
+fn fee_page(id: i64) -> String {
+    format!("/cases/{id}/fees")
+}
+
+fn case_page(id: i64) -> String {
+    format!("/cases/{id}")
+}
+
 async fn pay(
     State(s): State<AppState>,
     ApiCaller(c): ApiCaller,
@@ -285,17 +296,10 @@ async fn pay(
     headers: HeaderMap,
     form: Result<Form<PayForm>, axum::extract::rejection::FormRejection>,
 ) -> Result<Response, ApiError> {
-    let id = case_id(&c, &id)?;
-    let back = format!("/cases/{id}/fees");
-    if c.me.is_none() {
-        let next = app::i18n::url_encode(&back);
-        return Ok(Redirect::to(&format!("/sign-in?next={next}")).into_response());
-    }
-    if !same_origin(&headers) {
-        return Err(ApiError(AppError::Forbidden(
-            t(c.lang, ("请从本站页面交费。", "Please pay from this site's own page.")).into(),
-        )));
-    }
+    let (id, back) = match check(&c, &id, &headers, fee_page, "/sign-in")? {
+        Checked::Go(id, back) => (id, back),
+        Checked::SignIn(to) => return Ok(to),
+    };
     // No or a garbled form body: treated as a missing key ("reload and tap again").
     let key = form.map(|f| f.0.key).unwrap_or_default();
     match s.services.start_payment(&c, id, &key).await {
