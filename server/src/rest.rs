@@ -16,7 +16,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::net::SocketAddr;
 
 pub fn routes() -> Router<AppState> {
@@ -261,16 +261,36 @@ async fn quote_fee(
         .request()
         .and_then(|req| fees::quote(&req, &s.services.fee_settings))
         .map_err(|e| ApiError(AppError::Invalid(e.message(zh))))?;
-    let lines: Vec<_> = quote
+    let lines = quote
         .lines
         .iter()
-        .map(|l| serde_json::json!({ "label": if zh { &l.label_zh } else { &l.label_en }, "fen": l.fen.as_fen(), "source": l.source }))
+        .map(|l| QuoteLine {
+            label: if zh { &l.label_zh } else { &l.label_en },
+            fen: l.fen.as_fen(),
+            source: &l.source,
+        })
         .collect();
-    Ok(Json(serde_json::json!({
-        "total_fen": quote.total.as_fen(),
-        "total_yuan": quote.total.format_yuan(),
-        "prepaid": quote.prepaid,
-        "lines": lines,
-    }))
-    .into_response())
+    let answer = QuoteAnswer {
+        total_fen: quote.total.as_fen(),
+        total_yuan: quote.total.format_yuan(),
+        prepaid: quote.prepaid,
+        lines,
+    };
+    Ok(Json(answer).into_response())
+}
+
+/// The quote's answer (OpenAPI `FeeQuote`), serialised straight from borrowed lines.
+#[derive(Serialize)]
+struct QuoteAnswer<'a> {
+    total_fen: i64,
+    total_yuan: String,
+    prepaid: bool,
+    lines: Vec<QuoteLine<'a>>,
+}
+
+#[derive(Serialize)]
+struct QuoteLine<'a> {
+    label: &'a str,
+    fen: i64,
+    source: &'a str,
 }
