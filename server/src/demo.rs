@@ -476,7 +476,7 @@ pub async fn load_if_empty(db: &Db, cases: usize) -> Result<usize, sqlx::Error> 
         if let Some(outcome) = s.outcome {
             let at = now - 4 * 86_400;
             if let Some(case) = store::cases::case_by_id(db, case_id).await? {
-                let (closing, _) =
+                let closing =
                     crate::fee_service::closing_of(db, &case, outcome, &Default::default(), at).await?;
                 store::fees::close_case(db, closing).await?;
             }

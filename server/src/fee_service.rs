@@ -70,6 +70,13 @@ pub fn prepays(side: Option<&str>) -> bool {
     side == Some("plaintiff")
 }
 
+/// A ledger's sums by kind: (charged, reduced, paid, refunded). Every balance is recomputed
+/// from these (the same formula as `store::fees::balance_sql`).
+fn totals(ledger: &[store::fees::LedgerRow]) -> (i64, i64, i64, i64) {
+    let sum = |kind: &str| ledger.iter().filter(|e| e.kind == kind).map(|e| e.amount_fen).sum::<i64>();
+    (sum("charge"), sum("reduction"), sum("payment"), sum("refund"))
+}
+
 fn account(
     case_id: i64,
     ledger: &[store::fees::LedgerRow],
@@ -78,9 +85,7 @@ fn account(
     lang: Lang,
     now: i64,
 ) -> FeeAccount {
-    let sum = |kind: &str| ledger.iter().filter(|e| e.kind == kind).map(|e| e.amount_fen).sum::<i64>();
-    let (charged, reduced, paid, refunded) = (sum("charge"), sum("reduction"), sum("payment"), sum("refund"));
-    // The same formula as `store::fees::balance_sql`.
+    let (charged, reduced, paid, refunded) = totals(ledger);
     let (owed, net_paid) = (charged - reduced, paid - refunded);
     let entries = ledger
         .iter()
@@ -239,13 +244,12 @@ pub async fn closing_of(
     outcome: CaseOutcome,
     settings: &fees::CourtFeeSettings,
     now: i64,
-) -> Result<(store::fees::Closing<'static>, i64), sqlx::Error> {
+) -> Result<store::fees::Closing<'static>, sqlx::Error> {
     let stages: &'static [&'static str] =
         if outcome.in_force_at_once() { &["closed", "effective"] } else { &["closed"] };
     let (ledger, orders) =
         tokio::try_join!(store::fees::ledger(db, case.id), store::fees::orders_of_case(db, case.id))?;
-    let sum = |kind: &str| ledger.iter().filter(|e| e.kind == kind).map(|e| e.amount_fen).sum::<i64>();
-    let charged = sum("charge");
+    let (charged, reduced, paid, refunded) = totals(&ledger);
     let mut closing = store::fees::Closing {
         case_id: case.id,
         outcome: outcome.code(),
@@ -258,18 +262,14 @@ pub async fn closing_of(
     };
     // Nothing charged (special procedure, unpaid wages), or not yet in force: no settling.
     if charged == 0 || !outcome.in_force_at_once() {
-        return Ok((closing, 0));
+        return Ok(closing);
     }
     let Ok(final_quote) =
         charge_for(&case.cause, case.claim_fen, &case.procedure, outcome.fee_outcome(), settings)
     else {
-        return Ok((closing, 0));
+        return Ok(closing);
     };
-    let settled = fees::settle(
-        fees::Fen(charged - sum("reduction")),
-        final_quote.total,
-        fees::Fen(sum("payment") - sum("refund")),
-    );
+    let settled = fees::settle(fees::Fen(charged - reduced), final_quote.total, fees::Fen(paid - refunded));
     // The line that halves, with its article (art. 15, or art. 16 for simplified procedure).
     let rule = final_quote.lines.iter().rev().find(|l| l.fen.0 < 0);
     let why = rule.map(|l| format!("{}（{}）", l.label_zh, l.source)).unwrap_or_default();
@@ -303,13 +303,17 @@ pub async fn closing_of(
         let deadline = refund_deadline(CivilDate::from_unix_shanghai(now), &Calendar::weekends_only());
         closing.refund_due_at = deadline.due_at;
     }
-    Ok((closing, settled.refund.0))
+    Ok(closing)
 }
 
 impl Services {
     pub async fn fee_account(&self, caller: &Caller, case_id: i64) -> Result<FeeAccount, AppError> {
-        let lang = caller.lang;
         self.visible_case(caller, case_id).await?;
+        self.account_of(case_id, caller.lang).await
+    }
+
+    /// A case's account, for a caller already checked (`visible_case`) by the one asking.
+    pub(crate) async fn account_of(&self, case_id: i64, lang: Lang) -> Result<FeeAccount, AppError> {
         let (ledger, orders, refunds) = tokio::try_join!(
             store::fees::ledger(&self.db, case_id),
             store::fees::orders_of_case(&self.db, case_id),
@@ -460,7 +464,7 @@ impl Services {
                 .into(),
             ));
         }
-        let account = self.fee_account(caller, case_id).await?;
+        let account = self.account_of(case_id, lang).await?;
         let out_trade_no = format!("PC{}{}", case.id, &crate::crypto::random_token()[..16]);
         let (order, fresh) = store::fees::create_order(
             &self.db,
@@ -645,7 +649,7 @@ impl Services {
         let already =
             || AppError::Conflict(t(lang, ("这个案件已经结案了。", "This case is already closed.")).into());
         let events = store::cases::events(&self.db, case_id).await.map_err(internal(lang))?;
-        if case.outcome.is_some() || events.iter().any(|e| e.stage == "closed") {
+        if is_closed(&case, &events) {
             return Err(already());
         }
         if case.case_number.is_none() {
@@ -657,7 +661,7 @@ impl Services {
                 .into(),
             ));
         }
-        let (closing, _) =
+        let closing =
             closing_of(&self.db, &case, outcome, &self.fee_settings, now()).await.map_err(internal(lang))?;
         if !store::fees::close_case(&self.db, closing).await.map_err(internal(lang))? {
             return Err(already());
@@ -777,6 +781,20 @@ impl Services {
 /// Closing a case (结案) is its judge's act.
 pub fn may_close(me: &app::api::types::Me, case: &store::cases::CaseRow) -> bool {
     me.role == app::api::types::Role::Judge && case.judge_id == Some(me.id)
+}
+
+/// Closed already: an outcome recorded, or a 结案 event (demo history before outcomes).
+pub fn is_closed(case: &store::cases::CaseRow, events: &[store::cases::EventRow]) -> bool {
+    case.outcome.is_some() || events.iter().any(|e| e.stage == "closed")
+}
+
+/// The judge's 结案 form shows: their case, docketed, not closed (`close_case` checks the same).
+pub fn can_close_now(
+    me: &app::api::types::Me,
+    case: &store::cases::CaseRow,
+    events: &[store::cases::EventRow],
+) -> bool {
+    may_close(me, case) && case.case_number.is_some() && !is_closed(case, events)
 }
 
 /// Court staff who pay refunds back by bank transfer and record it: clerks and judges.

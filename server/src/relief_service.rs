@@ -230,7 +230,7 @@ impl Services {
             };
             checked.push((u, content_type, ext));
         }
-        let fees = self.fee_account(caller, case_id).await?;
+        let fees = self.account_of(case_id, lang).await?;
         if fees.due_fen == 0 || case.outcome.is_some() {
             return Err(AppError::Conflict(
                 t(
@@ -360,7 +360,7 @@ impl Services {
         }
         let kind = ReliefKind::from_code(&relief.kind).ok_or_else(|| AppError::Internal(String::new()))?;
         let amount = |error: String| Refused { code: "relief_amount", error: AppError::Invalid(error) };
-        let account = self.fee_account(caller, case_id).await?;
+        let account = self.account_of(case_id, lang).await?;
         let owed = Fen(account.charged_fen - account.reduced_fen);
         let reduced = if grant {
             let asked = if kind == ReliefKind::Reduce {

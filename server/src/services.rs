@@ -610,10 +610,7 @@ impl Backend for Services {
             view.refund_deadline =
                 sheet.case.refund_due_at.map(|at| crate::fee_service::refund_deadline_view(at, lang, now));
         }
-        view.can_close = crate::fee_service::may_close(me, &sheet.case)
-            && sheet.case.case_number.is_some()
-            && sheet.case.outcome.is_none()
-            && !sheet.events.iter().any(|e| e.stage == "closed");
+        view.can_close = crate::fee_service::can_close_now(me, &sheet.case, &sheet.events);
         Ok(view)
     }
 
