@@ -1,6 +1,7 @@
 //! The Pocket Court server: configuration, storage, services, the REST API, gateways.
 //! `main.rs` only parses the command line and calls into here.
 
+pub mod blob_store;
 pub mod config;
 pub mod crypto;
 pub mod demo;

@@ -40,7 +40,7 @@ pub fn sniff(bytes: &[u8]) -> Option<(&'static str, &'static str)> {
 }
 
 /// A file name fit to show and to put in a header: no path, no control or quote characters.
-fn clean_name(name: &str) -> String {
+pub(crate) fn clean_name(name: &str) -> String {
     let base = name.rsplit(['/', '\\']).next().unwrap_or("");
     let cleaned: String =
         base.chars().filter(|c| !c.is_control() && !matches!(c, '"' | '<' | '>' | ';')).take(80).collect();
@@ -255,7 +255,7 @@ impl Services {
             let write = {
                 let path = path.clone();
                 let bytes = u.bytes;
-                tokio::task::spawn_blocking(move || write_durably(&path, &bytes))
+                tokio::task::spawn_blocking(move || crate::blob_store::write_durably(&path, &bytes))
             };
             write.await.map_err(|e| std::io::Error::other(e.to_string())).and_then(|r| r).map_err(|e| {
                 tracing::error!(error = %e, "could not save an uploaded document");
@@ -421,23 +421,6 @@ impl Services {
         })?;
         Ok((file, bytes))
     }
-}
-
-/// Writes a file so that it survives a crash once this returns: a temporary file, synced,
-/// renamed into place, and the folder synced.
-fn write_durably(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
-    let dir = path.parent().ok_or_else(|| std::io::Error::other("no parent folder"))?;
-    std::fs::create_dir_all(dir)?;
-    if path.exists() {
-        return Ok(()); // the same content (named by its hash) is already there
-    }
-    let tmp = path.with_extension("part");
-    let mut f = std::fs::File::create(&tmp)?;
-    f.write_all(bytes)?;
-    f.sync_all()?;
-    std::fs::rename(&tmp, path)?;
-    std::fs::File::open(dir)?.sync_all()
 }
 
 #[cfg(test)]
