@@ -6,6 +6,7 @@ pub mod config;
 pub mod crypto;
 pub mod demo;
 pub mod fee_service;
+pub mod file_check;
 pub mod forms;
 pub mod payments;
 pub mod progress;
