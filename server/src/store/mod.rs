@@ -11,6 +11,7 @@ pub mod people;
 pub mod relief;
 pub mod sms;
 pub mod sqlite_read;
+pub mod uploads;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, ConnectOptions, Executor};
