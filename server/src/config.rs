@@ -122,6 +122,26 @@ pub struct ServeArgs {
     pub session_absolute_hours: i64,
     #[command(flatten)]
     pub fees: FeeArgs,
+    #[command(flatten)]
+    pub uploads: UploadArgs,
+}
+
+/// Limits on evidence uploads (`uploads.rs`), in MB (1 MB = 1,048,576 bytes). A file over
+/// a limit is refused before any of it is sent, with the limit and what to do instead.
+#[derive(Debug, Clone, Args)]
+pub struct UploadArgs {
+    /// The largest evidence file.
+    #[arg(long = "upload-max-file-mb", env = "POCKET_COURT_UPLOAD_MAX_FILE_MB", default_value_t = 200)]
+    pub max_file_mb: u64,
+    /// All evidence files of one filing together.
+    #[arg(long = "upload-max-filing-mb", env = "POCKET_COURT_UPLOAD_MAX_FILING_MB", default_value_t = 1024)]
+    pub max_filing_mb: u64,
+}
+
+impl Default for UploadArgs {
+    fn default() -> Self {
+        UploadArgs { max_file_mb: 200, max_filing_mb: 1024 }
+    }
 }
 
 /// The per-case fee amounts the statute leaves to the court (诉讼费用交纳办法 arts. 13, 14:
@@ -220,6 +240,16 @@ mod tests {
     fn database_defaults_to_sqlite_under_the_data_dir() {
         let s = StorageArgs { database_url: None, data_dir: PathBuf::from("/tmp/x") };
         assert_eq!(s.database_url(), "sqlite:///tmp/x/pocket-court.db");
+    }
+
+    #[test]
+    fn upload_limits_default_to_200_mb_a_file_and_1024_mb_a_filing() {
+        let Command::Serve(args) = Cli::try_parse_from(["pocket-court", "serve"]).unwrap().command else {
+            panic!("serve");
+        };
+        assert_eq!((args.uploads.max_file_mb, args.uploads.max_filing_mb), (200, 1024));
+        let d = UploadArgs::default();
+        assert_eq!((d.max_file_mb, d.max_filing_mb), (200, 1024), "tests start with the same");
     }
 
     #[test]

@@ -242,7 +242,7 @@ fn error_code(e: &AppError) -> &'static str {
     }
 }
 
-fn same_origin(headers: &HeaderMap) -> bool {
+pub(crate) fn same_origin(headers: &HeaderMap) -> bool {
     let Some(origin) = headers.get(ORIGIN).and_then(|v| v.to_str().ok()) else {
         return true; // Older browsers send none on same-origin posts; the cookie is Lax.
     };

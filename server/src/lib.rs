@@ -17,3 +17,4 @@ pub mod session_cache;
 pub mod sms;
 pub mod startup;
 pub mod store;
+pub mod uploads;

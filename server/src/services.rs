@@ -55,6 +55,8 @@ pub struct Services {
     public_base: std::sync::RwLock<String>,
     /// Uploaded documents live under here (`relief/...`); paths in the database are relative.
     pub data_dir: std::path::PathBuf,
+    /// Evidence uploads: limits, the blob store, transfers running (`uploads.rs`).
+    pub uploads: crate::uploads::Uploads,
 }
 
 pub fn now() -> i64 {
@@ -111,6 +113,7 @@ impl Services {
             sandbox: Some(sandbox),
             public_base: std::sync::RwLock::new(args.public_url.trim_end_matches('/').to_string()),
             data_dir: args.storage.data_dir.clone(),
+            uploads: crate::uploads::Uploads::new(args),
         }
     }
 

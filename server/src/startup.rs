@@ -85,6 +85,15 @@ pub async fn spawn(args: &ServeArgs) -> Result<Running, StartError> {
             job.chase_refunds().await;
         }
     });
+    // Partial uploads not continued for 24 hours go, with their bytes (tus expiration).
+    let job = services.clone();
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(60));
+        loop {
+            every.tick().await;
+            crate::uploads::remove_expired(&job, crate::services::now()).await;
+        }
+    });
     let handle = tokio::spawn(async move {
         axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).await
     });
@@ -128,6 +137,7 @@ pub fn router(services: Arc<Services>, args: &ServeArgs, addr: SocketAddr) -> Ro
     Router::new()
         .merge(crate::rest::routes())
         .merge(crate::forms::routes())
+        .merge(crate::uploads::routes())
         .merge(crate::payments::sandbox_pages::routes())
         .route("/prefs", get(prefs))
         .route(

@@ -104,6 +104,7 @@ impl TestApp {
             session_idle_minutes: 120,
             session_absolute_hours: 24,
             fees: Default::default(),
+            uploads: Default::default(),
         };
         change(&mut args);
         let running = spawn(&args).await?;

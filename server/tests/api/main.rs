@@ -11,3 +11,4 @@ mod payments;
 mod refunds;
 mod relief;
 mod rest;
+mod uploads;
