@@ -484,6 +484,8 @@ pub async fn load_if_empty(db: &Db, cases: usize) -> Result<usize, sqlx::Error> 
             store::cases::set_outcome(db, case_id, "judgment").await?;
         }
     }
+    // The demo numbered its cases itself: docketing goes on from the last number given.
+    store::filings::sync_number_counters(db).await?;
     Ok(cases)
 }
 

@@ -184,13 +184,7 @@ async fn relief_file(
         StatusCode::OK,
         [
             (CONTENT_TYPE, file.content_type.clone()),
-            (
-                CONTENT_DISPOSITION,
-                format!(
-                    "inline; filename=\"{}\"",
-                    file.file_name.replace(|ch: char| !ch.is_ascii_alphanumeric() && ch != '.', "_")
-                ),
-            ),
+            (CONTENT_DISPOSITION, format!("inline; filename=\"{}\"", ascii_file_name(&file.file_name))),
             (axum::http::header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_string()),
             (axum::http::header::CONTENT_SECURITY_POLICY, "sandbox; default-src 'none'".to_string()),
             (axum::http::header::CACHE_CONTROL, "private, no-store".to_string()),
@@ -242,6 +236,11 @@ fn error_code(e: &AppError) -> &'static str {
     }
 }
 
+/// A file name safe in a `Content-Disposition` header: ASCII letters, digits and dots.
+pub(crate) fn ascii_file_name(name: &str) -> String {
+    name.replace(|ch: char| !ch.is_ascii_alphanumeric() && ch != '.', "_")
+}
+
 pub(crate) fn same_origin(headers: &HeaderMap) -> bool {
     let Some(origin) = headers.get(ORIGIN).and_then(|v| v.to_str().ok()) else {
         return true; // Older browsers send none on same-origin posts; the cookie is Lax.
@@ -251,7 +250,7 @@ pub(crate) fn same_origin(headers: &HeaderMap) -> bool {
 }
 
 /// Who a form post is for, after the checks every one of them starts with.
-enum Checked {
+pub(crate) enum Checked {
     /// Go on: the case id and the page to send the browser back to.
     Go(i64, String),
     /// Not signed in: to the sign-in page, then back.
@@ -260,7 +259,7 @@ enum Checked {
 
 /// The checks every form post starts with: a case id (else "not found"), a signed-in caller
 /// (else to `sign_in`, then back to `back`), and a post from this site (else 403).
-fn check(
+pub(crate) fn check(
     c: &app::api::port::Caller,
     id: &str,
     headers: &HeaderMap,

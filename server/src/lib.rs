@@ -7,6 +7,8 @@ pub mod crypto;
 pub mod demo;
 pub mod fee_service;
 pub mod file_check;
+pub mod filing_forms;
+pub mod filing_service;
 pub mod forms;
 pub mod payments;
 pub mod progress;

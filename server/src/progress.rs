@@ -120,6 +120,16 @@ pub fn fee_deadline(case: &CaseRow, events: &[EventRow], lang: Lang, now: i64) -
         .map(|d| deadline_view(d, lang, now))
 }
 
+/// The 7-day review period (民事诉讼法 art. 126) of a filing under review, if it is open.
+pub fn review_deadline(case: &CaseRow, events: &[EventRow], lang: Lang, now: i64) -> Option<DeadlineView> {
+    let tl = timeline(case, events, now);
+    tl.nodes
+        .iter()
+        .find(|n| n.stage == Stage::UnderReview && n.deadline_open)
+        .and_then(|n| n.deadline.as_ref())
+        .map(|d| deadline_view(d, lang, now))
+}
+
 /// The fee is unpaid past its prepayment deadline. No relief (缓/减/免交) is recorded, so the
 /// court is to rule the case treated as withdrawn (按撤诉处理, 民诉解释 art. 213; DOMAIN.md
 /// §3): staff see it as a task for the judge, the litigant as a warning.
@@ -224,6 +234,7 @@ pub fn full(
             Lang::En => case.receiving_court_name_en.clone(),
         },
         procedure: procedure(&case.procedure).label(lang).to_string(),
+        stage: case.stage.clone(),
         stage_label: stage_label(&tl, lang),
         parties: parties
             .iter()
@@ -239,6 +250,7 @@ pub fn full(
         refund_open_fen: 0,
         refund_deadline: None,
         can_close: false,
+        filing: None,
     }
 }
 

@@ -614,6 +614,7 @@ impl Backend for Services {
                 sheet.case.refund_due_at.map(|at| crate::fee_service::refund_deadline_view(at, lang, now));
         }
         view.can_close = crate::fee_service::can_close_now(me, &sheet.case, &sheet.events);
+        view.filing = self.filing_status(me, &sheet.case, lang).await?;
         Ok(view)
     }
 
@@ -694,6 +695,22 @@ impl Backend for Services {
         out_trade_no: &str,
     ) -> Result<FeeReceipt, AppError> {
         Services::fee_receipt(self, caller, case_id, out_trade_no).await
+    }
+
+    async fn my_filings(&self, caller: &Caller) -> Result<Vec<FilingSummary>, AppError> {
+        self.my_filings_of(caller).await
+    }
+
+    async fn filing_page(&self, caller: &Caller, id: i64) -> Result<FilingPage, AppError> {
+        self.filing_page_of(caller, id).await
+    }
+
+    async fn review_queue(&self, caller: &Caller) -> Result<Vec<ReviewItem>, AppError> {
+        self.review_queue_of(caller).await
+    }
+
+    async fn filing_review(&self, caller: &Caller, case_id: i64) -> Result<FilingReview, AppError> {
+        self.filing_review_of(caller, case_id).await
     }
 
     async fn dev_inbox(&self, caller: &Caller) -> Result<Vec<SmsView>, AppError> {

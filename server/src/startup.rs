@@ -138,6 +138,7 @@ pub fn router(services: Arc<Services>, args: &ServeArgs, addr: SocketAddr) -> Ro
         .merge(crate::rest::routes())
         .merge(crate::forms::routes())
         .merge(crate::uploads::routes())
+        .merge(crate::filing_forms::routes())
         .merge(crate::payments::sandbox_pages::routes())
         .route("/prefs", get(prefs))
         .route(

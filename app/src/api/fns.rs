@@ -184,3 +184,31 @@ pub async fn dev_inbox() -> Result<Vec<SmsView>, AppError> {
     let (backend, caller) = ssr::caller().await?;
     backend.dev_inbox(&caller).await.map_err(ssr::fail)
 }
+
+/// The caller's open filing drafts.
+#[server(prefix = "/sf", endpoint = "my_filings")]
+pub async fn my_filings() -> Result<Vec<FilingSummary>, AppError> {
+    let (backend, caller) = ssr::caller().await?;
+    backend.my_filings(&caller).await.map_err(ssr::fail)
+}
+
+/// One filing of the caller, for the guided filing.
+#[server(prefix = "/sf", endpoint = "filing")]
+pub async fn load_filing(id: i64) -> Result<FilingPage, AppError> {
+    let (backend, caller) = ssr::caller().await?;
+    backend.filing_page(&caller, id).await.map_err(ssr::fail)
+}
+
+/// The caller's court's review queue (staff).
+#[server(prefix = "/sf", endpoint = "review_queue")]
+pub async fn review_queue() -> Result<Vec<ReviewItem>, AppError> {
+    let (backend, caller) = ssr::caller().await?;
+    backend.review_queue(&caller).await.map_err(ssr::fail)
+}
+
+/// A filing opened for review (staff).
+#[server(prefix = "/sf", endpoint = "filing_review")]
+pub async fn load_filing_review(case_id: i64) -> Result<FilingReview, AppError> {
+    let (backend, caller) = ssr::caller().await?;
+    backend.filing_review(&caller, case_id).await.map_err(ssr::fail)
+}

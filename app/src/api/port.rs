@@ -87,6 +87,14 @@ pub trait Backend: Send + Sync + 'static {
     ) -> Result<FeeReceipt, AppError>;
 
     /// The development SMS sink, newest first; `NotFound` unless the server runs with `--demo`.
+    /// The caller's open drafts (litigants and agents).
+    async fn my_filings(&self, caller: &Caller) -> Result<Vec<FilingSummary>, AppError>;
+    /// One of the caller's filings, with what is left to fix and the estimate.
+    async fn filing_page(&self, caller: &Caller, id: i64) -> Result<FilingPage, AppError>;
+    /// The review queue of the caller's court (clerks and judges).
+    async fn review_queue(&self, caller: &Caller) -> Result<Vec<ReviewItem>, AppError>;
+    /// A filing opened for review (staff of the target or receiving court).
+    async fn filing_review(&self, caller: &Caller, case_id: i64) -> Result<FilingReview, AppError>;
     async fn dev_inbox(&self, caller: &Caller) -> Result<Vec<SmsView>, AppError>;
 
     /// The court's per-case fee amounts (诉讼费用交纳办法 art. 13, 14 ranges).

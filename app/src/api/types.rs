@@ -163,6 +163,8 @@ pub struct CaseProgress {
     /// Set for cross-region filing (跨域立案): the court where it was handed in.
     pub receiving_court_name: Option<String>,
     pub procedure: String,
+    /// The stage's code (`rules::lifecycle::Stage::code`), e.g. `under_review`.
+    pub stage: String,
     pub stage_label: String,
     pub parties: Vec<PartyView>,
     pub timeline: Vec<TimelineNodeView>,
@@ -181,6 +183,19 @@ pub struct CaseProgress {
     pub refund_deadline: Option<DeadlineView>,
     /// The caller is this case's judge and may close it (结案).
     pub can_close: bool,
+    /// Filed online, before docketing: the review's decisions and, for the person who filed
+    /// it, the filing to correct.
+    pub filing: Option<FilingStatus>,
+}
+
+/// The review of an online filing, on its case page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FilingStatus {
+    /// Set for the person who filed it (they may open and correct it).
+    pub filing_id: Option<i64>,
+    /// The court asked for a correction and is waiting for it.
+    pub correcting: bool,
+    pub decisions: Vec<DecisionView>,
 }
 
 /// The anonymous query answer: stage and dates, no personal data.
@@ -336,4 +351,103 @@ pub struct FeeReceipt {
     pub amount_in_capitals: String,
     pub paid_at: String,
     pub issued_at: String,
+}
+
+// ---- online filing (网上立案 / 跨域立案) ------------------------------------------------------
+
+/// A court one can file with.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CourtOption {
+    pub code: String,
+    pub name: String,
+}
+
+/// An evidence file uploaded for a filing (checked by its content, stored by its SHA-256).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UploadView {
+    pub id: String,
+    pub file_name: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+    pub sha256: String,
+}
+
+/// A filing as its owner sees it in the guided filing.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FilingPage {
+    pub id: i64,
+    pub version: i64,
+    /// `draft`, `submitted` or `correcting`.
+    pub status: String,
+    pub case_id: Option<i64>,
+    pub draft: crate::rules::filing::Draft,
+    /// Everything still to fix, in screen order (empty: ready to file).
+    pub problems: Vec<crate::rules::filing::Problem>,
+    pub estimate: Option<crate::rules::filing::Estimate>,
+    pub courts: Vec<CourtOption>,
+    /// The completed uploads of this filing.
+    pub uploads: Vec<UploadView>,
+    /// The person filing is an agent (代理人): they must give the power of attorney.
+    pub is_agent: bool,
+    /// What the court asked to correct, when it did (补正).
+    pub correction: Option<DecisionView>,
+    pub max_file_mb: i64,
+    pub max_filing_mb: i64,
+}
+
+/// A draft in "my filings".
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FilingSummary {
+    pub id: i64,
+    pub title: String,
+    pub status: String,
+    pub updated: String,
+}
+
+/// A decision of the review, as shown to the litigant and to staff.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DecisionView {
+    /// `forward`, `correction`, `docket` or `reject`.
+    pub kind: String,
+    pub label: String,
+    pub items: Vec<String>,
+    pub note: String,
+    pub court: String,
+    pub at: String,
+}
+
+/// One filing waiting in a court's review queue.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReviewItem {
+    pub case_id: i64,
+    pub cause: String,
+    pub parties: String,
+    /// Here as the receiving court of a cross-region filing (check and forward).
+    pub receiving: bool,
+    pub channel: String,
+    pub submitted: String,
+    pub deadline: Option<DeadlineView>,
+}
+
+/// A filing opened for review by the court's staff.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FilingReview {
+    pub case_id: i64,
+    pub stage: String,
+    pub stage_label: String,
+    pub court: String,
+    pub receiving_court: Option<String>,
+    /// The caller's court is the receiving court (check and forward), not the target court.
+    pub receiving: bool,
+    pub draft: crate::rules::filing::Draft,
+    pub evidence: Vec<(crate::rules::filing::EvidenceDraft, Option<UploadView>)>,
+    pub poa: Option<UploadView>,
+    pub decisions: Vec<DecisionView>,
+    pub deadline: Option<DeadlineView>,
+    pub estimate: Option<crate::rules::filing::Estimate>,
+    /// The procedure code the docketing form proposes.
+    pub suggested_procedure: String,
+    pub case_number: Option<String>,
+    /// The caller may decide now (a clerk or judge of the right court, at the right stage).
+    pub can_decide: bool,
 }

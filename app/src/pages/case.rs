@@ -1,6 +1,6 @@
 use super::{case_not_found, redirect_to_sign_in, viewer, ErrorNote};
 use crate::api::fns::load_case_progress;
-use crate::api::types::{CaseProgress, NodeStatus, TimelineNodeView};
+use crate::api::types::{CaseProgress, FilingStatus, NodeStatus, TimelineNodeView};
 use crate::api::AppError;
 use crate::i18n::Prefs;
 use crate::ui::countdown::DeadlineBox;
@@ -14,7 +14,17 @@ pub fn CasePage() -> impl IntoView {
     let p = viewer().prefs;
     let id = use_params_map().read_untracked().get("id").and_then(|s| s.parse::<i64>().ok());
     let query = use_query_map().read_untracked();
-    let note = close_note(p, query.get("closed").is_some(), query.get("error").as_deref());
+    let note = if query.get("filed").is_some() {
+        Some((
+            false,
+            p.t((
+                "立案申请已提交。法院会在7日内审查，有结果会发短信告诉您。",
+                "Your filing has been sent. The court reviews it within 7 days and will text you the result.",
+            )),
+        ))
+    } else {
+        close_note(p, query.get("closed").is_some(), query.get("error").as_deref())
+    };
     let data = Resource::new_blocking(
         move || id,
         |id| async move {
@@ -54,6 +64,55 @@ pub fn CasePage() -> impl IntoView {
             })}
         </Suspense>
     }
+}
+
+/// The review of an online filing: what the court decided (补正 items, the reason for 不予
+/// 受理), and for the person who filed it, the way back to correct it.
+fn filing_box(p: Prefs, f: FilingStatus) -> AnyView {
+    let correct = f.filing_id.filter(|_| f.correcting).map(|id| {
+        view! {
+            <a class="btn primary" href=format!("/filings/{id}/court") data-testid="go-correct">
+                {p.t(("去补正材料", "Add what is missing"))}
+            </a>
+        }
+    });
+    view! {
+        <section class="card" data-testid="filing-box">
+            <h2>{p.t(("立案审查", "Review of the filing"))}</h2>
+            <ul>
+                {f
+                    .decisions
+                    .into_iter()
+                    .map(|d| {
+                        view! {
+                            <li data-testid="filing-decision">
+                                <strong>{d.label}</strong>
+                                " · "
+                                {d.court}
+                                " · "
+                                {d.at}
+                                {(!d.items.is_empty())
+                                    .then(|| {
+                                        view! {
+                                            <ul>
+                                                {d
+                                                    .items
+                                                    .into_iter()
+                                                    .map(|i| view! { <li>{i}</li> })
+                                                    .collect_view()}
+                                            </ul>
+                                        }
+                                    })}
+                                {(!d.note.is_empty()).then(|| view! { <p>{d.note}</p> })}
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+            {correct}
+        </section>
+    }
+    .into_any()
 }
 
 fn case_view(p: Prefs, c: CaseProgress) -> impl IntoView {
@@ -138,6 +197,7 @@ fn case_view(p: Prefs, c: CaseProgress) -> impl IntoView {
                     .into_any()
             })}
         {c.can_close.then(|| close_form(p, c.id))}
+        {c.filing.clone().map(|f| filing_box(p, f))}
         <section>
             <h2>{p.t(("案件进度", "Progress"))}</h2>
             <ol class="timeline" data-testid="timeline">

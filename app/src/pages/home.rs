@@ -49,6 +49,25 @@ fn home_body(p: crate::i18n::Prefs, me: Option<crate::api::types::Me>) -> impl I
             <a class="btn primary big" href="/cases" data-testid="go-cases">
                 {p.t(("我的案件", "My cases"))}
             </a>
+            {me
+                .as_ref()
+                .map(|m| {
+                    if m.role.is_staff() {
+                        view! {
+                            <a class="btn primary big" href="/staff/filings" data-testid="go-review">
+                                {p.t(("立案审查", "Filings to review"))}
+                            </a>
+                        }
+                            .into_any()
+                    } else {
+                        view! {
+                            <a class="btn primary big" href="/filings" data-testid="go-file">
+                                {p.t(("我要立案（网上起诉）", "File a case online"))}
+                            </a>
+                        }
+                            .into_any()
+                    }
+                })}
             <a class="btn secondary big" href="/query">
                 {p.t(("用案号和查询码查进度", "Look up a case by number and query code"))}
             </a>

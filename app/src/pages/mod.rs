@@ -8,11 +8,13 @@ mod case;
 mod case_fees;
 mod dev_inbox;
 mod fees;
+mod filing;
 mod home;
 mod my_cases;
 mod not_found;
 mod profile;
 mod query;
+mod review;
 mod sign_in;
 
 use crate::api::fns::whoami;
@@ -85,6 +87,14 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=path!("/cases/:id/fees/receipt/:order")
                         view=case_fees::ReceiptPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route path=path!("/filings") view=filing::FilingsPage ssr=SsrMode::Async />
+                    <Route path=path!("/filings/:id/:step") view=filing::FilingStepPage ssr=SsrMode::Async />
+                    <Route path=path!("/staff/filings") view=review::ReviewQueuePage ssr=SsrMode::Async />
+                    <Route
+                        path=path!("/staff/filings/:id")
+                        view=review::FilingReviewPage
                         ssr=SsrMode::Async
                     />
                     <Route path=path!("/query") view=query::Query ssr=SsrMode::Async />

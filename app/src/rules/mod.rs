@@ -8,6 +8,7 @@ pub mod case_number;
 pub mod dates;
 pub mod deadlines;
 pub mod fees;
+pub mod filing;
 pub mod ids;
 pub mod lifecycle;
 

@@ -7,6 +7,7 @@
 
 pub mod cases;
 pub mod fees;
+pub mod filings;
 pub mod people;
 pub mod relief;
 pub mod sms;

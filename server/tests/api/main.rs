@@ -7,6 +7,7 @@ mod auth;
 mod cases;
 mod fee_pages;
 mod fees;
+mod filings;
 mod payments;
 mod refunds;
 mod relief;

@@ -1,0 +1,99 @@
+//! A form field checked as it is typed (island), with the very rule the server applies
+//! (`rules::ids`, `rules::filing`, `rules::fees`). The field is a plain `<input name=...>` in
+//! a plain form: without JavaScript it posts all the same and the server's message shows.
+
+use crate::rules::dates::CivilDate;
+use crate::rules::filing::{check_amount, check_email, check_name};
+use crate::rules::ids::{CreditCode, Mobile, ResidentId};
+use crate::rules::Lang;
+use crate::ui::countdown::now_secs;
+use leptos::prelude::*;
+
+/// What `kind` of value a field holds decides its check: `name`, `resident_id`,
+/// `credit_code`, `mobile`, `yuan`, `email`, `text` or `textarea` (present, if required).
+pub fn check_value(kind: &str, value: &str, required: bool, today: CivilDate, lang: Lang) -> Option<String> {
+    if value.trim().is_empty() {
+        return required.then(|| lang.pick("这一项必须填写。", "This must be filled in.").to_string());
+    }
+    match kind {
+        "name" => check_name(value, lang),
+        "resident_id" => ResidentId::parse(value, today).err().map(|e| e.message(lang)),
+        "credit_code" => CreditCode::parse(value).err().map(|e| e.message(lang)),
+        "mobile" => Mobile::parse(value).err().map(|e| e.message(lang)),
+        "yuan" => check_amount(value, lang),
+        "email" => check_email(value, lang),
+        _ => None,
+    }
+}
+
+#[island]
+pub fn CheckedInput(
+    name: String,
+    kind: String,
+    label: String,
+    value: String,
+    required: bool,
+    server_error: Option<String>,
+    lang: Lang,
+) -> impl IntoView {
+    let text = RwSignal::new(value.clone());
+    let touched = RwSignal::new(false);
+    let textarea = kind == "textarea";
+    let mode = match kind.as_str() {
+        "mobile" => "tel",
+        "yuan" => "decimal",
+        "email" => "email",
+        _ => "text",
+    };
+    let error = Memo::new(move |_| {
+        if touched.get() {
+            check_value(&kind, &text.get(), required, CivilDate::from_unix_shanghai(now_secs()), lang)
+        } else {
+            server_error.clone()
+        }
+    });
+    let id = name.clone();
+    let error_id = format!("{name}-error");
+    let input = if textarea {
+        view! {
+            <textarea
+                id=id.clone()
+                name=name.clone()
+                rows="5"
+                aria-invalid=move || error.get().is_some().to_string()
+                aria-describedby=error_id.clone()
+                on:input=move |ev| {
+                    touched.set(true);
+                    text.set(event_target_value(&ev));
+                }
+            >
+                {value.clone()}
+            </textarea>
+        }
+        .into_any()
+    } else {
+        view! {
+            <input
+                id=id.clone()
+                name=name.clone()
+                value=value.clone()
+                inputmode=mode
+                autocomplete="off"
+                aria-invalid=move || error.get().is_some().to_string()
+                aria-describedby=error_id.clone()
+                on:input=move |ev| {
+                    touched.set(true);
+                    text.set(event_target_value(&ev));
+                }
+            />
+        }
+        .into_any()
+    };
+    view! {
+        <label for=id>{label}</label>
+        {input}
+        <p id=format!("{name}-error") class="field-error" role="alert">
+            {error}
+        </p>
+    }
+}
