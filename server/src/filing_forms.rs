@@ -134,13 +134,17 @@ pub fn apply(draft: &mut Draft, step: Step, fields: &Fields, op: &str) {
             }
         }
         Step::Claims => {
-            for (i, c) in draft.claims.iter_mut().enumerate() {
-                if field(fields, &format!("claims.{i}.text")).is_some() {
-                    *c = ClaimDraft {
-                        text: text(fields, &format!("claims.{i}.text")),
-                        amount_yuan: text(fields, &format!("claims.{i}.amount_yuan")),
-                    };
-                }
+            // The screen shows every claim (and one empty row when there is none yet): the
+            // claims are what it posts.
+            if field(fields, "claims.0.text").is_some() {
+                draft.claims = (0..app::rules::filing::MAX_CLAIMS)
+                    .map_while(|i| {
+                        field(fields, &format!("claims.{i}.text")).map(|t| ClaimDraft {
+                            text: t.to_string(),
+                            amount_yuan: text(fields, &format!("claims.{i}.amount_yuan")),
+                        })
+                    })
+                    .collect();
             }
             if let Some(facts) = field(fields, "facts") {
                 draft.facts = facts.to_string();
@@ -429,6 +433,25 @@ mod tests {
         apply(&mut d, Step::Evidence, &form, "next");
         assert_eq!(d.evidence.len(), 1);
         assert_eq!(d.agent.as_ref().map(|a| a.poa_upload.as_str()), Some("b"));
+    }
+
+    #[test]
+    fn the_claims_screen_posts_its_rows_even_the_first_empty_one() {
+        let mut d = Draft::default();
+        apply(
+            &mut d,
+            Step::Claims,
+            &f(&[("claims.0.text", "还钱"), ("claims.0.amount_yuan", "100")]),
+            "next",
+        );
+        assert_eq!(d.claims, vec![ClaimDraft { text: "还钱".into(), amount_yuan: "100".into() }]);
+        apply(
+            &mut d,
+            Step::Claims,
+            &f(&[("claims.0.text", "还钱"), ("claims.0.amount_yuan", "100")]),
+            "add_claim",
+        );
+        assert_eq!(d.claims.len(), 2);
     }
 
     #[test]

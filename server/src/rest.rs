@@ -31,6 +31,149 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/cases/{id}/payments", post(start_payment))
         .route("/api/v1/cases/{id}/payments/{order}", get(payment_status))
         .route("/api/v1/payments/notify/{provider}", post(payment_notify))
+        .route("/api/v1/filings", post(create_filing))
+        .route("/api/v1/filings/{id}", get(filing_status).put(update_filing))
+}
+
+/// A filing written by an API client: the whole draft, and whether to file it now.
+#[derive(Deserialize)]
+struct FilingBody {
+    #[serde(default)]
+    version: Option<i64>,
+    draft: app::rules::filing::Draft,
+    #[serde(default)]
+    submit: bool,
+}
+
+/// A filing's status (the analogue of ECF GetFilingStatus): where it stands, what is left to
+/// fix, what the court decided, and once docketed the case and its number.
+#[derive(Serialize)]
+struct FilingStatusDoc {
+    id: i64,
+    version: i64,
+    /// `draft`, `submitted` or `correcting`.
+    status: String,
+    problems: Vec<app::rules::filing::Problem>,
+    case_id: Option<i64>,
+    case_number: Option<String>,
+    /// The case's stage code (e.g. `under_review`, `docketed`), once filed.
+    stage: Option<String>,
+    stage_label: Option<String>,
+    next_deadline: Option<app::api::types::DeadlineView>,
+    decisions: Vec<app::api::types::DecisionView>,
+    estimate: Option<app::rules::filing::Estimate>,
+}
+
+async fn filing_doc(s: &AppState, c: &Caller, id: i64) -> Result<FilingStatusDoc, ApiError> {
+    let page = s.services.filing_page_of(c, id).await?;
+    let progress = match page.case_id {
+        Some(case) => Some(s.services.case_progress(c, case).await?),
+        None => None,
+    };
+    let decisions = match page.case_id {
+        Some(case) => crate::store::filings::decisions(&s.services.db, case)
+            .await
+            .map_err(crate::services::internal(c.lang))?
+            .iter()
+            .map(|d| crate::filing_service::decision_view(d, c.lang))
+            .collect(),
+        None => Vec::new(),
+    };
+    Ok(FilingStatusDoc {
+        id: page.id,
+        version: page.version,
+        status: page.status,
+        problems: page.problems,
+        case_id: page.case_id,
+        case_number: progress.as_ref().and_then(|p| p.case_number.clone()),
+        stage: progress.as_ref().map(|p| p.stage.clone()),
+        stage_label: progress.as_ref().map(|p| p.stage_label.clone()),
+        next_deadline: progress.and_then(|p| p.next_deadline),
+        decisions,
+        estimate: page.estimate,
+    })
+}
+
+fn filing_body(c: &Caller, body: &[u8]) -> Result<FilingBody, ApiError> {
+    serde_json::from_slice(body).map_err(|e| {
+        ApiError(AppError::Invalid(match c.lang {
+            Lang::Zh => format!("请求的格式不对：{e}"),
+            Lang::En => format!("The request is not a filing: {e}"),
+        }))
+    })
+}
+
+/// Saves the client's draft over the filing at `version` and files it if asked.
+/// On a new filing, parts the client leaves out (no plaintiffs, no agent, no court) keep what
+/// the server filled in: the signed-in person as plaintiff (or agent), the court.
+async fn write_filing(
+    s: &AppState,
+    c: &Caller,
+    id: i64,
+    version: i64,
+    body: FilingBody,
+    keep_prefilled: bool,
+) -> Result<(), ApiError> {
+    let mut draft = body.draft;
+    let version = s
+        .services
+        .save_filing(c, id, version, move |d| {
+            if keep_prefilled {
+                if draft.plaintiffs.is_empty() {
+                    draft.plaintiffs = std::mem::take(&mut d.plaintiffs);
+                }
+                if draft.agent.is_none() {
+                    draft.agent = d.agent.take();
+                }
+                if draft.court_code.is_empty() {
+                    draft.court_code = std::mem::take(&mut d.court_code);
+                }
+            }
+            *d = draft
+        })
+        .await?;
+    if body.submit {
+        s.services.submit_filing(c, id, version).await?;
+    }
+    Ok(())
+}
+
+/// `POST /api/v1/filings`: a new filing with this draft; filed at once with `submit: true`
+/// (evidence files are uploaded to a filing, so a filing with evidence is created first,
+/// then its files uploaded, then filed with `PUT`).
+async fn create_filing(
+    State(s): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    body: axum::body::Bytes,
+) -> Result<Response, ApiError> {
+    let body = filing_body(&c, &body)?;
+    let id = s.services.new_filing(&c).await?;
+    write_filing(&s, &c, id, 1, body, true).await?;
+    Ok((StatusCode::CREATED, Json(filing_doc(&s, &c, id).await?)).into_response())
+}
+
+/// `PUT /api/v1/filings/{id}`: replaces the draft read at `version`; files it with `submit`.
+async fn update_filing(
+    State(s): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    Path(id): Path<String>,
+    body: axum::body::Bytes,
+) -> Result<Response, ApiError> {
+    let id = case_id(&c, &id)?;
+    let body = filing_body(&c, &body)?;
+    let version = body.version.unwrap_or(0);
+    write_filing(&s, &c, id, version, body, false).await?;
+    Ok(Json(filing_doc(&s, &c, id).await?).into_response())
+}
+
+/// `GET /api/v1/filings/{id}`: the filing's status, for its owner.
+async fn filing_status(
+    State(s): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let id = case_id(&c, &id)?;
+    Ok(Json(filing_doc(&s, &c, id).await?).into_response())
 }
 
 pub(crate) fn case_id(c: &Caller, id: &str) -> Result<i64, ApiError> {

@@ -115,6 +115,68 @@ fn filing_box(p: Prefs, f: FilingStatus) -> AnyView {
     .into_any()
 }
 
+/// 受理通知书, for the parties of a docketed case: the number, the court, the date of
+/// docketing, the 查询码 for looking it up without signing in, and the fee notice's ask.
+fn acceptance_notice(p: Prefs, c: &CaseProgress) -> Option<AnyView> {
+    let number = c.case_number.clone()?;
+    let code = c.query_code.clone()?;
+    let docketed = c.timeline.iter().find(|n| n.stage == "docketed").and_then(|n| n.reached.clone())?;
+    let fee = (c.fee_due_fen > 0).then(|| {
+        let yuan = crate::rules::fees::Fen(c.fee_due_fen).format_yuan();
+        match p.lang {
+            crate::rules::Lang::Zh => {
+                format!("请在收到本通知次日起7日内预交案件受理费 {yuan} 元，逾期不交又没有申请缓交、减交、免交的，按撤诉处理。")
+            }
+            crate::rules::Lang::En => format!(
+                "Prepay the acceptance fee of {yuan} yuan within 7 days from the day after this notice; if it is not paid and no relief was asked for, the case is treated as withdrawn."
+            ),
+        }
+    });
+    Some(
+        view! {
+            <details class="card notice-doc" data-testid="acceptance-notice">
+                <summary>{p.t(("受理通知书", "Notice of acceptance"))}</summary>
+                <p>
+                    {match p.lang {
+                        crate::rules::Lang::Zh => {
+                            format!(
+                                "{}已于{}立案受理您的起诉（{}）。案号：{}。",
+                                c.court_name,
+                                docketed,
+                                c.cause,
+                                number,
+                            )
+                        }
+                        crate::rules::Lang::En => {
+                            format!(
+                                "{} docketed your suit ({}) on {}. Case number: {}.",
+                                c.court_name,
+                                c.cause,
+                                docketed,
+                                number,
+                            )
+                        }
+                    }}
+                </p>
+                <p>
+                    {p.t(("查询码：", "Query code: "))} <strong data-testid="query-code">{code}</strong>
+                    " "
+                    {p
+                        .t((
+                            "（凭案号和查询码，不登录也能查进度）",
+                            "(with the case number, anyone can look up progress)",
+                        ))}
+                </p>
+                {fee.map(|f| view! { <p data-testid="fee-notice">{f}</p> })}
+                <p class="source">
+                    "民事诉讼法 第126条；诉讼费用交纳办法 第22条；民诉解释 第213条"
+                </p>
+            </details>
+        }
+        .into_any(),
+    )
+}
+
 fn case_view(p: Prefs, c: CaseProgress) -> impl IntoView {
     let number = c
         .case_number
@@ -198,6 +260,7 @@ fn case_view(p: Prefs, c: CaseProgress) -> impl IntoView {
             })}
         {c.can_close.then(|| close_form(p, c.id))}
         {c.filing.clone().map(|f| filing_box(p, f))}
+        {acceptance_notice(p, &c)}
         <section>
             <h2>{p.t(("案件进度", "Progress"))}</h2>
             <ol class="timeline" data-testid="timeline">

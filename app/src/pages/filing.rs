@@ -401,6 +401,7 @@ fn party_view(p: Prefs, f: &FilingPage, side: Side, i: usize, party: &PartyDraft
                 required=true
                 server_error=problem("name")
                 lang=p.lang
+                keep=format!("{}:{}", f.id, f.version)
             />
             <CheckedInput
                 name=format!("{prefix}.id_number")
@@ -410,6 +411,7 @@ fn party_view(p: Prefs, f: &FilingPage, side: Side, i: usize, party: &PartyDraft
                 required=required
                 server_error=problem("id_number")
                 lang=p.lang
+                keep=format!("{}:{}", f.id, f.version)
             />
             {org
                 .then(|| {
@@ -422,6 +424,7 @@ fn party_view(p: Prefs, f: &FilingPage, side: Side, i: usize, party: &PartyDraft
                             required=true
                             server_error=problem("representative")
                             lang=p.lang
+                            keep=format!("{}:{}", f.id, f.version)
                         />
                     }
                 })}
@@ -433,6 +436,7 @@ fn party_view(p: Prefs, f: &FilingPage, side: Side, i: usize, party: &PartyDraft
                 required=required
                 server_error=problem("phone")
                 lang=p.lang
+                keep=format!("{}:{}", f.id, f.version)
             />
             <CheckedInput
                 name=format!("{prefix}.address")
@@ -447,6 +451,7 @@ fn party_view(p: Prefs, f: &FilingPage, side: Side, i: usize, party: &PartyDraft
                 required=true
                 server_error=problem("address")
                 lang=p.lang
+                keep=format!("{}:{}", f.id, f.version)
             />
             <button type="submit" name="op" value=remove class="btn plain">
                 {p.t(("删除这一位", "Remove"))}
@@ -463,20 +468,24 @@ fn parties_step(p: Prefs, f: &FilingPage) -> AnyView {
     let defendants =
         d.defendants.iter().enumerate().map(|(i, x)| party_view(p, f, Side::Defendant, i, x)).collect_view();
     let list_problem = |name: &str| {
-        problem_of(&f.problems, name).map(|m| view! {
-            <p class="field-error" role="alert">
-                {m}
-            </p>
+        problem_of(&f.problems, name).map(|m| {
+            view! {
+                <p class="field-error" role="alert">
+                    {m}
+                </p>
+            }
         })
     };
     let agent = d.agent.clone().map(|a| {
         let problem = |name: &str| problem_of(&f.problems, &format!("agent.{name}"));
         let kinds = [AgentKind::Lawyer, AgentKind::Relative, AgentKind::Other]
             .into_iter()
-            .map(|k| view! {
-                <option value=k.code() selected=a.kind == k>
-                    {k.label(p.lang)}
-                </option>
+            .map(|k| {
+                view! {
+                    <option value=k.code() selected=a.kind == k>
+                        {k.label(p.lang)}
+                    </option>
+                }
             })
             .collect_view();
         view! {
@@ -494,6 +503,7 @@ fn parties_step(p: Prefs, f: &FilingPage) -> AnyView {
                     required=true
                     server_error=problem("name")
                     lang=p.lang
+                    keep=format!("{}:{}", f.id, f.version)
                 />
                 <CheckedInput
                     name="agent.phone".to_string()
@@ -503,6 +513,7 @@ fn parties_step(p: Prefs, f: &FilingPage) -> AnyView {
                     required=true
                     server_error=problem("phone")
                     lang=p.lang
+                    keep=format!("{}:{}", f.id, f.version)
                 />
                 <CheckedInput
                     name="agent.licence".to_string()
@@ -514,6 +525,7 @@ fn parties_step(p: Prefs, f: &FilingPage) -> AnyView {
                     required=false
                     server_error=problem("licence")
                     lang=p.lang
+                    keep=format!("{}:{}", f.id, f.version)
                 />
                 <p class="hint">
                     {p
@@ -599,6 +611,7 @@ fn claims_step(p: Prefs, f: &FilingPage) -> AnyView {
                         required=true
                         server_error=problem_of(&f.problems, &format!("claims.{i}.text"))
                         lang=p.lang
+                        keep=format!("{}:{}", f.id, f.version)
                     />
                     <CheckedInput
                         name=format!("claims.{i}.amount_yuan")
@@ -610,6 +623,7 @@ fn claims_step(p: Prefs, f: &FilingPage) -> AnyView {
                         required=false
                         server_error=problem_of(&f.problems, &format!("claims.{i}.amount_yuan"))
                         lang=p.lang
+                        keep=format!("{}:{}", f.id, f.version)
                     />
                     <button type="submit" name="op" value=format!("remove_claim.{i}") class="btn plain">
                         {p.t(("删除这一条", "Remove"))}
@@ -645,6 +659,7 @@ fn claims_step(p: Prefs, f: &FilingPage) -> AnyView {
                 required=true
                 server_error=problem_of(&f.problems, "facts")
                 lang=p.lang
+                keep=format!("{}:{}", f.id, f.version)
             />
             <span id="last"></span>
             {buttons(p, Step::Claims)}
@@ -725,6 +740,7 @@ fn evidence_step(p: Prefs, f: &FilingPage) -> AnyView {
                         required=true
                         server_error=problem_of(&f.problems, &format!("evidence.{i}.title"))
                         lang=p.lang
+                        keep=format!("{}:{}", f.id, f.version)
                     />
                     <CheckedInput
                         name=format!("evidence.{i}.purpose")
@@ -734,6 +750,7 @@ fn evidence_step(p: Prefs, f: &FilingPage) -> AnyView {
                         required=false
                         server_error=None
                         lang=p.lang
+                        keep=format!("{}:{}", f.id, f.version)
                     />
                     <button type="submit" name="op" value=format!("remove_evidence.{i}") class="btn plain">
                         {p.t(("不用这份", "Leave this out"))}
@@ -745,10 +762,12 @@ fn evidence_step(p: Prefs, f: &FilingPage) -> AnyView {
     let problems = ["evidence", "agent.poa_upload"]
         .into_iter()
         .filter_map(|name| problem_of(&f.problems, name))
-        .map(|m| view! {
-            <p class="field-error" role="alert">
-                {m}
-            </p>
+        .map(|m| {
+            view! {
+                <p class="field-error" role="alert">
+                    {m}
+                </p>
+            }
         })
         .collect_view();
     view! {
@@ -837,6 +856,7 @@ fn service_step(p: Prefs, f: &FilingPage) -> AnyView {
                 required=false
                 server_error=problem_of(&f.problems, "sms_phone")
                 lang=p.lang
+                keep=format!("{}:{}", f.id, f.version)
             />
             <CheckedInput
                 name="email".to_string()
@@ -846,6 +866,7 @@ fn service_step(p: Prefs, f: &FilingPage) -> AnyView {
                 required=false
                 server_error=problem_of(&f.problems, "email")
                 lang=p.lang
+                keep=format!("{}:{}", f.id, f.version)
             />
             {buttons(p, Step::Service)}
         </form>

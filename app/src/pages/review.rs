@@ -283,10 +283,12 @@ fn decide_forms(p: Prefs, r: &FilingReview) -> AnyView {
         ("ordinary", p.t(("普通程序", "Ordinary"))),
     ]
     .into_iter()
-    .map(|(code, label)| view! {
-        <option value=code selected=r.suggested_procedure == code>
-            {label}
-        </option>
+    .map(|(code, label)| {
+        view! {
+            <option value=code selected=r.suggested_procedure == code>
+                {label}
+            </option>
+        }
     })
     .collect_view();
     view! {

@@ -1,6 +1,11 @@
 //! A form field checked as it is typed (island), with the very rule the server applies
 //! (`rules::ids`, `rules::filing`, `rules::fees`). The field is a plain `<input name=...>` in
 //! a plain form: without JavaScript it posts all the same and the server's message shows.
+//!
+//! With `keep` (the filing and the version the page shows), what is typed is also kept in
+//! the phone's `localStorage` until it is saved: a reload, a dropped connection or a post that
+//! never arrived loses nothing — the field comes back as it was typed. Kept text is only
+//! restored onto the same version of the filing, never over a newer save from elsewhere.
 
 use crate::rules::dates::CivilDate;
 use crate::rules::filing::{check_amount, check_email, check_name};
@@ -35,9 +40,33 @@ pub fn CheckedInput(
     required: bool,
     server_error: Option<String>,
     lang: Lang,
+    #[prop(optional)] keep: Option<String>,
 ) -> impl IntoView {
     let text = RwSignal::new(value.clone());
     let touched = RwSignal::new(false);
+    let store_key = keep.map(|k| format!("pc-typed:{k}:{name}"));
+    #[cfg(feature = "hydrate")]
+    {
+        let (key, saved) = (store_key.clone(), value.clone());
+        Effect::new(move |_| {
+            if let Some(kept) = key.as_deref().and_then(local::get) {
+                if kept != saved {
+                    text.set(kept);
+                    touched.set(true);
+                } else if let Some(k) = &key {
+                    local::remove(k);
+                }
+            }
+        });
+    }
+    let remember = move |v: &str| {
+        #[cfg(feature = "hydrate")]
+        if let Some(k) = &store_key {
+            local::set(k, v);
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (v, &store_key);
+    };
     let textarea = kind == "textarea";
     let mode = match kind.as_str() {
         "mobile" => "tel",
@@ -62,9 +91,15 @@ pub fn CheckedInput(
                 rows="5"
                 aria-invalid=move || error.get().is_some().to_string()
                 aria-describedby=error_id.clone()
-                on:input=move |ev| {
-                    touched.set(true);
-                    text.set(event_target_value(&ev));
+                prop:value=move || text.get()
+                on:input={
+                    let remember = remember.clone();
+                    move |ev| {
+                        touched.set(true);
+                        let v = event_target_value(&ev);
+                        remember(&v);
+                        text.set(v);
+                    }
                 }
             >
                 {value.clone()}
@@ -81,9 +116,12 @@ pub fn CheckedInput(
                 autocomplete="off"
                 aria-invalid=move || error.get().is_some().to_string()
                 aria-describedby=error_id.clone()
+                prop:value=move || text.get()
                 on:input=move |ev| {
                     touched.set(true);
-                    text.set(event_target_value(&ev));
+                    let v = event_target_value(&ev);
+                    remember(&v);
+                    text.set(v);
                 }
             />
         }
@@ -95,5 +133,29 @@ pub fn CheckedInput(
         <p id=format!("{name}-error") class="field-error" role="alert">
             {error}
         </p>
+    }
+}
+
+/// The phone's `localStorage`, quietly absent when the browser refuses it (private mode).
+#[cfg(feature = "hydrate")]
+mod local {
+    fn storage() -> Option<web_sys::Storage> {
+        web_sys::window().and_then(|w| w.local_storage().ok().flatten())
+    }
+
+    pub fn get(key: &str) -> Option<String> {
+        storage().and_then(|s| s.get_item(key).ok().flatten())
+    }
+
+    pub fn set(key: &str, value: &str) {
+        if let Some(s) = storage() {
+            let _ = s.set_item(key, value);
+        }
+    }
+
+    pub fn remove(key: &str) {
+        if let Some(s) = storage() {
+            let _ = s.remove_item(key);
+        }
     }
 }

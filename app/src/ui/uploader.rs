@@ -134,11 +134,10 @@ pub fn EvidenceUploader(filing_id: i64, lang: Lang, max_file_mb: i64) -> impl In
             {move || {
                 all_done()
                     .then(|| {
-                        lang
-                            .pick(
-                                "全部上传好了，正在加入证据列表…",
-                                "All uploaded; adding them to the list…",
-                            )
+                        lang.pick(
+                            "全部上传好了，正在加入证据列表…",
+                            "All uploaded; adding them to the list…",
+                        )
                     })
             }}
         </p>

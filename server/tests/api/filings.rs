@@ -531,3 +531,59 @@ async fn sixty_four_parallel_dockets_get_consecutive_numbers(b: Backend) {
     assert_eq!(seqs, (first..first + 64).collect::<Vec<_>>(), "{numbers:?}");
 }
 both_backends!(sixty_four_parallel_dockets_get_consecutive_numbers);
+
+/// The API: `POST /api/v1/filings` starts one, evidence is uploaded to it, `PUT` files it
+/// (once), `GET` tells its status — to its owner only.
+async fn the_api_files_and_reports_status(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let zhang = new_client();
+    app.sign_in(&zhang, ZHANG).await;
+    let me = zhang_id(&app).await;
+    let mut draft = serde_json::json!({
+        "cause": "sales_contract",
+        "court_code": "湘0181",
+        "plaintiffs": [{"kind": "person", "name": "张三", "id_number": me, "phone": ZHANG, "address": "浏阳市"}],
+        "defendants": [{"kind": "organisation", "name": "浏阳某贸易有限公司", "id_number": "91350100M000100Y43",
+                        "representative": "王五", "address": "浏阳市工业园"}],
+        "claims": [{"text": "判令被告支付货款", "amount_yuan": "8000"}],
+        "facts": "2025年供货，对方未付款。",
+        "service": {"consent": false}
+    });
+    let res = zhang
+        .post(app.url("/api/v1/filings"))
+        .json(&serde_json::json!({"draft": draft}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 201);
+    let doc: Value = res.json().await.unwrap();
+    let id = doc["id"].as_i64().unwrap();
+    assert_eq!(doc["status"], "draft");
+    assert_eq!(doc["problems"][0]["field"], "evidence", "{doc}");
+    // 8,000 yuan is a small claim: half of the 50 yuan flat fee (arts. 13, 16).
+    assert_eq!(doc["estimate"]["procedure"], "SmallClaims");
+    assert_eq!(doc["estimate"]["fee"]["total"], 2_500);
+
+    let upload_id = upload(&app, &zhang, id, "送货单.pdf", DOC).await;
+    draft["evidence"] = serde_json::json!([{"upload_id": upload_id, "title": "送货单"}]);
+    let put = |version: i64| serde_json::json!({"version": version, "draft": draft, "submit": true});
+    let version = doc["version"].as_i64().unwrap();
+    let res = zhang.put(app.url(&format!("/api/v1/filings/{id}"))).json(&put(version)).send().await.unwrap();
+    assert_eq!(res.status().as_u16(), 200, "{}", res.text().await.unwrap_or_default());
+    let (_, doc) = app.get_json(&zhang, &format!("/api/v1/filings/{id}")).await;
+    assert_eq!(doc["status"], "submitted");
+    assert_eq!(doc["stage"], "under_review");
+    assert!(doc["next_deadline"]["due_at"].as_i64().is_some(), "{doc}");
+    // Replayed: no second case, and no edit after filing.
+    let res =
+        zhang.put(app.url(&format!("/api/v1/filings/{id}"))).json(&put(version + 1)).send().await.unwrap();
+    assert_eq!(res.status().as_u16(), 403);
+    // Malformed, and someone else's.
+    let res = zhang.post(app.url("/api/v1/filings")).body("{not json").send().await.unwrap();
+    assert_eq!(res.status().as_u16(), 422);
+    let li = new_client();
+    app.sign_in(&li, LI).await;
+    assert_eq!(app.get_json(&li, &format!("/api/v1/filings/{id}")).await.0, 404);
+    assert_eq!(app.get_json(&li, "/api/v1/filings/abc").await.0, 404);
+}
+both_backends!(the_api_files_and_reports_status);
