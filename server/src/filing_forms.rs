@@ -251,6 +251,14 @@ async fn save(
     };
     let version = field(&fields, "version").and_then(|v| v.parse().ok()).unwrap_or(0);
     let op = text(&fields, "op");
+    // "不用这份": the file itself goes, so it does not come back on the list.
+    if let Some(upload) =
+        op.strip_prefix("remove_evidence.").and_then(|i| field(&fields, &format!("evidence.{i}.upload_id")))
+    {
+        if let Err(e) = s.services.remove_filing_upload(&c, id, upload).await {
+            return Ok(Redirect::to(&format!("{back}?error={}", error_code(&e))).into_response());
+        }
+    }
     let result = s.services.save_filing(&c, id, version, |d| apply(d, step, &fields, &op)).await;
     let to = match (result, op.as_str()) {
         (Ok(_), "next") => filing_step(id, step.next()),

@@ -176,6 +176,7 @@ impl Services {
             return Err(stale(lang));
         }
         edit(&mut draft);
+        sync_evidence(&mut draft, &self.uploads_of(id, lang).await?);
         let body = serde_json::to_string(&draft).unwrap_or_default();
         if body.len() > MAX_DRAFT_BYTES {
             return Err(AppError::Invalid(
@@ -190,6 +191,23 @@ impl Services {
             .await
             .map_err(internal(lang))?
             .ok_or_else(|| stale(lang))
+    }
+
+    /// Takes an uploaded file out of a filing that may still be edited (the litigant chose
+    /// "不用这份"): the upload is deleted, so the evidence list no longer shows it.
+    pub async fn remove_filing_upload(
+        &self,
+        caller: &Caller,
+        id: i64,
+        upload_id: &str,
+    ) -> Result<(), AppError> {
+        let lang = caller.lang;
+        let (_, row, _) = self.own_filing(caller, id).await?;
+        let upload = store::uploads::get(&self.db, upload_id).await.map_err(internal(lang))?;
+        if row.status != "submitted" && upload.is_some_and(|u| u.filing_id == id) {
+            store::uploads::delete(&self.db, upload_id).await.map_err(internal(lang))?;
+        }
+        Ok(())
     }
 
     /// Deletes a draft never filed.
@@ -777,7 +795,6 @@ impl Services {
         upload_id: &str,
         staff: bool,
     ) -> Result<axum::response::Response, AppError> {
-        use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_SECURITY_POLICY, CONTENT_TYPE};
         use axum::response::IntoResponse;
         let lang = caller.lang;
         let filing_id = if staff {
@@ -811,15 +828,9 @@ impl Services {
             })?
             .ok_or_else(not_found)?;
         let content_type = upload.content_type.clone().unwrap_or_else(|| "application/octet-stream".into());
-        let name = crate::forms::ascii_file_name(&upload.file_name);
-        let headers = [
-            (CONTENT_TYPE, content_type),
-            (CONTENT_DISPOSITION, format!("inline; filename=\"{name}\"")),
-            (CACHE_CONTROL, "private, no-store".to_string()),
-            (CONTENT_SECURITY_POLICY, "sandbox".to_string()),
-            (axum::http::header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_string()),
-        ];
-        Ok((headers, blob.into_body()).into_response())
+        let mut res = blob.into_body().into_response();
+        crate::forms::document_headers(res.headers_mut(), &content_type, &upload.file_name);
+        Ok(res)
     }
 
     /// The review of an online filing, for its case page: only while it is not docketed
@@ -861,6 +872,29 @@ impl Services {
     }
 }
 
+/// The evidence list follows the filing's uploads: a file that finished uploading joins it
+/// (its name, without the extension, as the title until the litigant says what it is); one
+/// that is gone leaves it. The power of attorney is the agent's, not evidence.
+pub fn sync_evidence(draft: &mut Draft, uploads: &[UploadView]) {
+    let poa = draft.agent.as_ref().map(|a| a.poa_upload.clone()).unwrap_or_default();
+    draft.evidence.retain(|e| uploads.iter().any(|u| u.id == e.upload_id) && e.upload_id != poa);
+    for u in uploads {
+        if u.id != poa && !draft.evidence.iter().any(|e| e.upload_id == u.id) {
+            let title = u.file_name.rsplit_once('.').map(|(stem, _)| stem).unwrap_or(&u.file_name);
+            draft.evidence.push(filing::EvidenceDraft {
+                upload_id: u.id.clone(),
+                title: title.chars().take(100).collect(),
+                purpose: String::new(),
+            });
+        }
+    }
+    if let Some(agent) = draft.agent.as_mut() {
+        if !agent.poa_upload.is_empty() && !uploads.iter().any(|u| u.id == agent.poa_upload) {
+            agent.poa_upload.clear();
+        }
+    }
+}
+
 fn stale(lang: Lang) -> AppError {
     AppError::Conflict(
         t(
@@ -881,4 +915,49 @@ fn channel_label(channel: &str, lang: Lang) -> String {
         _ => t(lang, ("网上立案", "Online")),
     }
     .into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn upload(id: &str, name: &str) -> UploadView {
+        UploadView {
+            id: id.into(),
+            file_name: name.into(),
+            content_type: "application/pdf".into(),
+            size_bytes: 1,
+            sha256: String::new(),
+        }
+    }
+
+    #[test]
+    fn the_evidence_list_follows_the_uploads_and_keeps_what_was_typed() {
+        let mut d = Draft {
+            evidence: vec![
+                filing::EvidenceDraft {
+                    upload_id: "a".into(),
+                    title: "借条原件".into(),
+                    purpose: "借款事实".into(),
+                },
+                filing::EvidenceDraft { upload_id: "gone".into(), title: "x".into(), purpose: String::new() },
+            ],
+            agent: Some(filing::AgentDraft { poa_upload: "p".into(), ..Default::default() }),
+            ..Default::default()
+        };
+        sync_evidence(
+            &mut d,
+            &[upload("a", "a.pdf"), upload("b", "转账记录.png"), upload("p", "委托书.pdf")],
+        );
+        let got: Vec<(&str, &str)> =
+            d.evidence.iter().map(|e| (e.upload_id.as_str(), e.title.as_str())).collect();
+        assert_eq!(got, vec![("a", "借条原件"), ("b", "转账记录")]);
+        sync_evidence(&mut d, &[upload("b", "转账记录.png")]);
+        assert_eq!(d.evidence.len(), 1);
+        assert_eq!(
+            d.agent.as_ref().map(|a| a.poa_upload.as_str()),
+            Some(""),
+            "the power of attorney was removed"
+        );
+    }
 }
