@@ -131,6 +131,7 @@ pub fn FilingStepPage() -> impl IntoView {
     let query = use_query_map().read_untracked().clone();
     let error = query.get("error");
     let saved = query.get("saved").is_some();
+    let check = query.get("check").is_some();
     let data = Resource::new_blocking(
         move || id,
         |id| async move {
@@ -146,12 +147,24 @@ pub fn FilingStepPage() -> impl IntoView {
                 let error = error.clone();
                 Suspend::new(async move {
                     match data.await {
-                        Ok(f) => step_view(p, f, step, error, saved),
+                        Ok(mut f) => {
+                            if !check && step != Step::Review {
+                                let draft = f.draft.clone();
+                                f.problems.retain(|x| typed(&draft, &x.field));
+                            }
+                            step_view(p, f, step, error, saved)
+                        }
                         Err(AppError::NotSignedIn(_)) => {
                             redirect_to_sign_in();
                             ().into_any()
                         }
-                        Err(e) => view! { <ErrorNote error=e /> }.into_any(),
+                        Err(e) => {
+                            // Under a field: what is wrong with what was typed. What is still
+                            // missing is listed on the review screen, whose links come back
+                            // here with `?check=1` to mark those fields too.
+                            view! { <ErrorNote error=e /> }
+                                .into_any()
+                        }
                     }
                 })
             }}
@@ -252,7 +265,61 @@ fn step_view(p: Prefs, f: FilingPage, step: Step, error: Option<String>, saved: 
     .into_any()
 }
 
-/// The problems of one field, shown under it once the litigant has been past this screen.
+/// Whether the litigant typed something into `field` (a path like `plaintiffs.0.id_number`).
+fn typed(d: &crate::rules::filing::Draft, field: &str) -> bool {
+    let parts: Vec<&str> = field.split('.').collect();
+    let party = |list: &[PartyDraft], i: &str, name: &str| -> String {
+        let Some(p) = i.parse::<usize>().ok().and_then(|i| list.get(i)) else {
+            return String::new();
+        };
+        match name {
+            "name" => p.name.as_str(),
+            "id_number" => p.id_number.as_str(),
+            "phone" => p.phone.as_str(),
+            "address" => p.address.as_str(),
+            "representative" => p.representative.as_str(),
+            _ => "",
+        }
+        .trim()
+        .to_string()
+    };
+    let value = match parts.as_slice() {
+        ["plaintiffs", i, name] => party(&d.plaintiffs, i, name),
+        ["defendants", i, name] => party(&d.defendants, i, name),
+        ["agent", name] => d
+            .agent
+            .as_ref()
+            .map(|a| match *name {
+                "name" => a.name.clone(),
+                "phone" => a.phone.clone(),
+                "licence" => a.licence.clone(),
+                _ => String::new(),
+            })
+            .unwrap_or_default(),
+        ["claims", i, "text"] => {
+            i.parse::<usize>().ok().and_then(|i| d.claims.get(i)).map(|c| c.text.clone()).unwrap_or_default()
+        }
+        ["claims", i, "amount_yuan"] => i
+            .parse::<usize>()
+            .ok()
+            .and_then(|i| d.claims.get(i))
+            .map(|c| c.amount_yuan.clone())
+            .unwrap_or_default(),
+        ["facts"] => d.facts.clone(),
+        ["sms_phone"] => d.service.sms_phone.clone(),
+        ["email"] => d.service.email.clone(),
+        ["evidence", i, name] => i
+            .parse::<usize>()
+            .ok()
+            .and_then(|i| d.evidence.get(i))
+            .map(|e| if *name == "title" { e.title.clone() } else { e.purpose.clone() })
+            .unwrap_or_default(),
+        _ => String::new(),
+    };
+    !value.trim().is_empty()
+}
+
+/// The problems of one field, shown under it.
 fn problem_of(problems: &[Problem], field: &str) -> Option<String> {
     problems.iter().find(|x| x.field == field).map(|x| x.message.clone())
 }
@@ -899,7 +966,7 @@ fn review_step(p: Prefs, f: &FilingPage) -> AnyView {
         .problems
         .iter()
         .map(|x| {
-            let href = format!("/filings/{}/{}", f.id, x.step.code());
+            let href = format!("/filings/{}/{}?check=1", f.id, x.step.code());
             view! {
                 <li>
                     <a href=href>{x.step.label(p.lang)}</a>

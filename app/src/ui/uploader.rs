@@ -344,20 +344,19 @@ mod client {
                         None,
                     )
                     .await
-                    .map(|a| {
+                    .inspect(|a| {
                         if a.status == 201 {
                             url = a.location.clone();
                             if let (Some(s), Some(u)) = (storage(), &url) {
                                 let _ = s.set_item(&remember, u);
                             }
                         }
-                        a
                     })
                 }
                 Some(u) if need_head => {
                     // A remembered upload: how much did the server keep?
                     need_head = false;
-                    call("HEAD", u, &[], None).await.map(|a| {
+                    call("HEAD", u, &[], None).await.inspect(|a| {
                         if let Some(o) = a.offset {
                             offset = o;
                             row.done.set(o);
@@ -365,7 +364,6 @@ mod client {
                         if a.status == 404 {
                             url = None;
                         }
-                        a
                     })
                 }
                 Some(u) => {

@@ -450,16 +450,13 @@ async fn a_cross_region_filing_is_checked_forwarded_and_docketed_by_the_target_c
 }
 both_backends!(a_cross_region_filing_is_checked_forwarded_and_docketed_by_the_target_court);
 
-/// 64 clerks docket at once at one court, in one year, one type: 64 distinct, consecutive
-/// numbers (DOMAIN.md §2: no gaps, no duplicates).
-async fn sixty_four_parallel_dockets_get_consecutive_numbers(b: Backend) {
-    let app = TestApp::spawn(b).await;
-    let services = app.running.services.clone();
-    let db = &services.db;
+/// `n` filed cases waiting for review at the Liuyang court, and its clerk as a caller.
+async fn cases_under_review(app: &TestApp, n: i64) -> (Vec<i64>, Caller) {
+    let db = &app.running.services.db;
     let zhang = pocket_court::store::people::user_by_phone(db, ZHANG).await.unwrap().unwrap();
     let clerk = pocket_court::store::people::user_by_phone(db, CLERK).await.unwrap().unwrap();
     let mut cases = Vec::new();
-    for i in 0..64 {
+    for i in 0..n {
         let fid = pocket_court::store::filings::create(db, zhang.id, "{}", 0).await.unwrap();
         let filed = pocket_court::store::filings::submit(
             db,
@@ -500,25 +497,45 @@ async fn sixty_four_parallel_dockets_get_consecutive_numbers(b: Backend) {
         ip: "127.0.0.1".parse().unwrap(),
         session: None,
     };
-    let tasks: Vec<_> = cases
-        .iter()
-        .map(|&case| {
-            let (services, caller) = (services.clone(), caller.clone());
+    (cases, caller)
+}
+
+/// Dockets `cases` with `clerks` concurrent clerks (each takes the next case from a shared
+/// queue); returns the case numbers given.
+async fn docket_all(app: &TestApp, cases: Vec<i64>, caller: &Caller, clerks: usize) -> Vec<String> {
+    let queue = std::sync::Arc::new(std::sync::Mutex::new(cases));
+    let tasks: Vec<_> = (0..clerks)
+        .map(|_| {
+            let (services, caller, queue) = (app.running.services.clone(), caller.clone(), queue.clone());
             tokio::spawn(async move {
-                services
-                    .decide_filing(
-                        &caller,
-                        case,
-                        FilingDecision::Docket { procedure: app::rules::lifecycle::Procedure::Ordinary },
-                    )
-                    .await
+                let mut numbers = Vec::new();
+                loop {
+                    let Some(case) = queue.lock().unwrap().pop() else { break };
+                    let procedure = app::rules::lifecycle::Procedure::Ordinary;
+                    numbers.push(
+                        services
+                            .decide_filing(&caller, case, FilingDecision::Docket { procedure })
+                            .await
+                            .expect("docketed"),
+                    );
+                }
+                numbers
             })
         })
         .collect();
     let mut numbers = Vec::new();
     for t in tasks {
-        numbers.push(t.await.unwrap().expect("docketed"));
+        numbers.extend(t.await.unwrap());
     }
+    numbers
+}
+
+/// 64 clerks docket at once at one court, in one year, one type: 64 distinct, consecutive
+/// numbers (DOMAIN.md §2: no gaps, no duplicates).
+async fn sixty_four_parallel_dockets_get_consecutive_numbers(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let (cases, caller) = cases_under_review(&app, 64).await;
+    let numbers = docket_all(&app, cases, &caller, 64).await;
     let mut seqs: Vec<u32> = numbers
         .iter()
         .map(|n| {
@@ -587,3 +604,21 @@ async fn the_api_files_and_reports_status(b: Backend) {
     assert_eq!(app.get_json(&li, "/api/v1/filings/abc").await.0, 404);
 }
 both_backends!(the_api_files_and_reports_status);
+
+/// `make bench`: docketing throughput with 64 concurrent clerks on SQLite (each docketing is
+/// one durable transaction: number, events, decision, fee notice, and an SMS to the outbox).
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "benchmark: run by scripts/bench.sh"]
+async fn bench_docketing() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let n = 2_000;
+    let (cases, caller) = cases_under_review(&app, n).await;
+    let started = std::time::Instant::now();
+    let numbers = docket_all(&app, cases, &caller, 64).await;
+    let secs = started.elapsed().as_secs_f64();
+    assert_eq!(numbers.len() as i64, n);
+    println!(
+        "BENCH docketing, 64 clerks at once, SQLite: {:.0} per second ({n} cases in {secs:.2} s)",
+        n as f64 / secs
+    );
+}

@@ -156,7 +156,7 @@ test('file online, upload with a dropped connection, correct, docket', async ({ 
   await expect(page.getByTestId('case-number')).toHaveText(number);
   await page.getByTestId('acceptance-notice').locator('summary').click();
   await expect(page.getByTestId('acceptance-notice')).toContainText(number);
-  await expect(page.getByTestId('query-code')).toHaveText(/^[2-9A-Z]{8}$/);
+  await expect(page.getByTestId('acceptance-notice').getByTestId('query-code')).toHaveText(/^[2-9A-Z]{8}$/);
   await expect(page.getByTestId('fee-notice')).toContainText('1,050.00');
   await expect(page.getByTestId('go-case-fees')).toContainText('1,050.00');
   await shot(page, 'filing-06-docketed');
