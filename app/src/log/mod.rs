@@ -14,6 +14,7 @@
 //!
 //! - [`merkle`]: the tree, its proofs and their checks (RFC 9162 §2.1), and the perfect-subtree
 //!   store design that keeps proofs O(log n) at any size.
+//! - [`signed`]: the signed tree head (its exact bytes), the receipt, and their checks.
 //! - [`hex`]: hashes, keys and signatures as hex text (JSON, printed receipts).
 //!
 //! What an entry is (the bytes of a service event) is the server's choice; this module hashes
@@ -21,3 +22,4 @@
 
 pub mod hex;
 pub mod merkle;
+pub mod signed;
