@@ -1527,8 +1527,9 @@ mod tests {
         }
     }
 
-    /// Run with `cargo test -p app --lib --features ssr merkle_benchmark -- --ignored --nocapture`
-    /// (add `--release` for optimised figures).
+    /// Run with `cargo test -p app --lib --features ssr merkle_benchmark -- --ignored --nocapture`;
+    /// for optimised figures without a release build of the whole app, add
+    /// `--config 'profile.dev.package.sha2.opt-level=3' --config 'profile.dev.package.app.opt-level=3'`.
     #[test]
     #[ignore = "benchmark: run with --ignored --nocapture"]
     fn merkle_benchmark_at_a_million_entries() {
@@ -1602,10 +1603,7 @@ mod tests {
             longest_c = longest_c.max(proof.len());
         }
         let avg = total / samples;
-        println!(
-            "merkle benchmark, {N} entries ({} build)",
-            if cfg!(debug_assertions) { "debug" } else { "release" }
-        );
+        println!("merkle benchmark, {N} entries");
         println!("  appends, leaf hash + frontier:      {:>10.0} /s", N as f64 / frontier_secs);
         println!("  appends, keeping every node:        {:>10.0} /s", N as f64 / log_secs);
         println!("  inclusion proof, average:           {avg:>10.2?} (worst {worst:.2?}), at most {longest} hashes");
