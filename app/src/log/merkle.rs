@@ -457,11 +457,35 @@ pub enum FrontierError {
 /// The right edge of the log: the roots of the perfect subtrees that make up the whole tree
 /// ("peaks"), one per set bit of the size, the largest (leftmost) first. It is all an appender
 /// needs in memory: 64 hashes at most.
+///
+/// JSON: `{"size": 6, "peaks": ["<64 hex>", "<64 hex>"]}`; reading it back checks the number of
+/// peaks, as [`Frontier::from_parts`] does.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "FrontierWire", into = "FrontierWire")]
 pub struct Frontier {
+    size: u64,
+    peaks: Vec<Hash>,
+}
+
+/// A frontier as stored or sent, before its peaks are counted.
+#[derive(Serialize, Deserialize)]
+struct FrontierWire {
     size: u64,
     #[serde(with = "hex::serde_arrays")]
     peaks: Vec<Hash>,
+}
+
+impl TryFrom<FrontierWire> for Frontier {
+    type Error = FrontierError;
+    fn try_from(wire: FrontierWire) -> Result<Frontier, FrontierError> {
+        Frontier::from_parts(wire.size, wire.peaks)
+    }
+}
+
+impl From<Frontier> for FrontierWire {
+    fn from(f: Frontier) -> FrontierWire {
+        FrontierWire { size: f.size, peaks: f.peaks }
+    }
 }
 
 impl Frontier {
@@ -1510,6 +1534,9 @@ mod tests {
         let json = serde_json::to_string(&frontier).unwrap();
         assert!(json.starts_with(r#"{"size":600,"peaks":[""#), "{json}");
         assert_eq!(serde_json::from_str::<Frontier>(&json).unwrap(), frontier);
+        let short = json.replacen(r#""size":600"#, r#""size":601"#, 1);
+        let err = serde_json::from_str::<Frontier>(&short).unwrap_err().to_string();
+        assert!(err.contains("601 leaves has 5 peaks, not 4"), "{err}");
     }
 
     // --- Benchmark ---
