@@ -3,6 +3,8 @@
 //!
 //! - [`rules`]: court rules with no I/O (identifiers, case numbers, dates, deadlines, fees,
 //!   lifecycle). The same code validates forms in the browser and decides on the server.
+//! - [`log`]: the tamper-evident log of electronic service (RFC 9162 Merkle tree, signed tree
+//!   heads, receipts), with no I/O: the server proves, the phone checks.
 //! - [`api`]: wire types and server functions, the browser's only door to the server.
 //! - [`pages`] and [`ui`]: phone-first pages (server-rendered HTML) and the few islands
 //!   that make parts of them interactive.
@@ -12,6 +14,7 @@
 
 pub mod api;
 pub mod i18n;
+pub mod log;
 pub mod pages;
 pub mod rules;
 pub mod ui;
