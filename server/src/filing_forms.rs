@@ -81,6 +81,7 @@ async fn new_filing(
     match s.services.new_filing(&c).await {
         Ok(id) => Ok(Redirect::to(&filing_step(id, Step::Court)).into_response()),
         Err(AppError::Invalid(_)) => Ok(Redirect::to("/filings?error=profile").into_response()),
+        Err(AppError::Forbidden(_)) => Ok(Redirect::to("/filings?error=staff").into_response()),
         Err(e) => Ok(Redirect::to(&format!("/filings?error={}", error_code(&e))).into_response()),
     }
 }

@@ -32,6 +32,10 @@ fn error_text(p: Prefs, code: &str) -> &'static str {
             "Before filing, complete your real-name profile (name and ID number).",
         )),
         "signin" => p.t(("请先登录。", "Please sign in first.")),
+        "staff" => p.t((
+            "工作人员不在这里立案：窗口收到的材料请在立案审查里处理。",
+            "Staff do not file here: handle papers from the counter in the review queue.",
+        )),
         _ => p.t(("系统暂时无法保存，请稍后再试。您填的内容还在。", "Could not save just now; try again shortly. What you typed is kept.")),
     }
 }

@@ -386,7 +386,7 @@ async fn nobody_else_touches_a_filing(b: Backend) {
         .ends_with("?error=denied"));
     let clerk = new_client();
     app.staff_sign_in(&clerk, CLERK).await;
-    assert_eq!(location(&post(&app, &clerk, "/filings/new", &[]).await), "/filings?error=filed");
+    assert_eq!(location(&post(&app, &clerk, "/filings/new", &[]).await), "/filings?error=staff");
     // Another court's clerk: the case is not theirs (not handed in there either).
     let other = new_client();
     app.staff_sign_in(&other, OTHER_COURT_CLERK).await;
