@@ -26,9 +26,9 @@ pub enum Status {
 pub struct Row {
     pub key: usize,
     pub name: StoredValue<String>,
-    pub size: f64,
+    pub size: u64,
     /// Bytes hashed or sent so far (which one, `status` says).
-    pub done: RwSignal<f64>,
+    pub done: RwSignal<u64>,
     pub status: RwSignal<Status>,
     pub paused: RwSignal<bool>,
     pub removed: RwSignal<bool>,
@@ -87,48 +87,60 @@ pub fn EvidenceUploader(filing_id: i64, lang: Lang, max_file_mb: i64) -> impl In
             </p>
         </noscript>
         <ul class="uploads" data-testid="upload-list">
-            <For each=move || rows.get() key=|r| r.key let:row>
-                <li class="upload" class:hidden=move || row.removed.get() data-testid="upload-row">
-                    <span class="upload-name">{row.name.get_value()}</span>
-                    <progress
-                        max=row.size.max(1.0).to_string()
-                        value=move || row.done.get().to_string()
-                    ></progress>
-                    <span class="upload-status" role="status" data-testid="upload-status">
-                        {move || status_text(&row.status.get(), lang)}
-                    </span>
-                    <span class="row">
-                        <button
-                            type="button"
-                            class="btn plain"
-                            data-testid="upload-pause"
-                            hidden=move || {
-                                !matches!(
-                                    row.status.get(),
-                                    Status::Sending | Status::Paused | Status::Retrying
-                                )
-                            }
-                            on:click=move |_| row.paused.update(|p| *p = !*p)
-                        >
-                            {move || {
-                                if row.paused.get() {
-                                    lang.pick("继续", "Resume")
-                                } else {
-                                    lang.pick("暂停", "Pause")
-                                }
-                            }}
-                        </button>
-                        <button
-                            type="button"
-                            class="btn plain"
-                            hidden=move || row.status.get() == Status::Done
-                            on:click=move |_| row.removed.set(true)
-                        >
-                            {lang.pick("移除", "Remove")}
-                        </button>
-                    </span>
-                </li>
-            </For>
+            // Rows are only ever added: a plain list (no keyed diffing in the download).
+            {move || {
+                rows.get()
+                    .into_iter()
+                    .map(|row| {
+                        view! {
+                            <li
+                                class="upload"
+                                class:hidden=move || row.removed.get()
+                                data-testid="upload-row"
+                            >
+                                <span class="upload-name">{row.name.get_value()}</span>
+                                <progress
+                                    max=row.size.max(1).to_string()
+                                    value=move || row.done.get().to_string()
+                                ></progress>
+                                <span class="upload-status" role="status" data-testid="upload-status">
+                                    {move || status_text(&row.status.get(), lang)}
+                                </span>
+                                <span class="row">
+                                    <button
+                                        type="button"
+                                        class="btn plain"
+                                        data-testid="upload-pause"
+                                        hidden=move || {
+                                            !matches!(
+                                                row.status.get(),
+                                                Status::Sending | Status::Paused | Status::Retrying
+                                            )
+                                        }
+                                        on:click=move |_| row.paused.update(|p| *p = !*p)
+                                    >
+                                        {move || {
+                                            if row.paused.get() {
+                                                lang.pick("继续", "Resume")
+                                            } else {
+                                                lang.pick("暂停", "Pause")
+                                            }
+                                        }}
+                                    </button>
+                                    <button
+                                        type="button"
+                                        class="btn plain"
+                                        hidden=move || row.status.get() == Status::Done
+                                        on:click=move |_| row.removed.set(true)
+                                    >
+                                        {lang.pick("移除", "Remove")}
+                                    </button>
+                                </span>
+                            </li>
+                        }
+                    })
+                    .collect_view()
+            }}
         </ul>
         <p class="hint" role="status">
             {move || {
@@ -173,9 +185,10 @@ mod client {
     use web_sys::{Blob, File, HtmlElement, HtmlInputElement, Request, RequestInit, Response};
 
     /// Bytes read at a time to hash, and sent per PATCH (small: on a weak network a lost
-    /// piece costs little).
-    const HASH_SLICE: f64 = 4.0 * 1024.0 * 1024.0;
-    const SEND_SLICE: f64 = 512.0 * 1024.0;
+    /// piece costs little). Sizes are whole bytes (u64): no float formatting or parsing code
+    /// in the download.
+    const HASH_SLICE: u64 = 4 * 1024 * 1024;
+    const SEND_SLICE: u64 = 512 * 1024;
 
     pub fn start(ev: leptos::ev::Event, rows: RwSignal<Vec<Row>>, filing: i64, lang: Lang, max_mb: i64) {
         let Some(input) = ev.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()) else {
@@ -188,8 +201,8 @@ mod client {
             let row = Row {
                 key,
                 name: StoredValue::new(file.name()),
-                size: file.size(),
-                done: RwSignal::new(0.0),
+                size: file.size() as u64,
+                done: RwSignal::new(0),
                 status: RwSignal::new(Status::Hashing),
                 paused: RwSignal::new(false),
                 removed: RwSignal::new(false),
@@ -216,17 +229,18 @@ mod client {
         }
     }
 
-    async fn read(blob: &Blob, start: f64, end: f64) -> Result<Vec<u8>, JsValue> {
-        let slice = blob.slice_with_f64_and_f64(start, end)?;
+    async fn read(blob: &Blob, start: u64, end: u64) -> Result<Vec<u8>, JsValue> {
+        let slice = blob.slice_with_f64_and_f64(start as f64, end as f64)?;
         let buffer = JsFuture::from(slice.array_buffer()).await?;
         Ok(js_sys::Uint8Array::new(&buffer).to_vec())
     }
 
     async fn sha256_of(file: &File, row: Row) -> Result<String, JsValue> {
         let mut hasher = Sha256::new();
-        let mut at = 0.0;
-        while at < file.size() {
-            let end = (at + HASH_SLICE).min(file.size());
+        let size = file.size() as u64;
+        let mut at = 0;
+        while at < size {
+            let end = (at + HASH_SLICE).min(size);
             hasher.update(read(file, at, end).await?);
             at = end;
             row.done.set(at);
@@ -236,7 +250,7 @@ mod client {
 
     struct Answer {
         status: u16,
-        offset: Option<f64>,
+        offset: Option<u64>,
         location: Option<String>,
         error: Option<String>,
     }
@@ -288,13 +302,13 @@ mod client {
     }
 
     async fn upload(file: File, row: Row, filing: i64, lang: Lang, max_mb: i64) -> Result<(), String> {
-        let size = file.size();
-        if size <= 0.0 {
+        let size = file.size() as u64;
+        if size == 0 {
             return Err(lang
                 .pick("这个文件是空的，请换一个。", "This file is empty; choose another.")
                 .into());
         }
-        if size > (max_mb as f64) * 1_048_576.0 {
+        if size > (max_mb.max(0) as u64) * 1_048_576 {
             return Err(match lang {
                 Lang::Zh => format!("文件太大：每个文件不能超过{max_mb}MB。视频可以剪短，或到法院窗口递交。"),
                 Lang::En => format!(
@@ -310,10 +324,10 @@ mod client {
         // Resume an upload of the same file begun before (a reload, a crash).
         let mut url = storage().and_then(|s| s.get_item(&remember).ok().flatten());
         let mut need_head = url.is_some();
-        let mut offset = 0.0;
+        let mut offset = 0;
         let mut backoff = 1_000u32;
         row.status.set(Status::Sending);
-        row.done.set(0.0);
+        row.done.set(0);
         loop {
             if row.removed.get_untracked() {
                 if let Some(u) = &url {
@@ -412,8 +426,8 @@ mod client {
                 }
                 Ok(a) if a.status == 404 && url.is_some() => {
                     url = None;
-                    offset = 0.0;
-                    row.done.set(0.0);
+                    offset = 0;
+                    row.done.set(0);
                 }
                 Ok(a) if a.status == 460 => {
                     // A piece arrived damaged; send it again.
