@@ -240,3 +240,29 @@ test('a cross-region filing is forwarded and docketed', async ({ page, browser }
   await page.goto(`/cases/${caseId}`);
   await expect(page.getByTestId('case-number')).toHaveText(number);
 });
+
+// What is typed survives a reload (kept on the phone until saved), and when the connection
+// drops and comes back, the screen saves itself.
+test('typed text survives a reload and is saved when the phone is back online', async ({ page }) => {
+  await useSession(page.context(), '13800000003');
+  await page.goto('/filings');
+  await page.getByTestId('new-filing').click();
+  await page.waitForURL(/\/filings\/\d+\/court/);
+  const id = page.url().match(/\/filings\/(\d+)\//)![1];
+  await page.goto(`/filings/${id}/claims`);
+  await hydrated(page);
+  const facts = page.locator('[name="facts"]');
+  await facts.fill('对方借了钱');
+  await page.reload();
+  await hydrated(page);
+  await expect(facts).toHaveValue('对方借了钱');
+
+  await page.context().setOffline(true);
+  await facts.fill('对方借了钱一直不还，多次催要无果。');
+  const saved = page.waitForResponse((r) => r.url().endsWith(`/filings/${id}/save`) && r.request().method() === 'POST');
+  await page.context().setOffline(false);
+  await saved;
+  await page.waitForURL(`**/filings/${id}/claims`);
+  const draft = (await (await page.request.post('/sf/filing', { form: { id }, headers: { Accept: 'application/json' } })).json()).draft;
+  expect(draft.facts).toBe('对方借了钱一直不还，多次催要无果。');
+});

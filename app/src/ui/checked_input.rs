@@ -5,7 +5,8 @@
 //! With `keep` (the filing and the version the page shows), what is typed is also kept in
 //! the phone's `localStorage` until it is saved: a reload, a dropped connection or a post that
 //! never arrived loses nothing — the field comes back as it was typed. Kept text is only
-//! restored onto the same version of the filing, never over a newer save from elsewhere.
+//! restored onto the same version of the filing, never over a newer save from elsewhere —
+//! and when the phone comes back online with kept text, the form is saved by itself.
 
 use crate::rules::dates::CivilDate;
 use crate::rules::filing::{check_amount, check_email, check_name};
@@ -58,6 +59,16 @@ pub fn CheckedInput(
                 }
             }
         });
+        // Back online with something typed and not yet saved: save it (once per form).
+        if let Some(key) = store_key.clone() {
+            let (field, saved) = (name.clone(), value.clone());
+            let handle = leptos::leptos_dom::helpers::window_event_listener(leptos::ev::online, move |_| {
+                if local::get(&key).is_some_and(|kept| kept != saved) {
+                    local::save_form_of(&field);
+                }
+            });
+            on_cleanup(move || handle.remove());
+        }
     }
     let remember = move |v: &str| {
         #[cfg(feature = "hydrate")]
@@ -156,6 +167,22 @@ mod local {
     pub fn remove(key: &str) {
         if let Some(s) = storage() {
             let _ = s.remove_item(key);
+        }
+    }
+
+    /// Submits the form that holds the field `id` — once, however many of its fields ask.
+    pub fn save_form_of(id: &str) {
+        use wasm_bindgen::JsCast;
+        let form = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id(id))
+            .and_then(|e| e.closest("form").ok().flatten())
+            .and_then(|f| f.dyn_into::<web_sys::HtmlFormElement>().ok());
+        if let Some(form) = form {
+            if form.get_attribute("data-sending").is_none() {
+                let _ = form.set_attribute("data-sending", "");
+                let _ = form.request_submit();
+            }
         }
     }
 }
