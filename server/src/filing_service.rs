@@ -3,7 +3,7 @@
 //! `app::rules::filing` (what a complaint must contain), `app::rules::case_number` and
 //! `app::rules::deadlines` (the 7-day review); this file applies them and checks who may act.
 
-use crate::services::{internal, now, Services};
+use crate::services::{internal, now, unavailable, Services};
 use crate::store::{self, filings::FilingRow};
 use app::api::port::Caller;
 use app::api::types::*;
@@ -84,10 +84,7 @@ impl Services {
     /// Litigants and agents file; staff do not (they file at the counter, another flow).
     fn filer<'a>(&self, caller: &'a Caller) -> Result<&'a Me, AppError> {
         let lang = caller.lang;
-        let me = caller
-            .me
-            .as_ref()
-            .ok_or_else(|| AppError::NotSignedIn(t(lang, ("请先登录。", "Please sign in first.")).into()))?;
+        let me = self.require_me(caller)?;
         if me.role.is_staff() {
             return Err(AppError::Forbidden(
                 t(lang, ("工作人员请用立案审查功能。", "Staff review filings from the review queue.")).into(),
@@ -518,10 +515,7 @@ impl Services {
     /// Staff who may review for their court: clerks and judges (and the admin).
     fn reviewer<'a>(&self, caller: &'a Caller) -> Result<(&'a Me, i64), AppError> {
         let lang = caller.lang;
-        let me = caller
-            .me
-            .as_ref()
-            .ok_or_else(|| AppError::NotSignedIn(t(lang, ("请先登录。", "Please sign in first.")).into()))?;
+        let me = self.require_me(caller)?;
         match (me.role, me.court_id) {
             (Role::Clerk | Role::Judge | Role::Admin, Some(court)) => Ok((me, court)),
             _ => Err(AppError::Forbidden(
@@ -818,13 +812,7 @@ impl Services {
             .await
             .map_err(|e| {
                 tracing::error!(error = %e, "opening an evidence file");
-                AppError::Internal(
-                    t(
-                        lang,
-                        ("系统出了点问题，请稍后再试。", "Something went wrong. Please try again later."),
-                    )
-                    .into(),
-                )
+                unavailable(lang)
             })?
             .ok_or_else(not_found)?;
         let content_type = upload.content_type.clone().unwrap_or_else(|| "application/octet-stream".into());
@@ -858,17 +846,11 @@ impl Services {
     }
 
     async fn court_code(&self, court_id: i64, lang: Lang) -> Result<String, AppError> {
-        store::filings::court_of(&self.db, court_id).await.map_err(internal(lang))?.map(|c| c.0).ok_or_else(
-            || {
-                AppError::Internal(
-                    t(
-                        lang,
-                        ("系统出了点问题，请稍后再试。", "Something went wrong. Please try again later."),
-                    )
-                    .into(),
-                )
-            },
-        )
+        store::filings::court_of(&self.db, court_id)
+            .await
+            .map_err(internal(lang))?
+            .map(|c| c.0)
+            .ok_or_else(|| unavailable(lang))
     }
 }
 

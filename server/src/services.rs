@@ -71,10 +71,15 @@ pub fn now() -> i64 {
 pub fn internal(lang: Lang) -> impl Fn(sqlx::Error) -> AppError {
     move |e| {
         tracing::error!(error = %e, "storage failure");
-        AppError::Internal(
-            t(lang, ("系统出了点问题，请稍后再试。", "Something went wrong. Please try again later.")).into(),
-        )
+        unavailable(lang)
     }
+}
+
+/// The plain "try again later" for any failure that is not the caller's (log the cause first).
+pub fn unavailable(lang: Lang) -> AppError {
+    AppError::Internal(
+        t(lang, ("系统出了点问题，请稍后再试。", "Something went wrong. Please try again later.")).into(),
+    )
 }
 
 fn not_found(lang: Lang) -> AppError {
@@ -247,7 +252,7 @@ impl Services {
         Mobile::parse(phone).map_err(|e| AppError::Invalid(e.message(lang)))
     }
 
-    fn require_me<'a>(&self, caller: &'a Caller) -> Result<&'a Me, AppError> {
+    pub(crate) fn require_me<'a>(&self, caller: &'a Caller) -> Result<&'a Me, AppError> {
         caller.me.as_ref().ok_or_else(|| not_signed_in(caller.lang))
     }
 

@@ -79,36 +79,7 @@ fn filing_box(p: Prefs, f: FilingStatus) -> AnyView {
     view! {
         <section class="card" data-testid="filing-box">
             <h2>{p.t(("立案审查", "Review of the filing"))}</h2>
-            <ul>
-                {f
-                    .decisions
-                    .into_iter()
-                    .map(|d| {
-                        view! {
-                            <li data-testid="filing-decision">
-                                <strong>{d.label}</strong>
-                                " · "
-                                {d.court}
-                                " · "
-                                {d.at}
-                                {(!d.items.is_empty())
-                                    .then(|| {
-                                        view! {
-                                            <ul>
-                                                {d
-                                                    .items
-                                                    .into_iter()
-                                                    .map(|i| view! { <li>{i}</li> })
-                                                    .collect_view()}
-                                            </ul>
-                                        }
-                                    })}
-                                {(!d.note.is_empty()).then(|| view! { <p>{d.note}</p> })}
-                            </li>
-                        }
-                    })
-                    .collect_view()}
-            </ul>
+            {super::review::decision_list(f.decisions, "filing-decision")}
             {correct}
         </section>
     }

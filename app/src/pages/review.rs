@@ -191,36 +191,44 @@ fn decisions_view(p: Prefs, decisions: Vec<DecisionView>) -> AnyView {
     view! {
         <div class="card">
             <h2>{p.t(("处理记录", "Decisions"))}</h2>
-            <ul>
-                {decisions
-                    .into_iter()
-                    .map(|d| {
-                        view! {
-                            <li data-testid="decision">
-                                <strong>{d.label}</strong>
-                                " · "
-                                {d.court}
-                                " · "
-                                {d.at}
-                                {(!d.items.is_empty())
-                                    .then(|| {
-                                        view! {
-                                            <ul>
-                                                {d
-                                                    .items
-                                                    .into_iter()
-                                                    .map(|i| view! { <li>{i}</li> })
-                                                    .collect_view()}
-                                            </ul>
-                                        }
-                                    })}
-                                {(!d.note.is_empty()).then(|| view! { <p>{d.note}</p> })}
-                            </li>
-                        }
-                    })
-                    .collect_view()}
-            </ul>
+            {decision_list(decisions, "decision")}
         </div>
+    }
+    .into_any()
+}
+
+/// The review's decisions (补正 items, reasons, forwarding), as staff and the litigant see them.
+pub(super) fn decision_list(decisions: Vec<DecisionView>, testid: &'static str) -> AnyView {
+    view! {
+        <ul>
+            {decisions
+                .into_iter()
+                .map(|d| {
+                    view! {
+                        <li data-testid=testid>
+                            <strong>{d.label}</strong>
+                            " · "
+                            {d.court}
+                            " · "
+                            {d.at}
+                            {(!d.items.is_empty())
+                                .then(|| {
+                                    view! {
+                                        <ul>
+                                            {d
+                                                .items
+                                                .into_iter()
+                                                .map(|i| view! { <li>{i}</li> })
+                                                .collect_view()}
+                                        </ul>
+                                    }
+                                })}
+                            {(!d.note.is_empty()).then(|| view! { <p>{d.note}</p> })}
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ul>
     }
     .into_any()
 }

@@ -246,14 +246,7 @@ pub async fn submit(db: &Db, s: Submission<'_>) -> Result<Submitted, sqlx::Error
                 .await?;
         }
     }
-    for stage in s.stages {
-        sqlx::query("INSERT INTO case_events (case_id, stage, at) VALUES ($1, $2, $3)")
-            .bind(case_id)
-            .bind(*stage)
-            .bind(s.now)
-            .execute(&mut *tx)
-            .await?;
-    }
+    insert_events(&mut tx, case_id, s.stages, s.now).await?;
     tx.commit().await?;
     Ok(Submitted::Filed(case_id))
 }
@@ -355,11 +348,21 @@ async fn record(tx: &mut sqlx::Transaction<'_, sqlx::Any>, d: &Decision<'_>) -> 
     .bind(d.now)
     .execute(&mut **tx)
     .await?;
-    for stage in d.stages {
+    insert_events(tx, d.case_id, d.stages, d.now).await
+}
+
+/// The lifecycle stages a case reached at `at`, inside the caller's transaction.
+async fn insert_events(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    case_id: i64,
+    stages: &[&str],
+    at: i64,
+) -> Result<(), sqlx::Error> {
+    for stage in stages {
         sqlx::query("INSERT INTO case_events (case_id, stage, at) VALUES ($1, $2, $3)")
-            .bind(d.case_id)
+            .bind(case_id)
             .bind(*stage)
-            .bind(d.now)
+            .bind(at)
             .execute(&mut **tx)
             .await?;
     }
