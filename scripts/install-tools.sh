@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building and testing need, from package registries only, skipping what is
 # already there: the wasm target, cargo-leptos, the wasm-bindgen CLI matching Cargo.lock,
-# npm packages (Playwright, binaryen's wasm-opt), and Debian's Chromium, brotli and fonts.
+# npm packages (Playwright, binaryen's wasm-opt), and Debian's Chromium, brotli, fonts and
+# poppler-utils.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -39,6 +40,7 @@ command -v brotli >/dev/null || missing+=(brotli)
 command -v wrk >/dev/null || missing+=(wrk)
 command -v psql >/dev/null || missing+=(postgresql-client)  # browser tests on PostgreSQL
 fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing+=(fonts-noto-cjk)
+command -v pdftotext >/dev/null || missing+=(poppler-utils)  # PDF notices' tests read them back
 if [ ${#missing[@]} -gt 0 ]; then
   say "installing from Debian: ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive

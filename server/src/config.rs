@@ -120,6 +120,10 @@ pub struct ServeArgs {
     /// Hours after sign-in at which a session ends whatever happens.
     #[arg(long, env = "POCKET_COURT_SESSION_ABSOLUTE_HOURS", default_value_t = 24)]
     pub session_absolute_hours: i64,
+    /// The CJK font for court notices and receipts (PDF, `pdf::PdfFont::load`); unset: the
+    /// first of Debian's usual locations (Noto Serif CJK, from fonts-noto-cjk).
+    #[arg(long, env = "POCKET_COURT_PDF_FONT")]
+    pub pdf_font: Option<PathBuf>,
     #[command(flatten)]
     pub fees: FeeArgs,
     #[command(flatten)]

@@ -168,6 +168,19 @@ impl Deadline {
     }
 }
 
+/// A period of days the law sets, with its source: what a notice states ("within 7 days of
+/// receiving this notice") before the day it starts is known.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DaysPeriod {
+    pub days: u32,
+    /// The statute and article, e.g. "诉讼费用交纳办法 第22条".
+    pub source: &'static str,
+}
+
+/// The acceptance fee is prepaid within 7 days counted from the day after the fee notice is
+/// received (诉讼费用交纳办法 art. 22).
+pub const FEE_PREPAY_PERIOD: DaysPeriod = DaysPeriod { days: 7, source: "诉讼费用交纳办法 第22条" };
+
 /// The court decides whether to docket within 7 days of receiving the complaint, or of
 /// receiving the corrected materials after a request to correct (登记立案规定 art. 7); if it
 /// cannot decide in time it must docket first (登记立案规定 art. 8).
@@ -181,20 +194,26 @@ pub fn review_deadline(submitted_or_corrected: CivilDate, calendar: &Calendar) -
 /// notice is received (诉讼费用交纳办法 art. 22); otherwise the case is treated as withdrawn
 /// (民诉解释 art. 213).
 pub fn fee_deadline(notice_received: CivilDate, calendar: &Calendar) -> Deadline {
-    let due = period_end(notice_received, Period::Days(7), calendar);
-    Deadline::new(DeadlineKind::Fee, due, "诉讼费用交纳办法 第22条")
+    let due = period_end(notice_received, Period::Days(FEE_PREPAY_PERIOD.days), calendar);
+    Deadline::new(DeadlineKind::Fee, due, FEE_PREPAY_PERIOD.source)
 }
 
 /// The defendant's answer period: 15 days from service of the complaint (Civil Procedure Law
 /// art. 128), 30 days for a defendant with no domicile in China (art. 285).
 pub fn answer_deadline(served: CivilDate, domiciled_in_china: bool, calendar: &Calendar) -> Deadline {
-    let (days, source) = if domiciled_in_china {
-        (15, "民事诉讼法 第128条")
+    let period = answer_period(domiciled_in_china);
+    let due = period_end(served, Period::Days(period.days), calendar);
+    Deadline::new(DeadlineKind::Answer, due, period.source)
+}
+
+/// The answer period in days, as a notice states it before anyone knows the day of service:
+/// 15 days (Civil Procedure Law art. 128), 30 without a domicile in China (art. 285).
+pub fn answer_period(domiciled_in_china: bool) -> DaysPeriod {
+    if domiciled_in_china {
+        DaysPeriod { days: 15, source: "民事诉讼法 第128条" }
     } else {
-        (30, "民事诉讼法 第285条")
-    };
-    let due = period_end(served, Period::Days(days), calendar);
-    Deadline::new(DeadlineKind::Answer, due, source)
+        DaysPeriod { days: 30, source: "民事诉讼法 第285条" }
+    }
 }
 
 /// The appeal period from service of a first-instance decision: 15 days for a judgment,
