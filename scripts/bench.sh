@@ -90,6 +90,11 @@ echo; echo "== evidence upload (tus, release, SQLite)"
 { echo; echo "## Evidence upload (tus 1.0, 200 MB in 8 MB pieces, loopback)"; echo; } >> "$report"
 bash scripts/bench-upload.sh "$bin" | grep '^BENCH' | sed 's/^BENCH /- /' | tee -a "$report"
 
+echo; echo "== service log (SQLite)"
+{ echo; echo "## Service log (电子送达, SQLite, durable commits)"; echo; } >> "$report"
+LEPTOS_OUTPUT_NAME=pocket-court cargo test --release -q -p pocket-court --test api -- --ignored --nocapture bench_service_log 2>/dev/null \
+  | grep '^BENCH' | sed 's/^BENCH /- /' | tee -a "$report"
+
 echo; echo "== docketing (SQLite)"
 LEPTOS_OUTPUT_NAME=pocket-court cargo test --release -q -p pocket-court --test api -- --ignored --nocapture bench_docketing 2>/dev/null \
   | grep '^BENCH' | sed 's/^BENCH /- /' | tee -a "$report"

@@ -59,6 +59,35 @@ pub enum Command {
     Migrate(StorageArgs),
     /// Load the demo court, staff, litigants and cases (into an empty database) and exit.
     DemoData(DemoArgs),
+    /// Check a receipt file (送达回证, JSON from /service/{id}/receipt.json or
+    /// /api/v1/service-records/{id}) offline: signature, entry hashes, inclusion proofs.
+    /// Exit status 0 if it verifies, 1 if not (with what failed).
+    VerifyReceipt(VerifyReceiptArgs),
+    /// Recompute the service log from its stored entries and check every leaf, the right edge
+    /// and every signed head (a changed, removed or rewritten entry is found). Exit 1 if not.
+    AuditLog(AuditArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct VerifyReceiptArgs {
+    /// The receipt file (JSON).
+    pub file: PathBuf,
+    /// The court's published public key (64 hex digits, `public_key` of
+    /// /api/v1/log/tree-head). Without it the key inside the receipt is used, and its
+    /// fingerprint printed to compare with the court's.
+    #[arg(long = "public-key")]
+    pub public_key: Option<String>,
+    /// Messages in English instead of Chinese.
+    #[arg(long)]
+    pub english: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct AuditArgs {
+    #[command(flatten)]
+    pub storage: StorageArgs,
+    #[command(flatten)]
+    pub service: ServiceArgs,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -120,14 +149,26 @@ pub struct ServeArgs {
     /// Hours after sign-in at which a session ends whatever happens.
     #[arg(long, env = "POCKET_COURT_SESSION_ABSOLUTE_HOURS", default_value_t = 24)]
     pub session_absolute_hours: i64,
-    /// The CJK font for court notices and receipts (PDF, `pdf::PdfFont::load`); unset: the
-    /// first of Debian's usual locations (Noto Serif CJK, from fonts-noto-cjk).
-    #[arg(long, env = "POCKET_COURT_PDF_FONT")]
-    pub pdf_font: Option<PathBuf>,
     #[command(flatten)]
     pub fees: FeeArgs,
     #[command(flatten)]
     pub uploads: UploadArgs,
+    #[command(flatten)]
+    pub service: ServiceArgs,
+}
+
+/// Electronic service (电子送达): the key that signs the service log, and the font of notices.
+#[derive(Debug, Clone, Args, Default)]
+pub struct ServiceArgs {
+    /// The Ed25519 key that signs the service log's tree heads: a file holding the 32-byte seed
+    /// as 64 hex digits. Default DATA_DIR/keys/service-log.key, created (mode 0600) at first
+    /// start. Keep it secret and backed up: receipts are checked against its public key.
+    #[arg(long = "log-key-file", env = "POCKET_COURT_LOG_KEY_FILE")]
+    pub log_key_file: Option<PathBuf>,
+    /// The CJK font for court notices and receipts (PDF, `pdf::PdfFont::load`); unset: the
+    /// first of Debian's usual locations (Noto Serif CJK, from fonts-noto-cjk).
+    #[arg(long = "pdf-font", env = "POCKET_COURT_PDF_FONT")]
+    pub pdf_font: Option<PathBuf>,
 }
 
 /// Limits on evidence uploads (`uploads.rs`), in MB (1 MB = 1,048,576 bytes). A file over

@@ -23,6 +23,22 @@ pub fn query_code() -> String {
     (0..8).map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char).collect()
 }
 
+/// A check code for a court text message (`rules::service::CHECK_CODE_ALPHABET`, 8
+/// characters, uniform: 256 is not a multiple of 31, so bytes ≥ 248 are drawn again).
+pub fn check_code() -> String {
+    use app::rules::service::{CHECK_CODE_ALPHABET, CHECK_CODE_LEN};
+    use rand::Rng;
+    let mut rng = rand::rng();
+    let mut out = String::with_capacity(CHECK_CODE_LEN);
+    while out.len() < CHECK_CODE_LEN {
+        let b: u8 = rng.random();
+        if usize::from(b) < 248 {
+            out.push(char::from(CHECK_CODE_ALPHABET[usize::from(b) % CHECK_CODE_ALPHABET.len()]));
+        }
+    }
+    out
+}
+
 pub fn sha256_hex(data: &[u8]) -> String {
     hex::encode(Sha256::digest(data))
 }

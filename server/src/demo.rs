@@ -379,6 +379,24 @@ pub async fn load_if_empty(db: &Db, cases: usize) -> Result<usize, sqlx::Error> 
         people.push((id, p.name));
     }
     let (zhang, li, wang, lawyer) = (people[0], people[1], people[2], people[3]);
+    // Consent to electronic service (在线诉讼规则 art. 29): 张三 to the inbox and his phone;
+    // 王五 only to a text-message number (so the inbox is not a designated address for him);
+    // 李四 has not consented (documents for him go by post or in person).
+    for (user, inbox, sms) in [(zhang.0, true, Some(ZHANG.phone)), (wang.0, false, Some(WANG.phone))] {
+        store::service::record_consent(
+            db,
+            store::service::NewConsent {
+                user_id: user,
+                given: true,
+                inbox,
+                sms_phone: sms,
+                email: None,
+                source: "profile",
+                now: now - 30 * 86_400,
+            },
+        )
+        .await?;
+    }
     let others = ["孙六", "周七", "吴八", "郑九", "冯十", "陈一", "褚二", "卫三"];
 
     let mut seq_by_type_year = std::collections::HashMap::<(String, i32), u32>::new();

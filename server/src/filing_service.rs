@@ -489,7 +489,17 @@ impl Services {
                 } else {
                     "您的立案申请已提交，法院将在7日内审查。进度请看掌上法庭“我的案件”。"
                 };
-                self.notify(&user.phone, court_id, text).await;
+                // The consent to electronic service given on the filing's last screen becomes
+                // the filer's consent record (在线诉讼规则 art. 29), dated now.
+                if let Some(given) = draft.service.consent {
+                    let s = &draft.service;
+                    if let Err(e) =
+                        self.set_consent(caller, given, given, &s.sms_phone, &s.email, "filing").await
+                    {
+                        tracing::warn!(error = ?e, "consent from the filing not recorded");
+                    }
+                }
+                self.notify(&user.phone, court_id, case_id, text).await;
                 Ok(case_id)
             }
             store::filings::Submitted::Already(case_id) => Ok(case_id),
@@ -499,7 +509,7 @@ impl Services {
 
     /// An SMS to a litigant about their filing, signed with the court's name. A failed SMS is
     /// logged (and kept in the outbox); the decision it reports stands.
-    async fn notify(&self, phone: &str, court_id: i64, text: &str) {
+    async fn notify(&self, phone: &str, court_id: i64, case_id: i64, text: &str) {
         let court = store::filings::court_of(&self.db, court_id)
             .await
             .ok()
@@ -507,7 +517,15 @@ impl Services {
             .map(|c| c.1)
             .unwrap_or_default();
         let body = format!("【{court}】{text}");
-        if let Err(e) = crate::sms::send(&self.db, self.sms.as_ref(), phone, &body, "filing", now()).await {
+        let sms = crate::sms::Outgoing {
+            phone,
+            text: &body,
+            purpose: "filing",
+            case_id: Some(case_id),
+            court_id: Some(court_id),
+            now: now(),
+        };
+        if let Err(e) = crate::sms::send(&self.db, self.sms.as_ref(), sms).await {
             tracing::warn!(error = %e, "filing SMS not sent");
         }
     }
@@ -774,7 +792,7 @@ impl Services {
             (kind.to_string(), sms)
         };
         if let Some(owner) = owner {
-            self.notify(&owner.phone, case.court_id, &sms).await;
+            self.notify(&owner.phone, case.court_id, case.id, &sms).await;
         }
         Ok(message)
     }

@@ -58,12 +58,103 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             println!("migrations applied to {}", redact(&storage.database_url()));
             Ok(())
         }
+        Command::VerifyReceipt(args) => verify_receipt(&args),
+        Command::AuditLog(args) => {
+            let db = Db::connect(&args.storage.database_url()).await?;
+            db.migrate().await?;
+            let log = pocket_court::service_log::ServiceLog::open(
+                args.service.log_key_file.as_deref(),
+                &args.storage.data_dir,
+            )?;
+            match log.audit(&db).await? {
+                Ok(r) => {
+                    println!(
+                        "service log OK: {} entries, {} signed heads, root {}",
+                        r.entries,
+                        r.heads,
+                        app::log::hex::encode(&r.root)
+                    );
+                    Ok(())
+                }
+                Err(e) => {
+                    eprintln!("service log NOT OK: {e}");
+                    std::process::exit(1)
+                }
+            }
+        }
         Command::DemoData(demo) => {
             let db = Db::connect_bulk(&demo.storage.database_url()).await?;
             db.migrate().await?;
             let n = pocket_court::demo::load_if_empty(&db, demo.cases).await?;
             println!("demo data: {n} cases loaded");
             Ok(())
+        }
+    }
+}
+
+/// `pocket-court verify-receipt FILE`: the same check as the phone's, offline.
+fn verify_receipt(args: &config::VerifyReceiptArgs) -> Result<(), Box<dyn std::error::Error>> {
+    use app::log::service::{verify_service_receipt, ServiceReceipt};
+    use app::rules::Lang;
+    let lang = if args.english { Lang::En } else { Lang::Zh };
+    let text = std::fs::read_to_string(&args.file)?;
+    let receipt: ServiceReceipt = match serde_json::from_str(&text) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("{}（{e}）", lang.pick("这不是送达回执文件，无法读取", "This is not a receipt file"));
+            std::process::exit(1)
+        }
+    };
+    let key = match &args.public_key {
+        Some(hex) => match app::log::hex::decode_array::<32>(hex.trim()) {
+            Ok(k) => k,
+            Err(_) => {
+                eprintln!("{}", lang.pick("公钥应为64位十六进制数字。", "The public key is 64 hex digits."));
+                std::process::exit(2)
+            }
+        },
+        None => {
+            println!(
+                "{} {}",
+                lang.pick(
+                    "未给出法院公钥，使用回执内的公钥，指纹：",
+                    "No court key given; using the receipt's own key, fingerprint:"
+                ),
+                pocket_court::service_log::key_id(&receipt.public_key)
+            );
+            println!(
+                "{}",
+                lang.pick(
+                    "请与法院公布的公钥指纹（/api/v1/log/tree-head 的 key_id）核对。",
+                    "Compare it with the court's published fingerprint (key_id of /api/v1/log/tree-head)."
+                )
+            );
+            receipt.public_key
+        }
+    };
+    match verify_service_receipt(&receipt, &key) {
+        Ok(v) => {
+            let e = v.head_event();
+            println!("{}", lang.pick("✔ 核验通过", "✔ Verified"));
+            println!("  {} {}  {} {}", e.case_number, e.document, e.recipient, e.address);
+            println!("  SHA-256 {}", e.document_sha256);
+            if let Some(eff) = v.effective() {
+                println!(
+                    "  {} {} — {}",
+                    lang.pick("生效", "Effective"),
+                    app::rules::dates::format_shanghai(eff.at, lang),
+                    eff.rule.explain(lang)
+                );
+            }
+            for ev in &v.events {
+                println!("  {} {}", app::rules::dates::format_shanghai(ev.at, lang), ev.event.label(lang));
+            }
+            println!("  {} {}", lang.pick("日志大小", "Tree size"), v.tree_size);
+            Ok(())
+        }
+        Err(e) => {
+            eprintln!("{} {}", lang.pick("✘ 核验未通过：", "✘ Not verified:"), e.message(lang));
+            std::process::exit(1)
         }
     }
 }

@@ -33,6 +33,111 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/payments/notify/{provider}", post(payment_notify))
         .route("/api/v1/filings", post(create_filing))
         .route("/api/v1/filings/{id}", get(filing_status).put(update_filing))
+        .route("/api/v1/service-records/{id}", get(service_record))
+        .route("/api/v1/log/tree-head", get(tree_head))
+        .route("/api/v1/log/consistency", get(consistency))
+}
+
+/// A service record's receipt (送达回证) with the inclusion proof of each of its events in the
+/// current signed tree head: for its recipient and the staff of its court.
+async fn service_record(
+    State(s): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let not_found = || {
+        ApiError(AppError::NotFound(
+            app::i18n::t(
+                c.lang,
+                ("没有找到这份送达记录，或者您无权查看。", "No such service record among those you may see."),
+            )
+            .into(),
+        ))
+    };
+    let id = id.parse::<i64>().map_err(|_| not_found())?;
+    let (_, receipt) = s.services.receipt_of(&c, id).await?;
+    Ok(Json(receipt).into_response())
+}
+
+/// The service log's current signed tree head, with the court's public key (public).
+#[derive(Serialize)]
+struct TreeHeadDoc {
+    #[serde(flatten)]
+    head: app::log::signed::SignedTreeHead,
+    public_key: String,
+    key_id: String,
+}
+
+fn log_failure(lang: Lang) -> impl Fn(crate::service_log::LogError) -> ApiError {
+    move |e| match e {
+        crate::service_log::LogError::NotSigned(_) | crate::service_log::LogError::Prove(_) => {
+            ApiError(AppError::NotFound(
+                app::i18n::t(
+                    lang,
+                    (
+                        "没有这两个大小的已签名树头（大小取自 /api/v1/log/tree-head）。",
+                        "No signed tree heads of those sizes (take sizes from /api/v1/log/tree-head).",
+                    ),
+                )
+                .into(),
+            ))
+        }
+        crate::service_log::LogError::Store(e) => ApiError(crate::services::internal(lang)(e)),
+    }
+}
+
+async fn tree_head(State(s): State<AppState>, ApiCaller(c): ApiCaller) -> Result<Response, ApiError> {
+    let head = s.services.log.current_head(&s.services.db).await.map_err(log_failure(c.lang))?;
+    Ok(Json(TreeHeadDoc {
+        head,
+        public_key: app::log::hex::encode(s.services.log.public_key()),
+        key_id: s.services.log.key_id().to_string(),
+    })
+    .into_response())
+}
+
+#[derive(Deserialize)]
+struct ConsistencyQuery {
+    from: Option<String>,
+    to: Option<String>,
+}
+
+#[derive(Serialize)]
+struct ConsistencyDoc {
+    from: app::log::signed::SignedTreeHead,
+    to: app::log::signed::SignedTreeHead,
+    #[serde(with = "app::log::hex::serde_arrays")]
+    proof: Vec<app::log::merkle::Hash>,
+}
+
+/// The consistency proof between two signed heads (RFC 9162 §2.1.4): the later tree is the
+/// earlier one with entries appended.
+async fn consistency(
+    State(s): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    Query(q): Query<ConsistencyQuery>,
+) -> Result<Response, ApiError> {
+    let size = |v: Option<String>| v.and_then(|v| v.trim().parse::<u64>().ok());
+    let (Some(from), Some(to)) = (size(q.from), size(q.to)) else {
+        return Err(ApiError(AppError::Invalid(
+            app::i18n::t(
+                c.lang,
+                (
+                    "请给出 from 和 to 两个树的大小（整数）。",
+                    "Give from and to, two tree sizes (whole numbers).",
+                ),
+            )
+            .into(),
+        )));
+    };
+    if from > to {
+        return Err(ApiError(AppError::Invalid(
+            app::i18n::t(c.lang, ("from 不能大于 to。", "from cannot be larger than to.")).into(),
+        )));
+    }
+    let (old, new, proof) =
+        s.services.log.consistency(&s.services.db, from, to).await.map_err(log_failure(c.lang))?;
+    Ok(Json(ConsistencyDoc { from: old, to: new, proof }).into_response())
 }
 
 /// A filing written by an API client: the whole draft, and whether to file it now.

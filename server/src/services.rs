@@ -57,6 +57,10 @@ pub struct Services {
     pub data_dir: std::path::PathBuf,
     /// Evidence uploads: limits, the blob store, transfers running (`uploads.rs`).
     pub uploads: crate::uploads::Uploads,
+    /// The service log and the key that signs it (`service_log.rs`).
+    pub log: Arc<crate::service_log::ServiceLog>,
+    /// The font of generated notices and receipts: loaded at the first notice (it is large).
+    pdf_font: (Option<std::path::PathBuf>, std::sync::OnceLock<Result<Arc<crate::pdf::PdfFont>, String>>),
 }
 
 pub fn now() -> i64 {
@@ -93,7 +97,7 @@ fn not_signed_in(lang: Lang) -> AppError {
 }
 
 impl Services {
-    pub fn new(args: &ServeArgs, db: Db) -> Services {
+    pub fn new(args: &ServeArgs, db: Db, log: crate::service_log::ServiceLog) -> Services {
         let sms: Arc<dyn SmsGateway> = match (args.sms_provider.as_str(), &args.sms_url) {
             ("http", Some(url)) => {
                 Arc::new(sms::HttpGateway::new(url.clone(), args.sms_key.clone().unwrap_or_default()))
@@ -119,7 +123,22 @@ impl Services {
             public_base: std::sync::RwLock::new(args.public_url.trim_end_matches('/').to_string()),
             data_dir: args.storage.data_dir.clone(),
             uploads: crate::uploads::Uploads::new(args),
+            log: Arc::new(log),
+            pdf_font: (args.service.pdf_font.clone(), std::sync::OnceLock::new()),
         }
+    }
+
+    /// The font for notices and receipts; a missing font is logged once and reported as "try
+    /// again later" (the administrator installs it: fonts-noto-cjk, or POCKET_COURT_PDF_FONT).
+    pub fn pdf_font(&self, lang: Lang) -> Result<Arc<crate::pdf::PdfFont>, AppError> {
+        let (path, cell) = &self.pdf_font;
+        let font = cell.get_or_init(|| {
+            crate::pdf::PdfFont::load(path.as_deref()).map(Arc::new).map_err(|e| {
+                tracing::error!(error = %e, "no font for notices");
+                e.to_string()
+            })
+        });
+        font.clone().map_err(|_| unavailable(lang))
     }
 
     pub fn public_base(&self) -> String {
@@ -231,7 +250,15 @@ impl Services {
             "【浏阳市人民法院】您的掌上法庭登录验证码是{code}，{}分钟内有效。请勿告诉任何人，法院工作人员不会向您索要。",
             CODE_VALID_SECS / 60
         );
-        sms::send(&self.db, self.sms.as_ref(), phone.as_str(), &text, "sign_in", now).await.map_err(|e| {
+        let sms = sms::Outgoing {
+            phone: phone.as_str(),
+            text: &text,
+            purpose: "sign_in",
+            case_id: None,
+            court_id: None,
+            now,
+        };
+        sms::send(&self.db, self.sms.as_ref(), sms).await.map_err(|e| {
             tracing::error!(error = %e, "SMS send failed");
             AppError::Internal(
                 t(
@@ -716,6 +743,35 @@ impl Backend for Services {
 
     async fn filing_review(&self, caller: &Caller, case_id: i64) -> Result<FilingReview, AppError> {
         self.filing_review_of(caller, case_id).await
+    }
+
+    async fn my_consent(&self, caller: &Caller) -> Result<ConsentView, AppError> {
+        self.consent_of(caller).await
+    }
+
+    async fn case_service(&self, caller: &Caller, case_id: i64) -> Result<CaseServiceView, AppError> {
+        self.case_service_of(caller, case_id).await
+    }
+
+    async fn my_inbox(&self, caller: &Caller) -> Result<Vec<ServiceRecordView>, AppError> {
+        self.inbox_of(caller).await
+    }
+
+    async fn receipt_page(&self, caller: &Caller, id: i64) -> Result<ReceiptPageView, AppError> {
+        self.receipt_page_of(caller, id).await
+    }
+
+    async fn check_message(&self, caller: &Caller, code: &str) -> Result<CheckedMessage, AppError> {
+        self.check_code_of(caller, code).await
+    }
+
+    async fn service_figures(
+        &self,
+        caller: &Caller,
+        from: Option<String>,
+        to: Option<String>,
+    ) -> Result<ServiceFiguresView, AppError> {
+        self.service_figures_of(caller, from.as_deref(), to.as_deref()).await
     }
 
     async fn dev_inbox(&self, caller: &Caller) -> Result<Vec<SmsView>, AppError> {

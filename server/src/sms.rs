@@ -22,6 +22,12 @@ pub trait SmsGateway: Send + Sync + 'static {
     fn name(&self) -> &'static str;
     /// Hands one message to the provider; returns its reference for the message.
     async fn deliver(&self, phone: &str, text: &str) -> Result<Option<String>, SmsError>;
+    /// Whether a successful [`SmsGateway::deliver`] means the message reached the phone (a
+    /// delivery report), not only that the provider accepted it. Only then does a service by
+    /// text message to a designated number count as arrived (在线诉讼规则 art. 31).
+    fn confirms_delivery(&self) -> bool {
+        false
+    }
 }
 
 /// Development sink: logs the message; the outbox row is the "delivery".
@@ -36,6 +42,10 @@ impl SmsGateway for DevSink {
         let masked = app::rules::ids::Mobile::parse(phone).map(|m| m.masked()).unwrap_or_default();
         tracing::info!(to = %masked, "dev SMS sink: {text}");
         Ok(None)
+    }
+    /// The dev inbox is the phone: what is in the outbox has arrived.
+    fn confirms_delivery(&self) -> bool {
+        true
     }
 }
 
@@ -81,16 +91,37 @@ impl SmsGateway for HttpGateway {
     }
 }
 
+/// One text message to send.
+pub struct Outgoing<'a> {
+    pub phone: &'a str,
+    /// The text, starting with the court's name in 【】.
+    pub text: &'a str,
+    pub purpose: &'a str,
+    /// The case it is about, if any (the public check page shows its number).
+    pub case_id: Option<i64>,
+    /// The court that sends it.
+    pub court_id: Option<i64>,
+    pub now: i64,
+}
+
+/// What became of a message.
+#[derive(Clone, Debug)]
+pub struct Sent {
+    /// The code printed in it, checked on the public page /check.
+    pub check_code: String,
+    /// The gateway reports it delivered to the phone ([`SmsGateway::confirms_delivery`]).
+    pub delivered: bool,
+}
+
 /// Sends through the gateway and records the message and its outcome in the outbox.
-pub async fn send(
-    db: &Db,
-    gateway: &dyn SmsGateway,
-    phone: &str,
-    text: &str,
-    purpose: &str,
-    now: i64,
-) -> Result<(), SmsError> {
-    let outcome = gateway.deliver(phone, text).await;
+///
+/// Every court message ends with a check code (DOMAIN.md §5: court SMS is often taken for
+/// fraud): anyone can enter it on the public page `/check` to see that this court sent it,
+/// when, and about which case.
+pub async fn send(db: &Db, gateway: &dyn SmsGateway, m: Outgoing<'_>) -> Result<Sent, SmsError> {
+    let check_code = crate::crypto::check_code();
+    let body = format!("{}查验码{check_code}（可在掌上法庭“短信查验”核对真伪）", m.text);
+    let outcome = gateway.deliver(m.phone, &body).await;
     let (status, reference) = match &outcome {
         Ok(r) => ("sent", r.clone()),
         Err(_) => ("failed", None),
@@ -98,15 +129,18 @@ pub async fn send(
     store::sms::insert(
         db,
         store::sms::NewSms {
-            phone,
-            body: text,
-            purpose,
+            phone: m.phone,
+            body: &body,
+            purpose: m.purpose,
             provider: gateway.name(),
             status,
             provider_ref: reference.as_deref(),
-            now,
+            check_code: &check_code,
+            case_id: m.case_id,
+            court_id: m.court_id,
+            now: m.now,
         },
     )
     .await?;
-    outcome.map(|_| ())
+    outcome.map(|_| Sent { check_code, delivered: gateway.confirms_delivery() })
 }

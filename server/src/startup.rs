@@ -51,6 +51,8 @@ pub enum StartError {
     Bind { addr: SocketAddr, source: std::io::Error },
     #[error("fee settings: {0}")]
     Fees(String),
+    #[error(transparent)]
+    LogKey(#[from] crate::service_log::KeyError),
 }
 
 /// Opens storage (migrating it), loads demo data if asked and the database is empty, binds
@@ -62,7 +64,10 @@ pub async fn spawn(args: &ServeArgs) -> Result<Running, StartError> {
     if args.demo {
         crate::demo::load_if_empty(&db, crate::demo::DEFAULT_CASES).await?;
     }
-    let services = Arc::new(Services::new(args, db));
+    let log =
+        crate::service_log::ServiceLog::open(args.service.log_key_file.as_deref(), &args.storage.data_dir)?;
+    tracing::info!(key = %log.key_id(), "service log signing key (SHA-256 of the public key)");
+    let services = Arc::new(Services::new(args, db, log));
     let listener = tokio::net::TcpListener::bind(args.addr)
         .await
         .map_err(|source| StartError::Bind { addr: args.addr, source })?;
@@ -75,6 +80,9 @@ pub async fn spawn(args: &ServeArgs) -> Result<Running, StartError> {
         services.set_public_base(public.to_string());
     }
     let router = router(services.clone(), args, addr);
+    // The notices' font is large: read it now, off the async threads, not at the first notice.
+    let fonts = services.clone();
+    tokio::task::spawn_blocking(move || fonts.pdf_font(app::rules::Lang::Zh).map(|_| ()));
     // Refunds owed (诉讼费用交纳办法 art. 53) go out even if the provider was down when the
     // case closed: a minute after start, then every minute.
     let job = services.clone();
@@ -139,6 +147,7 @@ pub fn router(services: Arc<Services>, args: &ServeArgs, addr: SocketAddr) -> Ro
         .merge(crate::forms::routes())
         .merge(crate::uploads::routes())
         .merge(crate::filing_forms::routes())
+        .merge(crate::service_forms::routes())
         .merge(crate::payments::sandbox_pages::routes())
         .route("/prefs", get(prefs))
         .route(

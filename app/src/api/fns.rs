@@ -212,3 +212,50 @@ pub async fn load_filing_review(case_id: i64) -> Result<FilingReview, AppError> 
     let (backend, caller) = ssr::caller().await?;
     backend.filing_review(&caller, case_id).await.map_err(ssr::fail)
 }
+
+// ---- electronic service (电子送达) ------------------------------------------------------
+
+/// The caller's consent to electronic service.
+#[server(prefix = "/sf", endpoint = "my_consent")]
+pub async fn my_consent() -> Result<ConsentView, AppError> {
+    let (backend, caller) = ssr::caller().await?;
+    backend.my_consent(&caller).await.map_err(ssr::fail)
+}
+
+/// A case's service, for its court's staff.
+#[server(prefix = "/sf", endpoint = "case_service")]
+pub async fn load_case_service(case_id: i64) -> Result<CaseServiceView, AppError> {
+    let (backend, caller) = ssr::caller().await?;
+    backend.case_service(&caller, case_id).await.map_err(ssr::fail)
+}
+
+/// The caller's inbox of served documents.
+#[server(prefix = "/sf", endpoint = "my_inbox")]
+pub async fn my_inbox() -> Result<Vec<ServiceRecordView>, AppError> {
+    let (backend, caller) = ssr::caller().await?;
+    backend.my_inbox(&caller).await.map_err(ssr::fail)
+}
+
+/// A service record with its receipt.
+#[server(prefix = "/sf", endpoint = "receipt_page")]
+pub async fn load_receipt_page(id: i64) -> Result<ReceiptPageView, AppError> {
+    let (backend, caller) = ssr::caller().await?;
+    backend.receipt_page(&caller, id).await.map_err(ssr::fail)
+}
+
+/// The public check of an SMS check code.
+#[server(prefix = "/sf", endpoint = "check_message")]
+pub async fn check_message(code: String) -> Result<CheckedMessage, AppError> {
+    let (backend, caller) = ssr::caller().await?;
+    backend.check_message(&caller, &code).await.map_err(ssr::fail)
+}
+
+/// The court's service figures.
+#[server(prefix = "/sf", endpoint = "service_figures")]
+pub async fn load_service_figures(
+    from: Option<String>,
+    to: Option<String>,
+) -> Result<ServiceFiguresView, AppError> {
+    let (backend, caller) = ssr::caller().await?;
+    backend.service_figures(&caller, from, to).await.map_err(ssr::fail)
+}

@@ -97,6 +97,24 @@ pub trait Backend: Send + Sync + 'static {
     async fn filing_review(&self, caller: &Caller, case_id: i64) -> Result<FilingReview, AppError>;
     async fn dev_inbox(&self, caller: &Caller) -> Result<Vec<SmsView>, AppError>;
 
+    /// Anyone signed in: their consent to electronic service and its history.
+    async fn my_consent(&self, caller: &Caller) -> Result<ConsentView, AppError>;
+    /// Staff of the case's court: who can be served how, and every service record.
+    async fn case_service(&self, caller: &Caller, case_id: i64) -> Result<CaseServiceView, AppError>;
+    /// Litigants: documents served on them, newest first.
+    async fn my_inbox(&self, caller: &Caller) -> Result<Vec<ServiceRecordView>, AppError>;
+    /// The recipient and the court's staff: a service record with its receipt.
+    async fn receipt_page(&self, caller: &Caller, id: i64) -> Result<ReceiptPageView, AppError>;
+    /// Anyone: whether a check code belongs to a message from this court.
+    async fn check_message(&self, caller: &Caller, code: &str) -> Result<CheckedMessage, AppError>;
+    /// Staff: the court's service figures between two dates (YYYY-MM-DD; default the last 30 days).
+    async fn service_figures(
+        &self,
+        caller: &Caller,
+        from: Option<String>,
+        to: Option<String>,
+    ) -> Result<ServiceFiguresView, AppError>;
+
     /// The court's per-case fee amounts (诉讼费用交纳办法 art. 13, 14 ranges).
     fn fee_settings(&self) -> crate::rules::fees::CourtFeeSettings;
 

@@ -451,3 +451,111 @@ pub struct FilingReview {
     /// The caller may decide now (a clerk or judge of the right court, at the right stage).
     pub can_decide: bool,
 }
+
+// ---- electronic service (电子送达) --------------------------------------------------------
+
+/// A person's consent to electronic service as it stands, and its dated history.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConsentView {
+    pub given: bool,
+    pub inbox: bool,
+    pub sms_phone: String,
+    pub email: String,
+    /// The account's own number (offered as the SMS address).
+    pub own_phone: String,
+    /// "2026年11月25日 10:02 同意（收件箱、短信）", newest first.
+    pub history: Vec<String>,
+}
+
+/// A party of a case as a recipient, for the clerk serving a document.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecipientView {
+    pub party_id: i64,
+    pub side: String,
+    pub name: String,
+    /// Consent recorded with at least one designated address.
+    pub electronic: bool,
+    /// Where and since when, or why not.
+    pub consent: String,
+}
+
+/// One document served on one recipient.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServiceRecordView {
+    pub id: i64,
+    pub case_id: i64,
+    pub case_number: String,
+    pub court: String,
+    pub title: String,
+    pub recipient: String,
+    pub method: String,
+    pub address: String,
+    /// `sent`, `delivered`, `read`, `offline`, `served`, `failed`.
+    pub status: String,
+    pub status_label: String,
+    pub sent_at: String,
+    pub arrived_at: Option<String>,
+    pub read_at: Option<String>,
+    pub signed_at: Option<String>,
+    /// "2026年11月25日 10:02 — <the rule, with its article>".
+    pub effective: Option<String>,
+    pub fallback_reason: Option<String>,
+    pub outcome_note: Option<String>,
+    pub sha256: String,
+    /// Waiting for the clerk to record how post / in-person service went.
+    pub offline_pending: bool,
+}
+
+/// A case's service, for its staff: who can be served how, and every record.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseServiceView {
+    pub case_id: i64,
+    pub case_number: String,
+    pub cause: String,
+    pub recipients: Vec<RecipientView>,
+    pub records: Vec<ServiceRecordView>,
+    /// The notices this case can generate now: (code, title).
+    pub kinds: Vec<(String, String)>,
+    /// A fresh key for the serve form: a double tap serves once.
+    pub request_key: String,
+}
+
+/// The receipt page: the record, and the receipt the phone checks.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ReceiptPageView {
+    pub record: ServiceRecordView,
+    pub receipt: crate::log::service::ServiceReceipt,
+    /// The court's published key, hex (what the phone checks against).
+    pub court_key: String,
+    pub key_id: String,
+    /// The server's own check of the same receipt: `None` when it verified, else the failure.
+    pub server_check: Option<String>,
+    pub viewer_is_recipient: bool,
+}
+
+/// What the public check page says about a check code.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckedMessage {
+    pub court: String,
+    pub case_number: Option<String>,
+    pub sent_at: String,
+    pub what: String,
+    pub to_masked: String,
+}
+
+/// A court's service figures over a date range.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServiceFiguresView {
+    pub from: String,
+    pub to: String,
+    pub documents: i64,
+    pub electronic: i64,
+    pub delivered: i64,
+    pub read: i64,
+    pub effective: i64,
+    /// Effective electronic services per electronic service sent, in tenths of a percent.
+    pub success_permille: Option<i64>,
+    pub offline: i64,
+    pub offline_served: i64,
+    pub failed: i64,
+}

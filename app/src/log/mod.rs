@@ -22,4 +22,5 @@
 
 pub mod hex;
 pub mod merkle;
+pub mod service;
 pub mod signed;

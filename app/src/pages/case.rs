@@ -229,6 +229,7 @@ fn case_view(p: Prefs, c: CaseProgress) -> impl IntoView {
                 }
                     .into_any()
             })}
+        {c.case_number.is_some().then(|| service_link(p, c.id))}
         {c.can_close.then(|| close_form(p, c.id))}
         {c.filing.clone().map(|f| filing_box(p, f))}
         {acceptance_notice(p, &c)}
@@ -370,5 +371,37 @@ pub(crate) fn node_view(p: Prefs, n: TimelineNodeView) -> impl IntoView {
                 })}
             <p class="node-explain">{n.explain}</p>
         </li>
+    }
+}
+
+/// Court documents of a docketed case: staff serve them and follow each party's service;
+/// parties find what was served on them in their inbox.
+fn service_link(p: Prefs, case_id: i64) -> impl IntoView {
+    let me = viewer().me;
+    view! {
+        <Suspense>
+            {move || Suspend::new(async move {
+                let staff = me.await.ok().flatten().is_some_and(|m| m.role.is_staff());
+                if staff {
+                    view! {
+                        <a
+                            class="btn secondary"
+                            href=format!("/staff/cases/{case_id}/service")
+                            data-testid="go-service"
+                        >
+                            {p.t(("文书送达", "Serve documents"))}
+                        </a>
+                    }
+                        .into_any()
+                } else {
+                    view! {
+                        <a class="btn secondary" href="/inbox" data-testid="go-inbox">
+                            {p.t(("法院送达的文书", "Documents the court served"))}
+                        </a>
+                    }
+                        .into_any()
+                }
+            })}
+        </Suspense>
     }
 }

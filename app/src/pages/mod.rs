@@ -15,6 +15,7 @@ mod not_found;
 mod profile;
 mod query;
 mod review;
+mod service;
 mod sign_in;
 
 use crate::api::fns::whoami;
@@ -101,6 +102,15 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/fees") view=fees::Fees ssr=SsrMode::Async />
                     <Route path=path!("/profile") view=profile::Profile ssr=SsrMode::Async />
                     <Route path=path!("/dev/inbox") view=dev_inbox::DevInbox ssr=SsrMode::Async />
+                    <Route path=path!("/inbox") view=service::InboxPage ssr=SsrMode::Async />
+                    <Route path=path!("/service/:id") view=service::ServiceRecordPage ssr=SsrMode::Async />
+                    <Route path=path!("/check") view=service::CheckPage ssr=SsrMode::Async />
+                    <Route
+                        path=path!("/staff/cases/:id/service")
+                        view=service::CaseServicePage
+                        ssr=SsrMode::Async
+                    />
+                    <Route path=path!("/staff/service") view=service::ServiceFiguresPage ssr=SsrMode::Async />
                 </Routes>
             </Frame>
         </Router>

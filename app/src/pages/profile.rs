@@ -1,12 +1,19 @@
 use super::{redirect_to_sign_in, viewer};
+use crate::api::fns::my_consent;
+use crate::api::types::ConsentView;
+use crate::i18n::Prefs;
 use crate::ui::profile_form::ProfileForm;
 use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
 
 /// My profile: real name and resident ID, and signing out (this phone or everywhere).
 #[component]
 pub fn Profile() -> impl IntoView {
     let v = viewer();
     let p = v.prefs;
+    let consent = Resource::new_blocking(|| (), |_| my_consent());
+    let query = use_query_map().read_untracked().clone();
+    let (saved, error) = (query.get("consent").is_some(), query.get("consent_error"));
     view! {
         <h1>{p.t(("我的资料", "My profile"))}</h1>
         <Suspense>
@@ -47,5 +54,105 @@ pub fn Profile() -> impl IntoView {
                     .into_any()
             })}
         </Suspense>
+        <Suspense>
+            {move || {
+                let error = error.clone();
+                Suspend::new(async move { consent.await.ok().map(|c| consent_section(p, c, saved, error)) })
+            }}
+        </Suspense>
+    }
+}
+
+fn consent_error(p: Prefs, code: &str) -> &'static str {
+    match code {
+        "phone" => p.t((
+            "手机号格式不对：应为1开头的11位数字。",
+            "That mobile number is not valid: 11 digits starting with 1.",
+        )),
+        "email" => p.t((
+            "电子邮箱格式不对，例如 name@example.com。",
+            "That e-mail address is not valid, e.g. name@example.com.",
+        )),
+        "address" => p.t((
+            "同意电子送达时，请至少选一个接收地址：收件箱或手机号。",
+            "To consent, choose at least one address: the inbox or a mobile number.",
+        )),
+        "choice" => p.t(("请选择同意或不同意。", "Choose yes or no.")),
+        _ => p.t(("系统暂时无法保存，请稍后再试。", "Could not save just now; try again shortly.")),
+    }
+}
+
+/// Consent to electronic service (在线诉讼规则 art. 29): a plain form; each answer is a dated
+/// record, listed below it.
+fn consent_section(p: Prefs, c: ConsentView, saved: bool, error: Option<String>) -> impl IntoView {
+    let sms = if c.sms_phone.is_empty() { c.own_phone.clone() } else { c.sms_phone.clone() };
+    view! {
+        <h2 id="consent">{p.t(("电子送达", "Electronic service"))}</h2>
+        {saved
+            .then(|| {
+                view! {
+                    <p class="card ok-note" role="status" data-testid="consent-saved">
+                        {p.t(("已保存，并记下了日期。", "Saved, with today's date."))}
+                    </p>
+                }
+            })}
+        {error
+            .map(|code| {
+                view! {
+                    <p class="card error-note" role="alert" data-testid="consent-error">
+                        {consent_error(p, &code)}
+                    </p>
+                }
+            })}
+        <form method="post" action="/profile/consent" class="card" data-testid="consent-form">
+            <p>
+                {p
+                    .t((
+                        "同意后，法院可以把文书直接送到您的掌上法庭收件箱（或短信），到达即视为送达，不用再等邮寄。不同意的，法院会邮寄或当面送达。",
+                        "If you agree, the court can serve documents to your Pocket Court inbox (or by text message): they count as served on arrival, with no wait for post. If not, the court posts or hands them over.",
+                    ))}
+            </p>
+            <label class="choice">
+                <input type="radio" name="consent" value="yes" checked=c.given data-testid="consent-yes" />
+                {p.t(("同意电子送达", "I agree to electronic service"))}
+            </label>
+            <label class="choice">
+                <input
+                    type="radio"
+                    name="consent"
+                    value="no"
+                    checked=!c.given && !c.history.is_empty()
+                    data-testid="consent-no"
+                />
+                {p.t(("不同意（或撤回同意）", "I do not agree (or withdraw)"))}
+            </label>
+            <label class="choice">
+                <input type="checkbox" name="inbox" value="1" checked=c.inbox data-testid="consent-inbox" />
+                {p.t(("送到掌上法庭收件箱", "To my Pocket Court inbox"))}
+            </label>
+            <label>
+                {p
+                    .t((
+                        "接收短信的手机号（可不填）",
+                        "Mobile number for text messages (optional)",
+                    ))}
+                <input type="tel" name="sms_phone" value=sms inputmode="tel" data-testid="consent-phone" />
+            </label>
+            <label>
+                {p.t(("电子邮箱（可不填）", "E-mail (optional)"))}
+                <input type="email" name="email" value=c.email.clone() data-testid="consent-email" />
+            </label>
+            <button type="submit" class="btn primary" data-testid="consent-submit">
+                {p.t(("保存", "Save"))}
+            </button>
+        </form>
+        {(!c.history.is_empty())
+            .then(|| {
+                view! {
+                    <ul class="history" data-testid="consent-history">
+                        {c.history.iter().map(|h| view! { <li>{h.clone()}</li> }).collect_view()}
+                    </ul>
+                }
+            })}
     }
 }

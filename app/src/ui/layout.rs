@@ -44,6 +44,9 @@ pub fn Frame(prefs: Prefs, me: MeResource, children: Children) -> impl IntoView 
         </header>
         <nav class="main-nav" aria-label=prefs.t(("主要链接", "Main links"))>
             <a href="/cases">{prefs.t(("我的案件", "My cases"))}</a>
+            <a href="/inbox" data-testid="nav-inbox">
+                {prefs.t(("法院文书", "Documents"))}
+            </a>
             <a href="/query">{prefs.t(("案件查询", "Look up a case"))}</a>
             <Suspense>
                 {move || Suspend::new(async move {
@@ -68,7 +71,9 @@ pub fn Frame(prefs: Prefs, me: MeResource, children: Children) -> impl IntoView 
                     .t((
                         "本平台由浏阳市人民法院提供。法院不会通过短信索要钱款或验证码。",
                         "Run by Liuyang People's Court. The court never asks for money or codes by SMS.",
-                    ))}
+                    ))} " " <a href="/check" data-testid="foot-check">
+                    {prefs.t(("短信查验", "Check a text message"))}
+                </a>
             </p>
         </footer>
     }

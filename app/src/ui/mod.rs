@@ -5,5 +5,6 @@ pub mod countdown;
 pub mod fee_calculator;
 pub mod layout;
 pub mod profile_form;
+pub mod receipt_check;
 pub mod sign_in_form;
 pub mod uploader;

@@ -413,6 +413,20 @@ pub async fn set_outcome(db: &Db, case_id: i64, outcome: &str) -> Result<(), sql
     Ok(())
 }
 
+/// Records that a case reached `stage` at `at`, unless it already has.
+pub async fn insert_event_once(db: &Db, case_id: i64, stage: &str, at: i64) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO case_events (case_id, stage, at) SELECT $1, $2, $3 \
+         WHERE NOT EXISTS (SELECT 1 FROM case_events WHERE case_id = $1 AND stage = $2)",
+    )
+    .bind(case_id)
+    .bind(stage)
+    .bind(at)
+    .execute(&db.pool)
+    .await?;
+    Ok(())
+}
+
 pub async fn insert_event(db: &Db, case_id: i64, stage: &str, at: i64) -> Result<(), sqlx::Error> {
     sqlx::query("INSERT INTO case_events (case_id, stage, at) VALUES ($1, $2, $3)")
         .bind(case_id)

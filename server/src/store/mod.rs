@@ -8,8 +8,10 @@
 pub mod cases;
 pub mod fees;
 pub mod filings;
+pub mod log;
 pub mod people;
 pub mod relief;
+pub mod service;
 pub mod sms;
 pub mod sqlite_read;
 pub mod uploads;

@@ -190,10 +190,7 @@ pub enum Completed {
     Gone,
 }
 
-/// Records the blob (once per content) and marks the upload complete, in one transaction,
-/// only while its filing is open.
-pub async fn complete(db: &Db, id: &str, blob: &NewBlob<'_>) -> Result<Completed, sqlx::Error> {
-    let mut tx = db.pool.begin().await?;
+fn blob_row<'q>(blob: &'q NewBlob<'q>) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments> {
     sqlx::query(
         "INSERT INTO blobs (sha256, size, content_type, stored_path, created_at) \
          VALUES ($1, $2, $3, $4, $5) ON CONFLICT (sha256) DO NOTHING",
@@ -203,8 +200,19 @@ pub async fn complete(db: &Db, id: &str, blob: &NewBlob<'_>) -> Result<Completed
     .bind(blob.content_type)
     .bind(blob.stored_path)
     .bind(blob.now)
-    .execute(&mut *tx)
-    .await?;
+}
+
+/// Records a blob already in the blob store (once per content).
+pub async fn insert_blob(db: &Db, blob: &NewBlob<'_>) -> Result<(), sqlx::Error> {
+    blob_row(blob).execute(&db.pool).await?;
+    Ok(())
+}
+
+/// Records the blob (once per content) and marks the upload complete, in one transaction,
+/// only while its filing is open.
+pub async fn complete(db: &Db, id: &str, blob: &NewBlob<'_>) -> Result<Completed, sqlx::Error> {
+    let mut tx = db.pool.begin().await?;
+    blob_row(blob).execute(&mut *tx).await?;
     let sql = format!(
         "UPDATE uploads SET status = 'complete', content_type = $2, blob_sha256 = $3, \
          expires_at = NULL, updated_at = $4 \

@@ -103,9 +103,9 @@ impl TestApp {
             sms_key: None,
             session_idle_minutes: 120,
             session_absolute_hours: 24,
-            pdf_font: None,
             fees: Default::default(),
             uploads: Default::default(),
+            service: Default::default(),
         };
         change(&mut args);
         let running = spawn(&args).await?;

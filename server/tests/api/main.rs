@@ -12,4 +12,5 @@ mod payments;
 mod refunds;
 mod relief;
 mod rest;
+mod service;
 mod uploads;
