@@ -772,7 +772,9 @@ impl Services {
         Ok(())
     }
 
-    async fn plan(&self, p: &store::service::RecipientRow, _at: i64, lang: Lang) -> Result<Plan, AppError> {
+    /// How one recipient is served: electronically with consent (to the inbox; the SMS alert to
+    /// the designated number, else to the account's own), else by post with the reason.
+    async fn plan(&self, p: &store::service::RecipientRow, at: i64, lang: Lang) -> Result<Plan, AppError> {
         let offline = |reason: String| Plan {
             record: store::service::NewRecord {
                 party_id: p.party_id,
@@ -783,7 +785,8 @@ impl Services {
                 inbox_designated: false,
                 sms_phone: None,
                 sms_designated: false,
-                address: t(Lang::Zh, ("邮寄或直接送达（地址以卷宗为准）", "")).to_string(),
+                // The receipt names the address on file (卷宗), which the clerk posts to.
+                address: "邮寄或直接送达（地址以卷宗为准）".to_string(),
                 status: "offline",
                 fallback_reason: Some(reason),
                 arrived_at: None,
@@ -808,7 +811,6 @@ impl Services {
             };
             return Ok(offline(reason.into()));
         }
-        let at = now();
         let sms_designated = !consent.sms_phone.is_empty();
         let alert_to = if sms_designated { Some(consent.sms_phone.clone()) } else { p.phone.clone() };
         let mut places = vec![Channel::Inbox.label(Lang::Zh).to_string()];
@@ -984,11 +986,7 @@ impl Services {
 
     /// The document's bytes. The recipient's first opening is recorded as read (art. 31), and
     /// may be what makes the service effective.
-    pub async fn open_served(
-        &self,
-        caller: &Caller,
-        id: i64,
-    ) -> Result<(crate::blob_store::Blob, String), AppError> {
+    pub async fn open_served(&self, caller: &Caller, id: i64) -> Result<crate::blob_store::Blob, AppError> {
         let lang = caller.lang;
         let (row, viewer) = self.service_record(caller, id).await?;
         let blob = self.uploads.blobs.open(&row.sha256).await.map_err(|e| {
@@ -1017,7 +1015,7 @@ impl Services {
                 }
             }
         }
-        Ok((blob, row.title))
+        Ok(blob)
     }
 
     /// The receipt with its proofs, for the recipient and the court's staff.

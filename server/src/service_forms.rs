@@ -221,10 +221,9 @@ async fn document(
     if c.me.is_none() {
         return Ok(sign_in("/sign-in", &format!("/service/{id}")));
     }
-    let (blob, title) = s.services.open_served(&c, id).await?;
+    let blob = s.services.open_served(&c, id).await?;
     let mut res = blob.into_body().into_response();
     document_headers(res.headers_mut(), "application/pdf", &format!("service-{id}.pdf"));
-    let _ = title;
     Ok(res)
 }
 

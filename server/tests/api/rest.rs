@@ -15,6 +15,9 @@ async fn health_answers_ok_and_the_openapi_document_lists_every_route(b: Backend
         "/api/v1/cases/{id}/progress",
         "/api/v1/case-numbers/parse",
         "/api/v1/fees/quote",
+        "/api/v1/service-records/{id}",
+        "/api/v1/log/tree-head",
+        "/api/v1/log/consistency",
     ] {
         assert!(doc["paths"][path].is_object(), "{path} documented");
     }
