@@ -12,7 +12,7 @@ tools:
 
 ## Release build of the server and the browser bundle (shared by run, test and bench).
 build: tools
-	cargo leptos build --release
+	cargo leptos build --release --split
 	$(MAKE) --no-print-directory precompress
 
 # Brotli and gzip copies of the browser files, served as-is (no compression per request).

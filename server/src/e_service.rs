@@ -296,6 +296,16 @@ fn facts_of(r: &RecordRow) -> EntryFacts<'_> {
     }
 }
 
+/// One document made and about to be served: its kind (a notice's code, or `upload`), title,
+/// bytes, recipients, and the request key that makes serving it happen once.
+struct ToServe<'a> {
+    kind_code: &'static str,
+    title: String,
+    bytes: Vec<u8>,
+    recipients: Vec<&'a store::service::RecipientRow>,
+    request_key: String,
+}
+
 /// The plan for one recipient, before the records exist.
 struct Plan {
     record: store::service::NewRecord,
@@ -533,8 +543,7 @@ impl Services {
         // The documents: the uploaded PDF once for everyone, or a notice made from the case
         // for each recipient (addressed to them, as their side of the case needs: an 应诉通知书
         // goes to a defendant, a 受理通知书 to a plaintiff). All are made before any is served.
-        let mut documents: Vec<(String, String, Vec<u8>, Vec<&store::service::RecipientRow>, String)> =
-            Vec::new();
+        let mut documents: Vec<ToServe<'_>> = Vec::new();
         if req.kind == "upload" {
             let bytes = req.upload.clone().ok_or_else(|| {
                 refuse("pdf_missing", lang, ("请选择要送达的PDF文件。", "Choose the PDF to serve."))
@@ -564,13 +573,13 @@ impl Services {
                     ("请写上文书名称（2到60个字）。", "Give the document's title (2 to 60 characters)."),
                 ));
             }
-            documents.push((
-                "upload".into(),
-                title.to_string(),
+            documents.push(ToServe {
+                kind_code: "upload",
+                title: title.to_string(),
                 bytes,
-                chosen.clone(),
-                req.request_key.clone(),
-            ));
+                recipients: chosen.clone(),
+                request_key: req.request_key.clone(),
+            });
         } else {
             let kind = NoticeKind::parse(&req.kind).ok_or_else(|| {
                 refuse("kind", lang, ("请选择要送达的文书。", "Choose the document to serve."))
@@ -587,16 +596,19 @@ impl Services {
                 })?;
                 let pdf = crate::pdf::render(&font, &doc);
                 let key = format!("{}:{}", req.request_key, p.party_id);
-                documents.push((kind.code().into(), kind.title().into(), pdf, vec![*p], key));
+                documents.push(ToServe {
+                    kind_code: kind.code(),
+                    title: kind.title().into(),
+                    bytes: pdf,
+                    recipients: vec![*p],
+                    request_key: key,
+                });
             }
         }
 
         let (mut electronic, mut offline, mut again) = (0, 0, 0);
-        for (kind_code, title, bytes, recipients, request_key) in &documents {
-            match self
-                .serve_one(me_id, &case, &case_number, kind_code, title, bytes, recipients, request_key, lang)
-                .await?
-            {
+        for doc in &documents {
+            match self.serve_one(me_id, &case, &case_number, doc, lang).await? {
                 None => again += 1,
                 Some((e, o)) => {
                     electronic += e;
@@ -613,19 +625,16 @@ impl Services {
     /// Serves one document on its recipients: stores its bytes, writes the document, the
     /// records and their log entries in one transaction, then sends the SMS alerts. `None`
     /// when this request key was served before.
-    #[allow(clippy::too_many_arguments)]
     async fn serve_one(
         &self,
         me_id: i64,
         case: &store::cases::CaseRow,
         case_number: &str,
-        kind_code: &str,
-        title: &str,
-        bytes: &[u8],
-        recipients: &[&store::service::RecipientRow],
-        request_key: &str,
+        doc: &ToServe<'_>,
         lang: Lang,
     ) -> Result<Option<(usize, usize)>, Refused> {
+        let ToServe { kind_code, title, bytes, recipients, request_key } = doc;
+        let (kind_code, title, request_key) = (*kind_code, title.as_str(), request_key.as_str());
         let sha256 = crate::crypto::sha256_hex(bytes);
         self.store_document(&sha256, bytes, lang).await?;
         let at = now();

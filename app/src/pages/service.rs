@@ -229,7 +229,7 @@ fn record_page(p: Prefs, v: ReceiptPageView) -> AnyView {
                     ))}
             </p>
             <ReceiptCheck
-                receipt=v.receipt.clone()
+                receipt_json=serde_json::to_string(&v.receipt).unwrap_or_default()
                 court_key=v.court_key.clone()
                 server_said=server_said
                 lang=p.lang
@@ -442,7 +442,7 @@ fn case_service(
     let action = format!("/staff/cases/{}/serve", v.case_id);
     let done = served.map(|s| {
         let text = match s.split_once('-') {
-            Some((e, o)) if o == "0" => {
+            Some((e, "0")) => {
                 format!("{}{e}{}", p.t(("已电子送达 ", "Served electronically on ")), p.t(("人。", ".")),)
             }
             Some((e, o)) => format!(

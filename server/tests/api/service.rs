@@ -303,7 +303,9 @@ async fn every_wrong_serve_is_refused_with_its_reason(backend: Backend) {
     app.staff_sign_in(&staff, CLERK).await;
     let (key, parties) = serve_form(&app, &staff, case).await;
     let zhang_id = party(&parties, "张三").to_string();
-    let cases: Vec<(Vec<(&str, String)>, Option<(&str, &[u8])>, &str)> = vec![
+    // (form fields, the file, the error code expected)
+    type Case<'a> = (Vec<(&'a str, String)>, Option<(&'a str, &'a [u8])>, &'a str);
+    let cases: Vec<Case> = vec![
         (vec![("key", key.clone()), ("kind", "answer".into())], None, "recipients"),
         (
             vec![("key", key.clone()), ("kind", "answer".into()), ("party", "999999".into())],
