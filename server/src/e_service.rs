@@ -93,6 +93,14 @@ fn refuse(code: &'static str, lang: Lang, pair: (&'static str, &'static str)) ->
     Refused { code, error: invalid(lang, pair) }
 }
 
+/// The outcome of a post / in-person service was recorded already (perhaps by a colleague).
+fn already_recorded(lang: Lang) -> Refused {
+    AppError::Conflict(
+        t(lang, ("这份送达的结果已经记录过了。", "The outcome of this service is already recorded.")).into(),
+    )
+    .into()
+}
+
 fn record_not_found(lang: Lang) -> AppError {
     AppError::NotFound(
         t(
@@ -1104,11 +1112,7 @@ impl Services {
         }
         self.server_staff(caller)?;
         if row.status != "offline" {
-            return Err(AppError::Conflict(
-                t(lang, ("这份送达的结果已经记录过了。", "The outcome of this service is already recorded."))
-                    .into(),
-            )
-            .into());
+            return Err(already_recorded(lang));
         }
         let date = CivilDate::parse(o.date.trim()).ok_or_else(|| {
             refuse("date", lang, ("请填写日期，例如 2026-11-25。", "Give the date, e.g. 2026-11-25."))
@@ -1155,17 +1159,7 @@ impl Services {
                     now: now(),
                 };
                 if !store::service::change(&self.db, change).await.map_err(internal(lang))? {
-                    return Err(AppError::Conflict(
-                        t(
-                            lang,
-                            (
-                                "这份送达的结果已经记录过了。",
-                                "The outcome of this service is already recorded.",
-                            ),
-                        )
-                        .into(),
-                    )
-                    .into());
+                    return Err(already_recorded(lang));
                 }
                 if row.kind == NoticeKind::Answer.code() {
                     self.mark_served(row.case_id, at).await;
@@ -1193,17 +1187,7 @@ impl Services {
                     now: now(),
                 };
                 if !store::service::change(&self.db, change).await.map_err(internal(lang))? {
-                    return Err(AppError::Conflict(
-                        t(
-                            lang,
-                            (
-                                "这份送达的结果已经记录过了。",
-                                "The outcome of this service is already recorded.",
-                            ),
-                        )
-                        .into(),
-                    )
-                    .into());
+                    return Err(already_recorded(lang));
                 }
             }
             _ => return Err(refuse("outcome", lang, ("请选择送达结果。", "Choose the outcome."))),

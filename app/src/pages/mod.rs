@@ -142,6 +142,12 @@ pub fn redirect_to_sign_in() {
     page_redirect(&format!("/sign-in?next={next}"));
 }
 
+/// Sends a signed-out visitor of a staff page to the staff sign-in, coming back here afterwards.
+pub fn to_staff_sign_in() {
+    let next = crate::i18n::url_encode(&crate::i18n::request_path());
+    page_redirect(&format!("/staff/sign-in?next={next}"));
+}
+
 /// A box with an error message that a person can act on.
 #[component]
 pub fn ErrorNote(error: AppError) -> impl IntoView {

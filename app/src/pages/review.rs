@@ -2,7 +2,7 @@
 //! and one filing (`/staff/filings/{case}`) with its parties, claims, evidence and the
 //! decision forms (plain posts to `server/src/filing_forms.rs`).
 
-use super::{case_not_found, page_redirect, viewer, ErrorNote};
+use super::{case_not_found, to_staff_sign_in, viewer, ErrorNote};
 use crate::api::fns::{load_filing_review, review_queue};
 use crate::api::types::{DecisionView, FilingReview, ReviewItem};
 use crate::api::AppError;
@@ -11,11 +11,6 @@ use crate::rules::filing::{PartyDraft, PartyKind, CORRECTION_ITEMS};
 use crate::ui::countdown::DeadlineBox;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
-
-fn to_staff_sign_in() {
-    let next = crate::i18n::url_encode(&crate::i18n::request_path());
-    page_redirect(&format!("/staff/sign-in?next={next}"));
-}
 
 #[component]
 pub fn ReviewQueuePage() -> impl IntoView {

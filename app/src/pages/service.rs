@@ -7,7 +7,7 @@
 //!   service (plain posts to `server/src/service_forms.rs`);
 //! - `/staff/service`: the court's figures over a date range.
 
-use super::{case_not_found, page_redirect, redirect_to_sign_in, viewer, ErrorNote};
+use super::{case_not_found, redirect_to_sign_in, to_staff_sign_in, viewer, ErrorNote};
 use crate::api::fns::{check_message, load_case_service, load_receipt_page, load_service_figures, my_inbox};
 use crate::api::types::{CaseServiceView, ReceiptPageView, ServiceFiguresView, ServiceRecordView};
 use crate::api::AppError;
@@ -15,11 +15,6 @@ use crate::i18n::Prefs;
 use crate::ui::receipt_check::ReceiptCheck;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
-
-fn to_staff_sign_in() {
-    let next = crate::i18n::url_encode(&crate::i18n::request_path());
-    page_redirect(&format!("/staff/sign-in?next={next}"));
-}
 
 fn status_class(status: &str) -> &'static str {
     match status {
