@@ -69,7 +69,7 @@ test('the profile checks the resident ID number as it is typed', async ({ page }
   await expect(page.getByTestId('id-error')).toContainText('身份证');
   await id.fill('430181200002296061');
   await expect(page.getByTestId('id-error')).toHaveText('');
-  await page.getByRole('button', { name: '保存' }).click();
+  await page.getByRole('button', { name: '保存', exact: true }).click();
   await expect(page.getByTestId('profile-saved')).toContainText('4301');
   await shot(page, '06-profile');
 });

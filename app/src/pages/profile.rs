@@ -143,7 +143,7 @@ fn consent_section(p: Prefs, c: ConsentView, saved: bool, error: Option<String>)
                 <input type="email" name="email" value=c.email.clone() data-testid="consent-email" />
             </label>
             <button type="submit" class="btn primary" data-testid="consent-submit">
-                {p.t(("保存", "Save"))}
+                {p.t(("保存电子送达设置", "Save these choices"))}
             </button>
         </form>
         {(!c.history.is_empty())

@@ -690,3 +690,52 @@ async fn bench_service_log() {
         t.elapsed().as_secs_f64() * 1000.0
     );
 }
+
+/// `pocket-court verify-receipt FILE`: the phone's check, offline, on a downloaded proof file:
+/// exit 0 for the real receipt with the court's key, 1 for a tampered file or another key.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_verify_receipt_command_checks_a_downloaded_file() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let (case, zhang) = zhang_defends(&app).await;
+    let staff = new_client();
+    app.staff_sign_in(&staff, CLERK).await;
+    let (key, parties) = serve_form(&app, &staff, case).await;
+    let fields =
+        vec![("key", key), ("kind", "answer".to_string()), ("party", party(&parties, "张三").to_string())];
+    assert!(serve(&app, &staff, case, &fields, None).await.ends_with("?served=1-0"));
+    let record = newest_record(&app, &zhang).await;
+    let file = zhang.get(app.url(&format!("/service/{record}/receipt.json"))).send().await.unwrap();
+    assert!(file.headers()["content-disposition"].to_str().unwrap().contains("attachment"));
+    let text = file.text().await.unwrap();
+    let dir = std::env::temp_dir().join(format!("pc-receipt-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let good = dir.join("receipt.json");
+    std::fs::write(&good, &text).unwrap();
+    let court = app::log::hex::encode(&court_key(&app).await);
+    let run = |path: &std::path::Path, key: &str| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_pocket-court"))
+            .args(["verify-receipt", path.to_str().unwrap(), "--public-key", key])
+            .output()
+            .expect("run pocket-court")
+    };
+    let ok = run(&good, &court);
+    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
+    assert!(String::from_utf8_lossy(&ok.stdout).contains("核验通过"));
+    // The recipient's name changed in the file: not verified, and it says why.
+    let mut receipt: ServiceReceipt = serde_json::from_str(&text).unwrap();
+    let entry = String::from_utf8(receipt.events[0].entry.clone().unwrap()).unwrap().replace("张三", "张二");
+    receipt.events[0].entry = Some(entry.into_bytes());
+    let bad = dir.join("tampered.json");
+    std::fs::write(&bad, serde_json::to_string(&receipt).unwrap()).unwrap();
+    let out = run(&bad, &court);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("送达内容被改动过"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // Another key: not this court's receipt.
+    let out = run(&good, &"11".repeat(32));
+    assert_eq!(out.status.code(), Some(1));
+    std::fs::remove_dir_all(&dir).ok();
+}
