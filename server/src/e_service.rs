@@ -593,8 +593,9 @@ impl Services {
                 refuse("kind", lang, ("请选择要送达的文书。", "Choose the document to serve."))
             })?;
             let font = self.pdf_font(lang)?;
+            let due_fen = self.account_of(case_id, lang).await?.due_fen;
             for p in &chosen {
-                let facts = self.notice_facts(&case, &case_number, p, &req, lang).await?;
+                let facts = notice_facts(&case, &case_number, &parties, p, due_fen, &req, lang)?;
                 let doc = crate::notices::notice(kind, &facts).map_err(|e| Refused {
                     code: match e {
                         crate::notices::NoticeError::WrongRecipient { .. } => "wrong_recipient",
@@ -868,93 +869,6 @@ impl Services {
             channel: Channel::Inbox,
             effective,
             alert_to,
-        })
-    }
-
-    /// The facts a notice is made from.
-    async fn notice_facts(
-        &self,
-        case: &store::cases::CaseRow,
-        case_number: &str,
-        recipient: &store::service::RecipientRow,
-        req: &ServeRequest,
-        lang: Lang,
-    ) -> Result<NoticeFacts, Refused> {
-        let recipient_role = match recipient.side.as_str() {
-            "plaintiff" => crate::notices::PartyRole::Plaintiff,
-            "defendant" => crate::notices::PartyRole::Defendant,
-            _ => {
-                return Err(refuse(
-                    "wrong_recipient",
-                    lang,
-                    ("第三人的文书请上传PDF送达。", "Serve a third party's documents as an uploaded PDF."),
-                ))
-            }
-        };
-        let parties = store::service::recipients(&self.db, case.id).await.map_err(internal(lang))?;
-        let names = |side: &str| {
-            parties.iter().filter(|p| p.side == side).map(|p| p.name.clone()).collect::<Vec<_>>()
-        };
-        let hearing = if req.kind == NoticeKind::Summons.code() {
-            let date = CivilDate::parse(req.hearing_date.trim()).ok_or_else(|| {
-                refuse("hearing_date", lang, ("请填写开庭日期。", "Give the hearing date."))
-            })?;
-            let (h, m) = req
-                .hearing_time
-                .trim()
-                .split_once(':')
-                .and_then(|(h, m)| Some((h.parse::<i64>().ok()?, m.parse::<i64>().ok()?)))
-                .filter(|(h, m)| (0..24).contains(h) && (0..60).contains(m))
-                .ok_or_else(|| {
-                    refuse(
-                        "hearing_time",
-                        lang,
-                        ("请填写开庭时间，例如 09:30。", "Give the hearing time, e.g. 09:30."),
-                    )
-                })?;
-            let starts = start_of_day_shanghai(date) + h * 3600 + m * 60;
-            if starts <= now() {
-                return Err(refuse(
-                    "hearing_past",
-                    lang,
-                    ("开庭时间必须在今天之后。", "The hearing must be in the future."),
-                ));
-            }
-            let place = req.hearing_place.trim();
-            if place.chars().count() < 2 {
-                return Err(refuse("hearing_place", lang, ("请填写开庭地点。", "Give the hearing place.")));
-            }
-            Some(crate::notices::Hearing {
-                starts_at_utc_secs: starts,
-                place: place.to_string(),
-                online: false,
-            })
-        } else {
-            None
-        };
-        let due = self.account_of(case.id, lang).await?.due_fen;
-        Ok(NoticeFacts {
-            court_name: case.court_name_zh.clone(),
-            court_address: String::new(),
-            court_phone: case.clerk_phone.clone().unwrap_or_default(),
-            case_number: case_number.to_string(),
-            cause: case.cause.clone(),
-            plaintiffs: names("plaintiff"),
-            defendants: names("defendant"),
-            recipient_name: recipient.name.clone(),
-            recipient_role,
-            recipient_domiciled_in_china: !(recipient_role == crate::notices::PartyRole::Defendant
-                && case.defendant_abroad),
-            issued_on: CivilDate::from_unix_shanghai(now()),
-            judge: case.judge_name.clone(),
-            clerk: case.clerk_name.clone().map(|name| crate::notices::Clerk {
-                name,
-                phone: case.clerk_phone.clone().unwrap_or_default(),
-            }),
-            fee_due_fen: Some(due).filter(|d| *d > 0),
-            fee_basis: None,
-            query_code: Some(case.query_code.clone()),
-            hearing,
         })
     }
 
@@ -1310,6 +1224,87 @@ impl Services {
             failed: f.failed,
         })
     }
+}
+
+/// The facts a notice to `recipient` is made from: the case, its parties, the fee due and
+/// (传票) the hearing the clerk typed.
+fn notice_facts(
+    case: &store::cases::CaseRow,
+    case_number: &str,
+    parties: &[store::service::RecipientRow],
+    recipient: &store::service::RecipientRow,
+    due_fen: i64,
+    req: &ServeRequest,
+    lang: Lang,
+) -> Result<NoticeFacts, Refused> {
+    let recipient_role = match recipient.side.as_str() {
+        "plaintiff" => crate::notices::PartyRole::Plaintiff,
+        "defendant" => crate::notices::PartyRole::Defendant,
+        _ => {
+            return Err(refuse(
+                "wrong_recipient",
+                lang,
+                ("第三人的文书请上传PDF送达。", "Serve a third party's documents as an uploaded PDF."),
+            ))
+        }
+    };
+    let names =
+        |side: &str| parties.iter().filter(|p| p.side == side).map(|p| p.name.clone()).collect::<Vec<_>>();
+    let hearing = if req.kind == NoticeKind::Summons.code() {
+        let date = CivilDate::parse(req.hearing_date.trim())
+            .ok_or_else(|| refuse("hearing_date", lang, ("请填写开庭日期。", "Give the hearing date.")))?;
+        let (h, m) = req
+            .hearing_time
+            .trim()
+            .split_once(':')
+            .and_then(|(h, m)| Some((h.parse::<i64>().ok()?, m.parse::<i64>().ok()?)))
+            .filter(|(h, m)| (0..24).contains(h) && (0..60).contains(m))
+            .ok_or_else(|| {
+                refuse(
+                    "hearing_time",
+                    lang,
+                    ("请填写开庭时间，例如 09:30。", "Give the hearing time, e.g. 09:30."),
+                )
+            })?;
+        let starts = start_of_day_shanghai(date) + h * 3600 + m * 60;
+        if starts <= now() {
+            return Err(refuse(
+                "hearing_past",
+                lang,
+                ("开庭时间必须在今天之后。", "The hearing must be in the future."),
+            ));
+        }
+        let place = req.hearing_place.trim();
+        if place.chars().count() < 2 {
+            return Err(refuse("hearing_place", lang, ("请填写开庭地点。", "Give the hearing place.")));
+        }
+        Some(crate::notices::Hearing { starts_at_utc_secs: starts, place: place.to_string(), online: false })
+    } else {
+        None
+    };
+    Ok(NoticeFacts {
+        court_name: case.court_name_zh.clone(),
+        court_address: String::new(),
+        court_phone: case.clerk_phone.clone().unwrap_or_default(),
+        case_number: case_number.to_string(),
+        cause: case.cause.clone(),
+        plaintiffs: names("plaintiff"),
+        defendants: names("defendant"),
+        recipient_name: recipient.name.clone(),
+        recipient_role,
+        recipient_domiciled_in_china: !(recipient_role == crate::notices::PartyRole::Defendant
+            && case.defendant_abroad),
+        issued_on: CivilDate::from_unix_shanghai(now()),
+        judge: case.judge_name.clone(),
+        clerk: case
+            .clerk_name
+            .clone()
+            .map(|name| crate::notices::Clerk { name, phone: case.clerk_phone.clone().unwrap_or_default() }),
+        fee_due_fen: Some(due_fen).filter(|d| *d > 0),
+        fee_basis: None,
+        query_code: Some(case.query_code.clone()),
+        hearing,
+    })
 }
 
 /// The effect a change makes, if the record was not yet effective and now is.

@@ -14,7 +14,7 @@
 //! Errors come back as fixed codes (`?error=...`), never as text from the address bar.
 
 use crate::e_service::{OfflineOutcome, ServeOutcome, ServeRequest};
-use crate::forms::{document_headers, same_origin};
+use crate::forms::{check, document_headers, same_origin, Checked};
 use crate::rest::{ApiCaller, ApiError};
 use crate::startup::AppState;
 use app::api::AppError;
@@ -111,14 +111,10 @@ async fn serve(
     headers: HeaderMap,
     multipart: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Result<Response, ApiError> {
-    let id = crate::rest::case_id(&c, &id)?;
-    let back = service_page(id);
-    if c.me.is_none() {
-        return Ok(sign_in("/staff/sign-in", &back));
-    }
-    if !same_origin(&headers) {
-        return Err(foreign(&c));
-    }
+    let (id, back) = match check(&c, &id, &headers, service_page, "/staff/sign-in")? {
+        Checked::Go(id, back) => (id, back),
+        Checked::SignIn(to) => return Ok(to),
+    };
     let fail = |code: &str| Ok(Redirect::to(&format!("{back}?error={code}")).into_response());
     let Ok(mut multipart) = multipart else {
         return fail("stale");
