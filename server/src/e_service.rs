@@ -32,6 +32,10 @@ const CHECK_FAILURES_PER_HOUR: i64 = 20;
 /// The most an uploaded document to serve may weigh.
 pub const MAX_UPLOAD_BYTES: usize = 20 * 1024 * 1024;
 
+/// The kind of an uploaded first-instance judgment (判决书): its service on every party starts
+/// the appeal period, at whose end the judgment takes effect (`procedure_service`).
+pub const JUDGMENT: &str = "judgment";
+
 /// What the clerk asked to serve.
 pub struct ServeRequest {
     /// A notice code (`NoticeKind::code`) or `upload`.
@@ -552,7 +556,18 @@ impl Services {
         // for each recipient (addressed to them, as their side of the case needs: an 应诉通知书
         // goes to a defendant, a 受理通知书 to a plaintiff). All are made before any is served.
         let mut documents: Vec<ToServe<'_>> = Vec::new();
-        if req.kind == "upload" {
+        if req.kind == "upload" || req.kind == JUDGMENT {
+            let judgment = req.kind == JUDGMENT;
+            if judgment && case.outcome.as_deref() != Some(crate::fee_service::CaseOutcome::Judgment.code()) {
+                return Err(refuse(
+                    "not_judged",
+                    lang,
+                    (
+                        "要先由法官以判决结案，才能送达判决书。",
+                        "The judge must close the case by judgment before the judgment is served.",
+                    ),
+                ));
+            }
             let bytes = req.upload.clone().ok_or_else(|| {
                 refuse("pdf_missing", lang, ("请选择要送达的PDF文件。", "Choose the PDF to serve."))
             })?;
@@ -573,7 +588,10 @@ impl Services {
                     ("文件太大：送达的PDF最大20MB。", "The file is too large: at most 20 MB."),
                 ));
             }
-            let title = req.upload_title.trim();
+            let title = match req.upload_title.trim() {
+                "" if judgment => "民事判决书",
+                title => title,
+            };
             if title.chars().count() < 2 || title.chars().count() > 60 {
                 return Err(refuse(
                     "title",
@@ -582,7 +600,7 @@ impl Services {
                 ));
             }
             documents.push(ToServe {
-                kind_code: "upload",
+                kind_code: if judgment { JUDGMENT } else { "upload" },
                 title: title.to_string(),
                 bytes,
                 recipients: chosen.clone(),
@@ -706,14 +724,24 @@ impl Services {
                 continue;
             }
             electronic += 1;
-            if let (Some(e), true) = (plan.effective, kind_code == NoticeKind::Answer.code()) {
-                self.mark_served(case.id, e.at).await;
+            if let Some(e) = plan.effective {
+                self.after_effect(case.id, kind_code, e.at).await;
             }
             if let Some(phone) = &plan.alert_to {
                 self.alert(*record_id, phone, case, case_number, title).await;
             }
         }
         Ok(Some((electronic, record_ids.len() - electronic)))
+    }
+
+    /// What a service taking effect moves on the case: an 应诉通知书 starts the answer
+    /// period, a judgment served on every party starts the appeal period.
+    async fn after_effect(&self, case_id: i64, kind: &str, at: i64) {
+        if kind == NoticeKind::Answer.code() {
+            self.mark_served(case_id, at).await;
+        } else if kind == JUDGMENT {
+            self.judgment_service_changed(case_id).await;
+        }
     }
 
     /// The case reaches 送达被告 when the 应诉通知书 takes effect on a defendant: the answer
@@ -774,7 +802,7 @@ impl Services {
         let newly = new_effect(&r, &after);
         let f = facts_of(&r);
         let entries = vec![entry(&f, EventKind::SmsArrived, Channel::Sms, at, newly, None)];
-        store::service::change(
+        let changed = store::service::change(
             &self.db,
             effect_change(
                 record_id,
@@ -787,6 +815,9 @@ impl Services {
             ),
         )
         .await?;
+        if let (true, Some(e)) = (changed, newly) {
+            self.after_effect(r.case_id, &r.kind, e.at).await;
+        }
         Ok(())
     }
 
@@ -941,8 +972,8 @@ impl Services {
                 at,
             );
             if store::service::change(&self.db, change).await.map_err(internal(lang))? {
-                if let (Some(e), true) = (newly, row.kind == NoticeKind::Answer.code()) {
-                    self.mark_served(row.case_id, e.at).await;
+                if let Some(e) = newly {
+                    self.after_effect(row.case_id, &row.kind, e.at).await;
                 }
             }
         }
@@ -1075,9 +1106,7 @@ impl Services {
                 if !store::service::change(&self.db, change).await.map_err(internal(lang))? {
                     return Err(already_recorded(lang));
                 }
-                if row.kind == NoticeKind::Answer.code() {
-                    self.mark_served(row.case_id, at).await;
-                }
+                self.after_effect(row.case_id, &row.kind, at).await;
             }
             "failed" => {
                 if note.chars().count() < 2 {

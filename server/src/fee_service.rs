@@ -185,7 +185,7 @@ fn refund_view(
 /// How a case ended (结案方式), as the judge records it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CaseOutcome {
-    /// 判决: in force after the appeal period, once served (not recorded here yet).
+    /// 判决: in force when the last party's appeal period has run out (`procedure_service`).
     Judgment,
     /// 调解: the mediation statement is in force once the parties sign for it (Civil
     /// Procedure Law art. 100).
@@ -237,7 +237,8 @@ impl CaseOutcome {
 
 /// What closing a case writes: its outcome and events, the fee reduction, the refunds (one
 /// per online payment they go back to, the rest as a counter refund), all from the fee
-/// engine and the ledger. Used by the judge's action and by the demo history.
+/// engine and the ledger. Used by the judge's action and by the demo history. A judgment is
+/// settled later, when it takes effect (`procedure_service`).
 pub async fn closing_of(
     db: &store::Db,
     case: &store::cases::CaseRow,
@@ -245,23 +246,50 @@ pub async fn closing_of(
     settings: &fees::CourtFeeSettings,
     now: i64,
 ) -> Result<store::fees::Closing<'static>, sqlx::Error> {
-    let stages: &'static [&'static str] =
-        if outcome.in_force_at_once() { &["closed", "effective"] } else { &["closed"] };
+    if outcome.in_force_at_once() {
+        let mut closing = settlement(db, case, outcome, settings, now).await?;
+        closing.stages = &["closed", "effective"];
+        Ok(closing)
+    } else {
+        Ok(store::fees::Closing {
+            case_id: case.id,
+            outcome: outcome.code(),
+            stages: &["closed"],
+            reduction: None,
+            refunds: Vec::new(),
+            refund_reason: String::new(),
+            refund_due_at: 0,
+            now,
+        })
+    }
+}
+
+/// The fee settlement of a decision in force at `now` (no stages: the caller names them):
+/// the final fee for the outcome under the case's procedure (arts. 13, 15, 16), the reduction
+/// of what was owed beyond it, and the refund of what was paid beyond it, split over the
+/// payments it came from and due within 15 days (art. 53).
+pub async fn settlement(
+    db: &store::Db,
+    case: &store::cases::CaseRow,
+    outcome: CaseOutcome,
+    settings: &fees::CourtFeeSettings,
+    now: i64,
+) -> Result<store::fees::Closing<'static>, sqlx::Error> {
     let (ledger, orders) =
         tokio::try_join!(store::fees::ledger(db, case.id), store::fees::orders_of_case(db, case.id))?;
     let (charged, reduced, paid, refunded) = totals(&ledger);
     let mut closing = store::fees::Closing {
         case_id: case.id,
         outcome: outcome.code(),
-        stages,
+        stages: &[],
         reduction: None,
         refunds: Vec::new(),
         refund_reason: String::new(),
         refund_due_at: 0,
         now,
     };
-    // Nothing charged (special procedure, unpaid wages), or not yet in force: no settling.
-    if charged == 0 || !outcome.in_force_at_once() {
+    // Nothing charged (special procedure, unpaid wages): nothing to settle.
+    if charged == 0 {
         return Ok(closing);
     }
     let Ok(final_quote) =
@@ -272,7 +300,11 @@ pub async fn closing_of(
     let settled = fees::settle(fees::Fen(charged - reduced), final_quote.total, fees::Fen(paid - refunded));
     // The line that halves, with its article (art. 15, or art. 16 for simplified procedure).
     let rule = final_quote.lines.iter().rev().find(|l| l.fen.0 < 0);
-    let why = rule.map(|l| format!("{}（{}）", l.label_zh, l.source)).unwrap_or_default();
+    let why = rule.map(|l| format!("{}（{}）", l.label_zh, l.source)).unwrap_or_else(|| {
+        // A judgment under simplified procedure after a change from ordinary: the halving
+        // was written at the change; the refund is of what was paid beyond the half.
+        "多交的案件受理费（诉讼费用交纳办法 第53条）".to_string()
+    });
     if settled.reduction.0 > 0 {
         closing.reduction = Some((settled.reduction.0, why.clone()));
     }
@@ -299,7 +331,7 @@ pub async fn closing_of(
             });
         }
         closing.refund_reason = why;
-        // Within 15 days of the decision taking effect — today (诉讼费用交纳办法 art. 53).
+        // Within 15 days of the decision taking effect, `now` (诉讼费用交纳办法 art. 53).
         let deadline = refund_deadline(CivilDate::from_unix_shanghai(now), &Calendar::weekends_only());
         closing.refund_due_at = deadline.due_at;
     }

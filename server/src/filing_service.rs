@@ -509,7 +509,7 @@ impl Services {
 
     /// An SMS to a litigant about their filing, signed with the court's name. A failed SMS is
     /// logged (and kept in the outbox); the decision it reports stands.
-    async fn notify(&self, phone: &str, court_id: i64, case_id: i64, text: &str) {
+    pub(crate) async fn notify(&self, phone: &str, court_id: i64, case_id: i64, text: &str) {
         let court = store::filings::court_of(&self.db, court_id)
             .await
             .ok()

@@ -7,6 +7,10 @@
 //! - `GET /cases/{id}/fees/receipt/{order}/download`: the 缴费凭证 as a standalone HTML file.
 //! - `POST /cases/{id}/close` (form field `outcome`): the judge closes the case (结案); back
 //!   to the case page with `?closed=1` or `?error=...`.
+//! - `POST /cases/{id}/procedure` (`to`, `reason`, `agreed`): the judge changes the procedure
+//!   (程序转换); back with `?procedure=changed` or `?error=...`.
+//! - `POST /cases/{id}/appeal` (`note`): staff record an appeal against the judgment; back
+//!   with `?appeal=recorded` or `?error=...`.
 //! - `POST /cases/{id}/fees/relief` (multipart: `kind_ground`, `reason`, `key`, up to 3
 //!   `proof` files): applies for 缓交 / 减交 / 免交; back with `?relief=sent` or `?error=...`.
 //! - `POST /cases/{id}/fees/relief/{rid}/decide` (`decision`, `reduce_yuan`, `note`): staff
@@ -38,6 +42,8 @@ pub fn routes() -> Router<AppState> {
         .route("/cases/{id}/fees/pay", post(pay))
         .route("/cases/{id}/fees/receipt/{order}/download", get(download_receipt))
         .route("/cases/{id}/close", post(close))
+        .route("/cases/{id}/procedure", post(change_procedure))
+        .route("/cases/{id}/appeal", post(record_appeal))
         .route(
             "/cases/{id}/fees/relief",
             // Three documents of at most 4 MB each, and the text fields.
@@ -229,6 +235,63 @@ async fn close(
         Err(AppError::NotFound(_)) => Ok(Redirect::to(&back).into_response()),
         Err(AppError::Invalid(_)) => Ok(Redirect::to(&format!("{back}?error=outcome")).into_response()),
         Err(e) => Ok(Redirect::to(&format!("{back}?error={}", error_code(&e))).into_response()),
+    }
+}
+
+#[derive(Deserialize, Default)]
+struct ProcedureForm {
+    #[serde(default)]
+    to: String,
+    #[serde(default)]
+    reason: String,
+    /// The checkbox "both parties agreed" (present only when ticked).
+    #[serde(default)]
+    agreed: Option<String>,
+}
+
+/// 程序转换, by the case's judge.
+async fn change_procedure(
+    State(s): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    form: Result<Form<ProcedureForm>, axum::extract::rejection::FormRejection>,
+) -> Result<Response, ApiError> {
+    let (id, back) = match check(&c, &id, &headers, case_page, "/staff/sign-in")? {
+        Checked::Go(id, back) => (id, back),
+        Checked::SignIn(to) => return Ok(to),
+    };
+    let f = form.map(|f| f.0).unwrap_or_default();
+    match s.services.change_procedure(&c, id, &f.to, &f.reason, f.agreed.is_some()).await {
+        Ok(_) => Ok(Redirect::to(&format!("{back}?procedure=changed")).into_response()),
+        Err(e) if e.code == "not_found" => Ok(Redirect::to(&back).into_response()),
+        Err(e) => Ok(Redirect::to(&format!("{back}?error={}", e.code)).into_response()),
+    }
+}
+
+#[derive(Deserialize, Default)]
+struct AppealForm {
+    #[serde(default)]
+    note: String,
+}
+
+/// Staff record an appeal lodged against the case's judgment.
+async fn record_appeal(
+    State(s): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    form: Result<Form<AppealForm>, axum::extract::rejection::FormRejection>,
+) -> Result<Response, ApiError> {
+    let (id, back) = match check(&c, &id, &headers, case_page, "/staff/sign-in")? {
+        Checked::Go(id, back) => (id, back),
+        Checked::SignIn(to) => return Ok(to),
+    };
+    let note = form.map(|f| f.0.note).unwrap_or_default();
+    match s.services.record_appeal(&c, id, &note).await {
+        Ok(()) => Ok(Redirect::to(&format!("{back}?appeal=recorded")).into_response()),
+        Err(e) if e.code == "not_found" => Ok(Redirect::to(&back).into_response()),
+        Err(e) => Ok(Redirect::to(&format!("{back}?error={}", e.code)).into_response()),
     }
 }
 

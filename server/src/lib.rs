@@ -14,6 +14,7 @@ pub mod forms;
 pub mod notices;
 pub mod payments;
 pub mod pdf;
+pub mod procedure_service;
 pub mod progress;
 pub mod relief_service;
 pub mod rest;

@@ -10,15 +10,11 @@ use app::rules::lifecycle::{self, Procedure, Stage, Timeline, TimelineFacts};
 use app::rules::Lang;
 
 pub fn procedure(code: &str) -> Procedure {
-    match code {
-        "small_claims" => Procedure::SmallClaims,
-        "simplified" => Procedure::Simplified,
-        _ => Procedure::Ordinary,
-    }
+    Procedure::from_code(code).unwrap_or(Procedure::Ordinary)
 }
 
 /// The facts the timeline needs besides the events.
-fn facts(case: &CaseRow) -> TimelineFacts {
+fn facts(case: &CaseRow, events: &[EventRow]) -> TimelineFacts {
     TimelineFacts {
         procedure: procedure(&case.procedure),
         domiciled_in_china: !case.defendant_abroad,
@@ -28,14 +24,17 @@ fn facts(case: &CaseRow) -> TimelineFacts {
         // to prepay by the same deadline.
         prepay_required: !crate::fee_service::claims_unpaid_wages(&case.cause)
             && !matches!(case.fee_relief.as_deref(), Some("defer" | "waive")),
+        // A supplementary fee notice after a change of procedure (程序转换) restarts the
+        // prepayment period for what it adds (art. 22).
+        fee_notice_at: events.iter().filter(|e| e.stage == "fee_notice").map(|e| e.at).max(),
         calendar: Calendar::weekends_only(),
     }
 }
 
 fn timeline(case: &CaseRow, events: &[EventRow], now: i64) -> Timeline {
-    let events: Vec<(Stage, i64)> =
+    let stages: Vec<(Stage, i64)> =
         events.iter().filter_map(|e| Stage::from_code(&e.stage).map(|s| (s, e.at))).collect();
-    Timeline::build(&events, &facts(case), now)
+    Timeline::build(&stages, &facts(case, events), now)
 }
 
 fn deadline_view(d: &Deadline, lang: Lang, now: i64) -> DeadlineView {
@@ -250,6 +249,10 @@ pub fn full(
         refund_open_fen: 0,
         refund_deadline: None,
         can_close: false,
+        procedure_targets: Vec::new(),
+        procedure_changes: Vec::new(),
+        can_record_appeal: false,
+        appeal: None,
         filing: None,
     }
 }

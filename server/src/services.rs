@@ -646,6 +646,7 @@ impl Backend for Services {
                 sheet.case.refund_due_at.map(|at| crate::fee_service::refund_deadline_view(at, lang, now));
         }
         view.can_close = crate::fee_service::can_close_now(me, &sheet.case, &sheet.events);
+        self.procedure_view(me, &sheet.case, &sheet.events, lang, &mut view).await?;
         view.filing = self.filing_status(me, &sheet.case, lang).await?;
         Ok(view)
     }

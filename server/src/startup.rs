@@ -83,13 +83,15 @@ pub async fn spawn(args: &ServeArgs) -> Result<Running, StartError> {
     // The notices' font is large: read it now, off the async threads, not at the first notice.
     let fonts = services.clone();
     tokio::task::spawn_blocking(move || fonts.pdf_font(app::rules::Lang::Zh).map(|_| ()));
-    // Refunds owed (诉讼费用交纳办法 art. 53) go out even if the provider was down when the
-    // case closed: a minute after start, then every minute.
+    // Judgments whose appeal period ran out take effect and settle their fee; refunds owed
+    // (诉讼费用交纳办法 art. 53) go out even if the provider was down when the case closed: a
+    // minute after start, then every minute.
     let job = services.clone();
     tokio::spawn(async move {
         let mut every = tokio::time::interval(std::time::Duration::from_secs(60));
         loop {
             every.tick().await;
+            job.bring_judgments_into_force(crate::services::now()).await;
             job.chase_refunds().await;
         }
     });

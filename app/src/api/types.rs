@@ -183,9 +183,32 @@ pub struct CaseProgress {
     pub refund_deadline: Option<DeadlineView>,
     /// The caller is this case's judge and may close it (结案).
     pub can_close: bool,
+    /// For the case's judge while it is open: the procedures it may be changed to (程序转换,
+    /// `rules::procedure`), as (code, name).
+    pub procedure_targets: Vec<(String, String)>,
+    /// Every change of procedure so far, oldest first.
+    pub procedure_changes: Vec<ProcedureChangeView>,
+    /// Court staff may record an appeal against the judgment (closed by judgment, not in
+    /// force, none recorded yet).
+    pub can_record_appeal: bool,
+    /// The appeal recorded against the judgment: what was noted, and when.
+    pub appeal: Option<String>,
     /// Filed online, before docketing: the review's decisions and, for the person who filed
     /// it, the filing to correct.
     pub filing: Option<FilingStatus>,
+}
+
+/// A change of procedure (程序转换) on the case page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProcedureChangeView {
+    pub at: String,
+    pub from: String,
+    pub to: String,
+    pub reason: String,
+    /// The article it rests on.
+    pub source: String,
+    /// What it did to the fee, in words (补交 / 减半), if anything.
+    pub fee: Option<String>,
 }
 
 /// The review of an online filing, on its case page.

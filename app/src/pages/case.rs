@@ -22,6 +22,22 @@ pub fn CasePage() -> impl IntoView {
                 "Your filing has been sent. The court reviews it within 7 days and will text you the result.",
             )),
         ))
+    } else if query.get("procedure").is_some() {
+        Some((
+            false,
+            p.t((
+                "程序已转换。受理费和审限已按新程序计算。",
+                "The procedure is changed; fee and trial limit follow it.",
+            )),
+        ))
+    } else if query.get("appeal").is_some() {
+        Some((
+            false,
+            p.t((
+                "上诉已登记。判决不会到期自动生效。",
+                "The appeal is recorded; the judgment will not take effect on its own.",
+            )),
+        ))
     } else {
         close_note(p, query.get("closed").is_some(), query.get("error").as_deref())
     };
@@ -175,9 +191,30 @@ fn case_view(p: Prefs, c: CaseProgress) -> impl IntoView {
             </p>
             <p>
                 <span class="label">{p.t(("程序：", "Procedure: "))}</span>
-                {c.procedure.clone()}
+                <span data-testid="procedure">{c.procedure.clone()}</span>
             </p>
+            {(!c.procedure_changes.is_empty())
+                .then(|| {
+                    view! {
+                        <ul class="plain meta" data-testid="procedure-changes">
+                            {c
+                                .procedure_changes
+                                .iter()
+                                .map(|x| {
+                                    view! {
+                                        <li>
+                                            {x.at.clone()} " " {x.from.clone()} " → " {x.to.clone()} "："
+                                            {x.reason.clone()} " （" {x.source.clone()} "）"
+                                            {x.fee.clone().map(|f| view! { <strong>" " {f}</strong> })}
+                                        </li>
+                                    }
+                                })
+                                .collect_view()}
+                        </ul>
+                    }
+                })}
             {c.outcome.clone().map(|o| view! { <p data-testid="outcome">{o}</p> })}
+            {c.appeal.clone().map(|a| view! { <p data-testid="appeal">{a}</p> })}
             {c
                 .next_deadline
                 .clone()
@@ -231,6 +268,8 @@ fn case_view(p: Prefs, c: CaseProgress) -> impl IntoView {
             })}
         {c.case_number.is_some().then(|| service_link(p, c.id))}
         {c.can_close.then(|| close_form(p, c.id))}
+        {(!c.procedure_targets.is_empty()).then(|| procedure_form(p, c.id, &c.procedure_targets))}
+        {c.can_record_appeal.then(|| appeal_form(p, c.id))}
         {c.filing.clone().map(|f| filing_box(p, f))}
         {acceptance_notice(p, &c)}
         <section>
@@ -325,16 +364,134 @@ fn close_form(p: Prefs, id: i64) -> AnyView {
     .into_any()
 }
 
-/// What the case page says for `?closed=1` or an `?error=` code from the close form.
+/// 程序转换, for the case's judge while the case is open: only the procedures the law allows
+/// from the current one are offered (`rules::procedure`); the server checks again.
+fn procedure_form(p: Prefs, id: i64, targets: &[(String, String)]) -> AnyView {
+    let action = format!("/cases/{id}/procedure");
+    view! {
+        <section class="card staff-action" data-testid="procedure-form">
+            <h2>{p.t(("转换程序", "Change the procedure"))}</h2>
+            <form method="post" action=action>
+                <label>
+                    {p.t(("转为", "Change to"))} <select name="to" required data-testid="procedure-to">
+                        <option value="">{p.t(("请选择", "Choose"))}</option>
+                        {targets
+                            .iter()
+                            .map(|(code, label)| {
+                                view! { <option value=code.clone()>{label.clone()}</option> }
+                            })
+                            .collect_view()}
+                    </select>
+                </label>
+                <label>
+                    {p.t(("理由（写进裁定）", "Reason (goes into the ruling)"))}
+                    <textarea
+                        name="reason"
+                        required
+                        minlength="4"
+                        maxlength="200"
+                        rows="2"
+                        data-testid="procedure-reason"
+                    ></textarea>
+                </label>
+                <label class="choice">
+                    <input type="checkbox" name="agreed" value="1" data-testid="procedure-agreed" />
+                    {p
+                        .t((
+                            "双方当事人同意适用简易程序（普通程序转简易程序时必须）",
+                            "Both parties agreed to simplified procedure (needed for ordinary to simplified)",
+                        ))}
+                </label>
+                <p class="hint">
+                    {p
+                        .t((
+                            "转为普通程序：原告要在7日内补交另一半受理费。转为简易程序：受理费减半，多交的在判决生效后15日内退还（诉讼费用交纳办法第16、22、53条）。审限从立案之日起按新程序计算。",
+                            "To ordinary: the plaintiff adds the other half of the fee within 7 days. To simplified: the fee halves; any overpayment is refunded within 15 days of the judgment taking effect (arts. 16, 22, 53). The trial limit counts from docketing under the new procedure.",
+                        ))}
+                </p>
+                <button type="submit" class="btn primary" data-testid="procedure-submit">
+                    {p.t(("确认转换", "Change it"))}
+                </button>
+            </form>
+        </section>
+    }
+    .into_any()
+}
+
+/// 登记上诉, for the court's clerks and judges while a judgment is not yet in force.
+fn appeal_form(p: Prefs, id: i64) -> AnyView {
+    let action = format!("/cases/{id}/appeal");
+    view! {
+        <section class="card staff-action" data-testid="appeal-form">
+            <h2>{p.t(("登记上诉", "Record an appeal"))}</h2>
+            <p class="hint">
+                {p
+                    .t((
+                        "当事人在上诉期内递交了上诉状，就在这里登记。登记后判决不会到期自动生效。",
+                        "When a party lodged an appeal within the appeal period, record it here; the judgment then does not take effect at the end of the period.",
+                    ))}
+            </p>
+            <form method="post" action=action>
+                <label>
+                    {p.t(("谁上诉、哪天递交", "Who appealed, and when"))}
+                    <input
+                        type="text"
+                        name="note"
+                        required
+                        minlength="2"
+                        maxlength="200"
+                        data-testid="appeal-note"
+                    />
+                </label>
+                <button type="submit" class="btn secondary" data-testid="appeal-submit">
+                    {p.t(("登记上诉", "Record the appeal"))}
+                </button>
+            </form>
+        </section>
+    }
+    .into_any()
+}
+
+/// What the case page says after the judge's or clerk's forms: `?closed=1`,
+/// `?procedure=changed`, `?appeal=recorded`, or an `?error=` code.
 fn close_note(p: Prefs, closed: bool, error: Option<&str>) -> Option<(bool, &'static str)> {
     if closed {
         return Some((false, p.t(("已结案。", "The case is closed."))));
     }
+    let error = error?;
+    if let Some(e) = crate::rules::procedure::ConversionError::from_code(error) {
+        return Some((true, e.message(p.lang)));
+    }
     Some((
         true,
-        match error? {
+        match error {
+            "procedure" => p.t(("请选择要转为哪种程序。", "Choose the procedure to change to.")),
+            "reason" => p.t((
+                "请写明转换程序的理由（4到200个字），它会写进裁定。",
+                "Give the reason for the change (4 to 200 characters); it goes into the ruling.",
+            )),
+            "changed" => p.t((
+                "案件的程序刚刚已经变了，请看页面上现在的程序。",
+                "The procedure was just changed; see the case page for the current one.",
+            )),
+            "not_docketed" => p.t(("案件还没有立案。", "The case is not docketed yet.")),
+            "appeal_note" => p.t((
+                "请写明谁上诉、哪天递交的上诉状（2到200个字）。",
+                "Say who appealed and when the appeal was lodged (2 to 200 characters).",
+            )),
+            "appeal_done" => p.t((
+                "已经登记过上诉，或者判决已经生效，不能再登记。",
+                "An appeal is recorded already, or the judgment is in force.",
+            )),
+            "not_judgment" => p.t((
+                "只有判决结案的案件才能登记上诉。",
+                "Only a case closed by judgment can be appealed here.",
+            )),
             "outcome" => p.t(("请选择结案方式。", "Choose how the case ended.")),
-            "denied" => p.t(("只有本案的承办法官可以结案。", "Only the judge of this case can close it.")),
+            "denied" => p.t((
+                "您不能做这件事：结案和转换程序由本案承办法官操作，登记上诉由本院书记员或法官操作。",
+                "Not allowed: the case's judge closes it and changes its procedure; the court's clerks and judges record appeals.",
+            )),
             "done" => p.t((
                 "这个案件已经结案了，或者还没有立案。",
                 "This case is already closed, or not docketed yet.",

@@ -362,6 +362,10 @@ fn serve_error(p: Prefs, code: &str) -> &'static str {
         "too_large" => p.t(("文件太大：最大20MB。", "The file is too large: 20 MB at most.")),
         "upload" => p.t(("文件没有传完整，请再试一次。", "The file did not arrive whole; try again.")),
         "title" => p.t(("请写上文书名称（2到60个字）。", "Give the document's title (2 to 60 characters).")),
+        "not_judged" => p.t((
+            "要先由法官以判决结案，才能送达判决书。",
+            "The judge must close the case by judgment before the judgment is served.",
+        )),
         "hearing_date" => p.t(("请填写开庭日期。", "Give the hearing date.")),
         "hearing_time" => p.t(("请填写开庭时间，例如 09:30。", "Give the hearing time, e.g. 09:30.")),
         "hearing_past" => p.t(("开庭时间必须在现在之后。", "The hearing must be in the future.")),
@@ -528,8 +532,15 @@ fn case_service(
                         .iter()
                         .map(|(code, title)| view! { <option value=code.clone()>{title.clone()}</option> })
                         .collect_view()}
+                    <option value="judgment">
+                        {p
+                            .t((
+                                "民事判决书（上传PDF，送达后起算上诉期）",
+                                "The judgment (upload its PDF; the appeal period starts on service)",
+                            ))}
+                    </option>
                     <option value="upload">
-                        {p.t(("上传的PDF文书（如判决书）", "An uploaded PDF (e.g. a judgment)"))}
+                        {p.t(("其他上传的PDF文书", "Another uploaded PDF"))}
                     </option>
                 </select>
             </label>

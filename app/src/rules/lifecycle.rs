@@ -24,6 +24,21 @@ pub enum Procedure {
 }
 
 impl Procedure {
+    pub const ALL: [Procedure; 3] = [Procedure::SmallClaims, Procedure::Simplified, Procedure::Ordinary];
+
+    /// The stored code: `small_claims`, `simplified`, `ordinary`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Procedure::SmallClaims => "small_claims",
+            Procedure::Simplified => "simplified",
+            Procedure::Ordinary => "ordinary",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Procedure> {
+        Procedure::ALL.into_iter().find(|p| p.code() == code)
+    }
+
     /// Name of the procedure.
     pub fn label(self, lang: Lang) -> &'static str {
         match self {
@@ -283,6 +298,10 @@ pub struct TimelineFacts {
     /// Whether the plaintiff must prepay the acceptance fee: false for unpaid-labour-pay
     /// claims (诉讼费用交纳办法 art. 20) or when deferral, reduction or waiver was granted.
     pub prepay_required: bool,
+    /// The latest supplementary fee notice (补交诉讼费通知, after a change to ordinary
+    /// procedure), Unix seconds: the prepayment period runs again from it (诉讼费用交纳办法
+    /// art. 22) until a payment after it settles the account.
+    pub fee_notice_at: Option<i64>,
     pub calendar: Calendar,
 }
 
@@ -293,6 +312,7 @@ impl Default for TimelineFacts {
             domiciled_in_china: true,
             is_ruling: false,
             prepay_required: true,
+            fee_notice_at: None,
             calendar: Calendar::weekends_only(),
         }
     }
@@ -397,8 +417,12 @@ impl Record {
                 // The fee notice is served with the acceptance notice on docketing
                 // (诉讼费用交纳办法 art. 22). Once the case is closed (e.g. treated as
                 // withdrawn for non-payment), the fee no longer blocks anything.
-                let notice = self.at(Stage::Docketed)?;
-                let open = self.at(Stage::FeePrepay).is_none() && !self.reached_from(Stage::Closed);
+                // A supplementary notice (程序转换) starts the period again for what it adds;
+                // only a payment on or after it meets it.
+                let docketed = self.at(Stage::Docketed)?;
+                let notice = facts.fee_notice_at.map_or(docketed, |n| n.max(docketed));
+                let paid_since = self.at(Stage::FeePrepay).is_some_and(|paid| paid >= notice);
+                let open = !paid_since && !self.reached_from(Stage::Closed);
                 Some((fee_deadline(day(notice), calendar), open))
             }
             Stage::Served => {
@@ -714,6 +738,28 @@ mod tests {
         assert_eq!(status(&timeline, Stage::FeePrepay), NodeStatus::Current);
         let next = timeline.next_deadline(at(2024, 3, 20, 9)).expect("trial limit");
         assert_eq!(next.kind, DeadlineKind::TrialLimit);
+    }
+
+    #[test]
+    fn a_supplementary_fee_notice_opens_the_fee_again_for_seven_days() {
+        // Paid on 8 March; converted to ordinary procedure on 12 March (Tuesday): the other
+        // half is due by 19 March (诉讼费用交纳办法 art. 22), and only a later payment meets it.
+        let mut events = docketed_case();
+        events.push((Stage::FeePrepay, at(2024, 3, 8, 9)));
+        let facts = TimelineFacts { fee_notice_at: Some(at(2024, 3, 12, 10)), ..TimelineFacts::default() };
+        let timeline = Timeline::build(&events, &facts, at(2024, 3, 13, 9));
+        let fee = timeline.node(Stage::FeePrepay).expect("shown");
+        assert!(fee.deadline_open);
+        assert_eq!(fee.deadline.as_ref().map(|d| d.due_date), Some(d(2024, 3, 19)));
+        // The case is at this stage again: current, not done.
+        assert_eq!(fee.status, NodeStatus::Current);
+        let late = Timeline::build(&events, &facts, at(2024, 3, 20, 9));
+        assert_eq!(status(&late, Stage::FeePrepay), NodeStatus::Overdue);
+        events.push((Stage::FeePrepay, at(2024, 3, 14, 9)));
+        let paid = Timeline::build(&events, &facts, at(2024, 3, 20, 9));
+        let fee = paid.node(Stage::FeePrepay).expect("shown");
+        assert!(!fee.deadline_open);
+        assert_eq!(fee.reached_at, Some(at(2024, 3, 14, 9)));
     }
 
     #[test]

@@ -11,6 +11,7 @@ pub mod fees;
 pub mod filing;
 pub mod ids;
 pub mod lifecycle;
+pub mod procedure;
 pub mod service;
 
 use serde::{Deserialize, Serialize};

@@ -241,10 +241,13 @@ pub async fn apply_notification(db: &Db, order: &OrderRow, n: Received<'_>) -> R
     .bind(now)
     .execute(&mut *tx)
     .await?;
-    // Fully paid now: the case reaches 预交诉讼费 on its timeline (once).
+    // Fully paid now: the case reaches 预交诉讼费 on its timeline (once per fee notice: a
+    // supplementary notice after a change of procedure, `fee_notice`, asks for it again).
     let sql = format!(
         "INSERT INTO case_events (case_id, stage, at) SELECT $1, 'fee_prepay', $2 \
-         WHERE NOT EXISTS (SELECT 1 FROM case_events WHERE case_id = $1 AND stage = 'fee_prepay') \
+         WHERE NOT EXISTS (SELECT 1 FROM case_events WHERE case_id = $1 AND stage = 'fee_prepay' \
+           AND at >= (SELECT COALESCE(MAX(n.at), 0) FROM case_events n \
+                      WHERE n.case_id = $1 AND n.stage = 'fee_notice')) \
          AND {} <= 0",
         balance_sql("$1")
     );
@@ -487,6 +490,17 @@ pub async fn close_case(db: &Db, c: Closing<'_>) -> Result<bool, sqlx::Error> {
             .execute(&mut *tx)
             .await?;
     }
+    write_settlement(&mut tx, &c).await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// The fee settlement of a closing or of a judgment taking effect: the reduction and the
+/// refunds, inside the caller's transaction.
+async fn write_settlement(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    c: &Closing<'_>,
+) -> Result<(), sqlx::Error> {
     if let Some((amount, source)) = &c.reduction {
         sqlx::query(
             "INSERT INTO fee_ledger (case_id, kind, amount_fen, source, created_at) \
@@ -496,7 +510,7 @@ pub async fn close_case(db: &Db, c: Closing<'_>) -> Result<bool, sqlx::Error> {
         .bind(*amount)
         .bind(source)
         .bind(c.now)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
     }
     for r in &c.refunds {
@@ -511,9 +525,36 @@ pub async fn close_case(db: &Db, c: Closing<'_>) -> Result<bool, sqlx::Error> {
         .bind(&c.refund_reason)
         .bind(c.refund_due_at)
         .bind(c.now)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
     }
+    Ok(())
+}
+
+/// A first-instance judgment takes effect (生效) at `c.now`: the `effective` event and the
+/// fee settlement, once — only while the case is closed by judgment, not yet in force and no
+/// appeal is recorded (an appeal recorded at the same moment wins: one of the two writes).
+pub async fn take_effect(db: &Db, c: Closing<'_>) -> Result<bool, sqlx::Error> {
+    let mut tx = db.pool.begin().await?;
+    let changed = sqlx::query(
+        "UPDATE cases SET stage = 'effective' WHERE id = $1 AND outcome = 'judgment' \
+         AND NOT EXISTS (SELECT 1 FROM case_events e WHERE e.case_id = $1 AND e.stage = 'effective') \
+         AND NOT EXISTS (SELECT 1 FROM case_appeals a WHERE a.case_id = $1)",
+    )
+    .bind(c.case_id)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if changed == 0 {
+        tx.rollback().await?;
+        return Ok(false);
+    }
+    sqlx::query("INSERT INTO case_events (case_id, stage, at) VALUES ($1, 'effective', $2)")
+        .bind(c.case_id)
+        .bind(c.now)
+        .execute(&mut *tx)
+        .await?;
+    write_settlement(&mut tx, &c).await?;
     tx.commit().await?;
     Ok(true)
 }

@@ -10,6 +10,7 @@ pub mod fees;
 pub mod filings;
 pub mod log;
 pub mod people;
+pub mod procedure;
 pub mod relief;
 pub mod service;
 pub mod sms;

@@ -9,6 +9,7 @@ mod fee_pages;
 mod fees;
 mod filings;
 mod payments;
+mod procedure;
 mod refunds;
 mod relief;
 mod rest;

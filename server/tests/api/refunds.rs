@@ -20,7 +20,7 @@ async fn close(app: &TestApp, client: &reqwest::Client, id: i64, outcome: &str) 
 }
 
 /// 王五's ordinary-procedure case docketed yesterday (demo case 20), paid in full online.
-async fn paid_ordinary_case(app: &TestApp, wang: &reqwest::Client) -> (i64, i64) {
+pub(crate) async fn paid_ordinary_case(app: &TestApp, wang: &reqwest::Client) -> (i64, i64) {
     let (_, cases) = app.get_json(wang, "/api/v1/cases").await;
     let mut found = None;
     for c in cases.as_array().unwrap() {
@@ -39,7 +39,7 @@ async fn paid_ordinary_case(app: &TestApp, wang: &reqwest::Client) -> (i64, i64)
     (id, due)
 }
 
-fn refunds(acct: &Value) -> Vec<Value> {
+pub(crate) fn refunds(acct: &Value) -> Vec<Value> {
     acct["refunds"].as_array().unwrap().clone()
 }
 

@@ -27,7 +27,11 @@ async fn zhang_defends(app: &TestApp) -> (i64, reqwest::Client) {
 }
 
 /// The serve form's key and the party ids by name, from the staff page.
-async fn serve_form(app: &TestApp, staff: &reqwest::Client, case: i64) -> (String, Vec<(String, i64)>) {
+pub(crate) async fn serve_form(
+    app: &TestApp,
+    staff: &reqwest::Client,
+    case: i64,
+) -> (String, Vec<(String, i64)>) {
     let (status, page) = app.get_page(staff, &format!("/staff/cases/{case}/service")).await;
     assert_eq!(status, 200, "{page}");
     let at = page.find("name=\"key\" value=\"").expect("the serve form") + 18;
@@ -71,7 +75,7 @@ fn multipart(fields: &[(&str, String)], file: Option<(&str, &[u8])>) -> (String,
     (format!("multipart/form-data; boundary={boundary}"), body)
 }
 
-async fn serve(
+pub(crate) async fn serve(
     app: &TestApp,
     staff: &reqwest::Client,
     case: i64,
