@@ -84,7 +84,7 @@ pub fn quote_view(q: FeeQuote, lang: Lang) -> impl IntoView {
     }
 }
 
-#[island]
+#[island(lazy)]
 pub fn FeeCalculator(lang: Lang, settings: CourtFeeSettings, initial: FeeInput) -> impl IntoView {
     let kind = RwSignal::new(initial.kind);
     let amount = RwSignal::new(initial.amount_yuan);

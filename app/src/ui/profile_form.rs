@@ -32,7 +32,7 @@ pub fn check_name(name: &str, lang: Lang) -> Result<String, String> {
     Ok(n.to_string())
 }
 
-#[island]
+#[island(lazy)]
 pub fn ProfileForm(lang: Lang, name: String, has_id: bool) -> impl IntoView {
     let name = RwSignal::new(name);
     let id = RwSignal::new(String::new());
