@@ -50,7 +50,8 @@ fn check(receipt_json: &str, court_key: &str, lang: Lang, clock: impl Fn() -> f6
 
 /// A lazy island (`cargo leptos build --split`): the island, reading the receipt and the
 /// Ed25519 and SHA-512 code are a chunk of their own, fetched only by the page that checks a
-/// receipt. (The receipt comes as JSON text so that its parser stays in that chunk.)
+/// receipt. (The receipt comes as JSON text: reading it is part of the check, so a receipt that
+/// cannot be read is reported as such instead of stopping the island.)
 #[island(lazy)]
 pub fn ReceiptCheck(
     receipt_json: String,
