@@ -12,7 +12,6 @@ use crate::rules::dates::CivilDate;
 use crate::rules::filing::{check_amount, check_email, check_name};
 use crate::rules::ids::{CreditCode, Mobile, ResidentId};
 use crate::rules::Lang;
-use crate::ui::countdown::now_secs;
 use leptos::prelude::*;
 
 /// What `kind` of value a field holds decides its check: `name`, `resident_id`,
@@ -38,7 +37,8 @@ pub fn check_value(kind: &str, value: &str, required: bool, today: CivilDate, la
 #[cfg(feature = "hydrate")]
 #[leptos::lazy]
 fn check_lazily(kind: String, value: String, required: bool, lang: Lang) -> Option<String> {
-    check_value(&kind, &value, required, CivilDate::from_unix_shanghai(now_secs()), lang)
+    let today = CivilDate::from_unix_shanghai(crate::ui::countdown::now_secs());
+    check_value(&kind, &value, required, today, lang)
 }
 
 #[island]
