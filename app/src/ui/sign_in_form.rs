@@ -11,8 +11,9 @@ use leptos::task::spawn_local;
 
 #[island(lazy)]
 pub fn SignInForm(lang: Lang, staff: bool, next: String) -> impl IntoView {
-    let phone = RwSignal::new(String::new());
-    let password = RwSignal::new(String::new());
+    let phone = RwSignal::new(crate::ui::typed_before_wake("phone", String::new()));
+    let password = RwSignal::new(crate::ui::typed_before_wake("password", String::new()));
+    let awake = crate::ui::awake();
     let code = RwSignal::new(String::new());
     let request_id = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
@@ -95,6 +96,8 @@ pub fn SignInForm(lang: Lang, staff: bool, next: String) -> impl IntoView {
         <form
             class="card form"
             data-testid="sign-in-form"
+            data-waking=move || (!awake.get()).then_some("")
+            method="post"
             on:submit=move |ev| {
                 ev.prevent_default();
                 if request_id.get_untracked().is_some() { check_code() } else { ask_code() }
@@ -136,7 +139,7 @@ pub fn SignInForm(lang: Lang, staff: bool, next: String) -> impl IntoView {
                 type="button"
                 class="btn secondary"
                 data-testid="send-code"
-                disabled=move || { busy.get() || resend_in.get() > 0 }
+                disabled=move || { !awake.get() || busy.get() || resend_in.get() > 0 }
                 on:click=move |_| ask_code()
             >
                 {move || {
