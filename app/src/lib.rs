@@ -26,6 +26,9 @@ pub use pages::{shell, App};
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
+    // Panic messages in the console are for developers: a release build leaves out the hook
+    // and the formatting it needs (the download stays smaller; a panic still stops the island).
+    #[cfg(debug_assertions)]
     console_error_panic_hook::set_once();
     leptos::mount::hydrate_islands();
     if let Some(body) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.body()) {

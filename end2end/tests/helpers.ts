@@ -36,6 +36,8 @@ export async function useStaffSession(context: BrowserContext, phone: string) {
 /** Waits until the islands are interactive: `hydrate()` marks the body when done. */
 export async function hydrated(page: Page) {
   await page.locator('body[data-hydrated]').waitFor({ timeout: 30_000 });
+  // Lazy islands with fields load their chunk after that; each marks itself until awake.
+  await expect(page.locator('[data-waking]')).toHaveCount(0, { timeout: 30_000 });
 }
 
 /** Reads the newest sign-in code for `phone` from the demo SMS inbox, as a person would. */

@@ -12,7 +12,6 @@ use crate::rules::dates::CivilDate;
 use crate::rules::filing::{check_amount, check_email, check_name};
 use crate::rules::ids::{CreditCode, Mobile, ResidentId};
 use crate::rules::Lang;
-use crate::ui::countdown::now_secs;
 use leptos::prelude::*;
 
 /// What `kind` of value a field holds decides its check: `name`, `resident_id`,
@@ -32,6 +31,16 @@ pub fn check_value(kind: &str, value: &str, required: bool, today: CivilDate, la
     }
 }
 
+/// The check itself, in a chunk of its own (`cargo leptos build --split`): the rules and their
+/// messages are fetched when a page with checked fields wakes up (see `lazy_preload!` below),
+/// so they are there by the time a person types; pages without such fields never load them.
+#[cfg(feature = "hydrate")]
+#[leptos::lazy]
+fn check_lazily(kind: String, value: String, required: bool, lang: Lang) -> Option<String> {
+    let today = CivilDate::from_unix_shanghai(crate::ui::countdown::now_secs());
+    check_value(&kind, &value, required, today, lang)
+}
+
 #[island]
 pub fn CheckedInput(
     name: String,
@@ -44,16 +53,43 @@ pub fn CheckedInput(
     #[prop(optional)] keep: Option<String>,
 ) -> impl IntoView {
     let text = RwSignal::new(value.clone());
-    let touched = RwSignal::new(false);
+    // The server's message until the person types; then the check of what is typed.
+    let error = RwSignal::new(server_error);
     let store_key = keep.map(|k| format!("pc-typed:{k}:{name}"));
+    let textarea = kind == "textarea";
+    let mode = match kind.as_str() {
+        "mobile" => "tel",
+        "yuan" => "decimal",
+        "email" => "email",
+        _ => "text",
+    };
+    // Checks run one after another as the person types; only the latest one's answer shows.
+    #[cfg(feature = "hydrate")]
+    let (kind, asked) = (StoredValue::new(kind), StoredValue::new(0u32));
+    let recheck = move |v: String| {
+        #[cfg(feature = "hydrate")]
+        {
+            let n = asked.get_value().wrapping_add(1);
+            asked.set_value(n);
+            leptos::task::spawn_local(async move {
+                let found = check_lazily(kind.get_value(), v, required, lang).await;
+                if asked.get_value() == n {
+                    error.set(found);
+                }
+            });
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (v, required, lang);
+    };
     #[cfg(feature = "hydrate")]
     {
+        let _ = leptos::prelude::lazy_preload!(check_lazily);
         let (key, saved) = (store_key.clone(), value.clone());
         Effect::new(move |_| {
             if let Some(kept) = key.as_deref().and_then(local::get) {
                 if kept != saved {
-                    text.set(kept);
-                    touched.set(true);
+                    text.set(kept.clone());
+                    recheck(kept);
                 } else if let Some(k) = &key {
                     local::remove(k);
                 }
@@ -78,20 +114,6 @@ pub fn CheckedInput(
         #[cfg(not(feature = "hydrate"))]
         let _ = (v, &store_key);
     };
-    let textarea = kind == "textarea";
-    let mode = match kind.as_str() {
-        "mobile" => "tel",
-        "yuan" => "decimal",
-        "email" => "email",
-        _ => "text",
-    };
-    let error = Memo::new(move |_| {
-        if touched.get() {
-            check_value(&kind, &text.get(), required, CivilDate::from_unix_shanghai(now_secs()), lang)
-        } else {
-            server_error.clone()
-        }
-    });
     let id = name.clone();
     let error_id = format!("{name}-error");
     let input = if textarea {
@@ -106,10 +128,10 @@ pub fn CheckedInput(
                 on:input={
                     let remember = remember.clone();
                     move |ev| {
-                        touched.set(true);
                         let v = event_target_value(&ev);
                         remember(&v);
-                        text.set(v);
+                        text.set(v.clone());
+                        recheck(v);
                     }
                 }
             >
@@ -129,10 +151,10 @@ pub fn CheckedInput(
                 aria-describedby=error_id.clone()
                 prop:value=move || text.get()
                 on:input=move |ev| {
-                    touched.set(true);
                     let v = event_target_value(&ev);
                     remember(&v);
-                    text.set(v);
+                    text.set(v.clone());
+                    recheck(v);
                 }
             />
         }

@@ -40,8 +40,8 @@ pub fn now_secs() -> i64 {
 }
 
 /// Ticks once a second in the browser; without JavaScript it shows the time left when the
-/// page was made.
-#[island]
+/// page was made. A lazy island: its code is fetched only by pages that show a deadline.
+#[island(lazy)]
 pub fn Countdown(due_at: i64, lang: Lang) -> impl IntoView {
     let now = RwSignal::new(now_secs());
     #[cfg(feature = "hydrate")]

@@ -84,11 +84,15 @@ pub fn quote_view(q: FeeQuote, lang: Lang) -> impl IntoView {
     }
 }
 
-#[island]
+#[island(lazy)]
 pub fn FeeCalculator(lang: Lang, settings: CourtFeeSettings, initial: FeeInput) -> impl IntoView {
-    let kind = RwSignal::new(initial.kind);
-    let amount = RwSignal::new(initial.amount_yuan);
-    let damages = RwSignal::new(initial.damages_yuan);
+    // The kind chosen before the island woke up (or the page's own choice).
+    let kind = RwSignal::new(
+        kind_from(&crate::ui::typed_before_wake("kind", String::new())).unwrap_or(initial.kind),
+    );
+    let amount = RwSignal::new(crate::ui::typed_before_wake("amount", initial.amount_yuan));
+    let damages = RwSignal::new(crate::ui::typed_before_wake("damages", initial.damages_yuan));
+    let awake = crate::ui::awake();
     let procedure = RwSignal::new(initial.procedure);
     let outcome = RwSignal::new(initial.outcome);
     let administrative = RwSignal::new(initial.administrative);
@@ -114,7 +118,13 @@ pub fn FeeCalculator(lang: Lang, settings: CourtFeeSettings, initial: FeeInput) 
     };
 
     view! {
-        <form class="card form" method="get" action="/fees" data-testid="fee-form">
+        <form
+            class="card form"
+            method="get"
+            action="/fees"
+            data-testid="fee-form"
+            data-waking=move || (!awake.get()).then_some("")
+        >
             <label for="kind">{t(lang, ("案件或申请的种类", "Kind of case or application"))}</label>
             <select
                 id="kind"

@@ -32,10 +32,11 @@ pub fn check_name(name: &str, lang: Lang) -> Result<String, String> {
     Ok(n.to_string())
 }
 
-#[island]
+#[island(lazy)]
 pub fn ProfileForm(lang: Lang, name: String, has_id: bool) -> impl IntoView {
-    let name = RwSignal::new(name);
-    let id = RwSignal::new(String::new());
+    let name = RwSignal::new(crate::ui::typed_before_wake("name", name));
+    let id = RwSignal::new(crate::ui::typed_before_wake("resident_id", String::new()));
+    let awake = crate::ui::awake();
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
     let saved = RwSignal::new(None::<String>);
@@ -98,6 +99,7 @@ pub fn ProfileForm(lang: Lang, name: String, has_id: bool) -> impl IntoView {
         <form
             class="card form"
             data-testid="profile-form"
+            data-waking=move || (!awake.get()).then_some("")
             on:submit=move |ev| {
                 ev.prevent_default();
                 submit();

@@ -48,17 +48,11 @@ fn check(receipt_json: &str, court_key: &str, lang: Lang, clock: impl Fn() -> f6
     }
 }
 
-/// The check, in a chunk of its own (`cargo leptos build --split`): reading the receipt and
-/// the Ed25519 and SHA-512 code are fetched only by the page that checks a receipt. (The
-/// receipt comes as JSON text for the same reason: a typed prop would put its parser in every
-/// page's download.)
-#[cfg(feature = "hydrate")]
-#[leptos::lazy]
-async fn check_lazily(receipt_json: String, court_key: String, lang: Lang) -> Outcome {
-    check(&receipt_json, &court_key, lang, now_ms)
-}
-
-#[island]
+/// A lazy island (`cargo leptos build --split`): the island, reading the receipt and the
+/// Ed25519 and SHA-512 code are a chunk of their own, fetched only by the page that checks a
+/// receipt. (The receipt comes as JSON text: reading it is part of the check, so a receipt that
+/// cannot be read is reported as such instead of stopping the island.)
+#[island(lazy)]
 pub fn ReceiptCheck(
     receipt_json: String,
     court_key: String,
@@ -67,12 +61,7 @@ pub fn ReceiptCheck(
 ) -> impl IntoView {
     let outcome = RwSignal::new(Outcome::Waiting);
     #[cfg(feature = "hydrate")]
-    Effect::new(move |_| {
-        let (receipt_json, court_key) = (receipt_json.clone(), court_key.clone());
-        leptos::task::spawn_local(
-            async move { outcome.set(check_lazily(receipt_json, court_key, lang).await) },
-        );
-    });
+    Effect::new(move |_| outcome.set(check(&receipt_json, &court_key, lang, now_ms)));
     #[cfg(not(feature = "hydrate"))]
     let _ = (&receipt_json, &court_key);
     let server_line = match &server_said {

@@ -9,10 +9,11 @@ use crate::rules::Lang;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-#[island]
+#[island(lazy)]
 pub fn SignInForm(lang: Lang, staff: bool, next: String) -> impl IntoView {
-    let phone = RwSignal::new(String::new());
-    let password = RwSignal::new(String::new());
+    let phone = RwSignal::new(crate::ui::typed_before_wake("phone", String::new()));
+    let password = RwSignal::new(crate::ui::typed_before_wake("password", String::new()));
+    let awake = crate::ui::awake();
     let code = RwSignal::new(String::new());
     let request_id = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
@@ -20,6 +21,8 @@ pub fn SignInForm(lang: Lang, staff: bool, next: String) -> impl IntoView {
     let info = RwSignal::new(None::<String>);
     let resend_in = RwSignal::new(0u32);
     let touched = RwSignal::new(false);
+    // Whether a code was sent (the code box shows from then on, kept as it is on a resend).
+    let asked = Memo::new(move |_| request_id.get().is_some());
 
     // Instant feedback, same rule as the server.
     let phone_error = move || {
@@ -93,6 +96,8 @@ pub fn SignInForm(lang: Lang, staff: bool, next: String) -> impl IntoView {
         <form
             class="card form"
             data-testid="sign-in-form"
+            data-waking=move || (!awake.get()).then_some("")
+            method="post"
             on:submit=move |ev| {
                 ev.prevent_default();
                 if request_id.get_untracked().is_some() { check_code() } else { ask_code() }
@@ -116,22 +121,25 @@ pub fn SignInForm(lang: Lang, staff: bool, next: String) -> impl IntoView {
             <p id="phone-error" class="field-error" role="alert">
                 {phone_error}
             </p>
-            <Show when=move || staff>
-                <label for="password">{t(lang, ("密码", "Password"))}</label>
-                <input
-                    id="password"
-                    name="password"
-                    type="password"
-                    autocomplete="current-password"
-                    prop:value=move || password.get()
-                    on:input=move |ev| password.set(event_target_value(&ev))
-                />
-            </Show>
+            {staff
+                .then(|| {
+                    view! {
+                        <label for="password">{t(lang, ("密码", "Password"))}</label>
+                        <input
+                            id="password"
+                            name="password"
+                            type="password"
+                            autocomplete="current-password"
+                            prop:value=move || password.get()
+                            on:input=move |ev| password.set(event_target_value(&ev))
+                        />
+                    }
+                })}
             <button
                 type="button"
                 class="btn secondary"
                 data-testid="send-code"
-                disabled=move || { busy.get() || resend_in.get() > 0 }
+                disabled=move || { !awake.get() || busy.get() || resend_in.get() > 0 }
                 on:click=move |_| ask_code()
             >
                 {move || {
@@ -148,29 +156,35 @@ pub fn SignInForm(lang: Lang, staff: bool, next: String) -> impl IntoView {
                     }
                 }}
             </button>
-            <Show when=move || request_id.get().is_some()>
-                <label for="code">
-                    {t(lang, ("短信验证码（6位数字）", "Code from the SMS (6 digits)"))}
-                </label>
-                <input
-                    id="code"
-                    name="code"
-                    type="text"
-                    inputmode="numeric"
-                    autocomplete="one-time-code"
-                    maxlength="6"
-                    prop:value=move || code.get()
-                    on:input=move |ev| code.set(event_target_value(&ev))
-                />
-                <button
-                    type="submit"
-                    class="btn primary"
-                    data-testid="verify-code"
-                    disabled=move || busy.get()
-                >
-                    {t(lang, ("登录", "Sign in"))}
-                </button>
-            </Show>
+            {move || {
+                asked
+                    .get()
+                    .then(|| {
+                        view! {
+                            <label for="code">
+                                {t(lang, ("短信验证码（6位数字）", "Code from the SMS (6 digits)"))}
+                            </label>
+                            <input
+                                id="code"
+                                name="code"
+                                type="text"
+                                inputmode="numeric"
+                                autocomplete="one-time-code"
+                                maxlength="6"
+                                prop:value=move || code.get()
+                                on:input=move |ev| code.set(event_target_value(&ev))
+                            />
+                            <button
+                                type="submit"
+                                class="btn primary"
+                                data-testid="verify-code"
+                                disabled=move || busy.get()
+                            >
+                                {t(lang, ("登录", "Sign in"))}
+                            </button>
+                        }
+                    })
+            }}
             <p class="form-info" role="status">
                 {move || info.get()}
             </p>

@@ -45,7 +45,7 @@ fn status_text(status: &Status, lang: Lang) -> String {
     }
 }
 
-#[island]
+#[island(lazy)]
 pub fn EvidenceUploader(filing_id: i64, lang: Lang, max_file_mb: i64) -> impl IntoView {
     let rows = RwSignal::new(Vec::<Row>::new());
     let all_done = move || {
