@@ -15,8 +15,10 @@ build: tools
 	cargo leptos build --release --split
 	$(MAKE) --no-print-directory precompress
 
-# Brotli and gzip copies of the browser files, served as-is (no compression per request).
+# Brotli and gzip copies of the browser files, served as-is (no compression per request),
+# after dropping the wasm files' tool-name sections (scripts/strip-wasm.py says why).
 precompress:
+	@python3 scripts/strip-wasm.py target/site/pkg/*.wasm
 	@for f in target/site/pkg/*.wasm target/site/pkg/*.js target/site/pkg/*.css; do \
 	  brotli -f -q 11 -k "$$f" -o "$$f.br"; gzip -f -9 -k "$$f"; done
 

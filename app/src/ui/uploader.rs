@@ -58,6 +58,9 @@ pub fn EvidenceUploader(filing_id: i64, lang: Lang, max_file_mb: i64) -> impl In
             client::save_evidence_form();
         }
     });
+    let awake = crate::ui::awake();
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| client::pick_up_chosen(rows, filing_id, lang, max_file_mb));
     let on_change = move |ev: leptos::ev::Event| {
         #[cfg(feature = "hydrate")]
         client::start(ev, rows, filing_id, lang, max_file_mb);
@@ -86,7 +89,7 @@ pub fn EvidenceUploader(filing_id: i64, lang: Lang, max_file_mb: i64) -> impl In
                     )}
             </p>
         </noscript>
-        <ul class="uploads" data-testid="upload-list">
+        <ul class="uploads" data-testid="upload-list" data-waking=move || (!awake.get()).then_some("")>
             // Rows are only ever added: a plain list (no keyed diffing in the download).
             {move || {
                 rows.get()
@@ -191,9 +194,24 @@ mod client {
     const SEND_SLICE: u64 = 512 * 1024;
 
     pub fn start(ev: leptos::ev::Event, rows: RwSignal<Vec<Row>>, filing: i64, lang: Lang, max_mb: i64) {
-        let Some(input) = ev.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()) else {
-            return;
-        };
+        if let Some(input) = ev.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()) {
+            start_input(&input, rows, filing, lang, max_mb);
+        }
+    }
+
+    /// Files chosen before the island woke up (it is lazy: it loads after the page is usable)
+    /// are uploaded now instead of being ignored.
+    pub fn pick_up_chosen(rows: RwSignal<Vec<Row>>, filing: i64, lang: Lang, max_mb: i64) {
+        let input = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id("evidence-files"))
+            .and_then(|e| e.dyn_into::<HtmlInputElement>().ok());
+        if let Some(input) = input {
+            start_input(&input, rows, filing, lang, max_mb);
+        }
+    }
+
+    fn start_input(input: &HtmlInputElement, rows: RwSignal<Vec<Row>>, filing: i64, lang: Lang, max_mb: i64) {
         let Some(files) = input.files() else { return };
         for i in 0..files.length() {
             let Some(file) = files.get(i) else { continue };
