@@ -251,16 +251,23 @@ pub async fn closing_of(
         closing.stages = &["closed", "effective"];
         Ok(closing)
     } else {
-        Ok(store::fees::Closing {
-            case_id: case.id,
-            outcome: outcome.code(),
-            stages: &["closed"],
-            reduction: None,
-            refunds: Vec::new(),
-            refund_reason: String::new(),
-            refund_due_at: 0,
-            now,
-        })
+        let mut closing = unsettled(case, outcome, now);
+        closing.stages = &["closed"];
+        Ok(closing)
+    }
+}
+
+/// A closing that settles nothing (no stages, no reduction, no refunds) yet.
+fn unsettled(case: &store::cases::CaseRow, outcome: CaseOutcome, now: i64) -> store::fees::Closing<'static> {
+    store::fees::Closing {
+        case_id: case.id,
+        outcome: outcome.code(),
+        stages: &[],
+        reduction: None,
+        refunds: Vec::new(),
+        refund_reason: String::new(),
+        refund_due_at: 0,
+        now,
     }
 }
 
@@ -278,16 +285,7 @@ pub async fn settlement(
     let (ledger, orders) =
         tokio::try_join!(store::fees::ledger(db, case.id), store::fees::orders_of_case(db, case.id))?;
     let (charged, reduced, paid, refunded) = totals(&ledger);
-    let mut closing = store::fees::Closing {
-        case_id: case.id,
-        outcome: outcome.code(),
-        stages: &[],
-        reduction: None,
-        refunds: Vec::new(),
-        refund_reason: String::new(),
-        refund_due_at: 0,
-        now,
-    };
+    let mut closing = unsettled(case, outcome, now);
     // Nothing charged (special procedure, unpaid wages): nothing to settle.
     if charged == 0 {
         return Ok(closing);
