@@ -32,6 +32,7 @@ test: build
 	bash scripts/test.sh
 
 lint:
+	python3 scripts/check-layers.py
 	cargo fmt --all -- --check
 	leptosfmt --check app/src
 	cargo clippy --workspace --all-targets --release -- -D warnings

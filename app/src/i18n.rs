@@ -95,19 +95,63 @@ pub fn url_encode(s: &str) -> String {
     out
 }
 
-/// A path that is safe to redirect back to: same site, absolute path, no scheme tricks.
-pub fn safe_next(next: &str) -> &str {
-    let ok = next.starts_with('/') && !next.starts_with("//") && !next.contains('\\');
-    if ok {
-        next
-    } else {
-        "/"
+/// A path on this site, parsed from what a `next=` parameter says: where to go back to after
+/// signing in or changing a preference.
+///
+/// Browsers do not take an address as written: they drop TAB, LF and CR anywhere in it and
+/// read `\` as `/`, so `/\t/evil.example` becomes `//evil.example`, another site. A local path
+/// therefore starts with one `/`, never two, and holds no control character, no space and no
+/// backslash at all — what a browser would rewrite is refused, not cleaned.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LocalPath<'a>(&'a str);
+
+impl<'a> LocalPath<'a> {
+    pub fn parse(next: &'a str) -> Option<LocalPath<'a>> {
+        let mut chars = next.chars();
+        let first_two = (chars.next(), chars.next());
+        let one_slash = first_two.0 == Some('/') && !matches!(first_two.1, Some('/'));
+        let plain = next.chars().all(|c| !c.is_control() && !c.is_whitespace() && c != '\\');
+        (one_slash && plain && next.len() <= 2048).then_some(LocalPath(next))
     }
+
+    pub fn as_str(&self) -> &'a str {
+        self.0
+    }
+}
+
+/// Where to go back to: `next` if it is a local path, else the home page.
+pub fn safe_next(next: &str) -> &str {
+    LocalPath::parse(next).map(|p| p.as_str()).unwrap_or("/")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_a_local_path_is_a_place_to_go_back_to() {
+        for ok in ["/", "/cases/7", "/cases/7/fees?order=PC1#paid", "/filings?next=%2F%2Fx"] {
+            assert_eq!(safe_next(ok), ok);
+        }
+        // Each of these leaves the site in a browser, or is not a path at all.
+        for bad in [
+            "//evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\r/evil.example",
+            "\t//evil.example",
+            "/\\evil.example",
+            "\\/evil.example",
+            "https://evil.example",
+            "javascript:alert(1)",
+            "evil.example",
+            "",
+            "/ /evil.example",
+            "/\u{7f}/x",
+        ] {
+            assert_eq!(safe_next(bad), "/", "{bad:?}");
+        }
+    }
 
     #[test]
     fn prefs_default_to_chinese_without_elder_mode() {

@@ -60,9 +60,19 @@ test('an answer notice served, checked, opened and verified; the clerk sees it r
   const us = Number(await phone.getByTestId('verify-ok').getAttribute('data-verify-us'));
   console.log(`BENCH receipt (3 events) verified in the browser (wasm) in ${(us / 1000).toFixed(2)} ms`);
 
-  // Opening the document (the link the page offers) records it read.
-  const href = await phone.getByTestId('open-document').getAttribute('href');
-  const pdf = await zhangContext.request.get(href!);
+  // Fetching the document by its address records nothing (a link from anywhere is not the
+  // recipient's act); opening it with the page's button does.
+  const href = `/service/${id}/document`;
+  expect((await zhangContext.request.get(href)).status()).toBe(200);
+  await phone.reload();
+  await hydrated(phone);
+  await expect(phone.getByTestId('r-read')).toHaveText('—');
+  const [tab] = await Promise.all([
+    phone.context().waitForEvent('page'),
+    phone.getByTestId('open-document').click(),
+  ]);
+  await tab.close();
+  const pdf = await zhangContext.request.get(href);
   expect(pdf.status()).toBe(200);
   expect(pdf.headers()['content-type']).toBe('application/pdf');
   expect((await pdf.body()).subarray(0, 5).toString()).toBe('%PDF-');

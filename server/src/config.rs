@@ -128,6 +128,17 @@ pub struct ServeArgs {
     /// (/dev/inbox) and print how to sign in.
     #[arg(long, env = "POCKET_COURT_DEMO", default_value_t = false, value_parser = clap::builder::FalseyValueParser::new())]
     pub demo: bool,
+    /// Let `--demo` serve on an address other than loopback. The demo shows every SMS code
+    /// (/dev/inbox) and signs anyone in as anyone: only for a demonstration on a closed
+    /// network, never where the public can reach it.
+    #[arg(long = "demo-on-network", env = "POCKET_COURT_DEMO_ON_NETWORK", default_value_t = false, value_parser = clap::builder::FalseyValueParser::new())]
+    pub demo_on_network: bool,
+    /// Reverse proxies in front of this server (addresses or CIDR blocks, comma-separated),
+    /// whose `X-Forwarded-For` is believed: the client's address is the last one in it that
+    /// is not itself a trusted proxy. Anyone else's `X-Forwarded-For` is ignored. Unset: the
+    /// TCP peer is the client.
+    #[arg(long = "trusted-proxy", env = "POCKET_COURT_TRUSTED_PROXIES", value_delimiter = ',')]
+    pub trusted_proxies: Vec<String>,
     /// The address people use to reach the site; https here makes cookies `Secure`.
     #[arg(long, env = "POCKET_COURT_PUBLIC_URL", default_value = "http://127.0.0.1:3000")]
     pub public_url: String,
@@ -155,6 +166,78 @@ pub struct ServeArgs {
     pub uploads: UploadArgs,
     #[command(flatten)]
     pub service: ServiceArgs,
+}
+
+/// An address block: `203.0.113.0/24`, `2001:db8::/32`, or one address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cidr {
+    net: std::net::IpAddr,
+    prefix: u8,
+}
+
+impl Cidr {
+    pub fn parse(s: &str) -> Result<Cidr, String> {
+        let s = s.trim();
+        let (addr, prefix) = match s.split_once('/') {
+            Some((a, p)) => (a, Some(p)),
+            None => (s, None),
+        };
+        let net: std::net::IpAddr = addr.parse().map_err(|_| format!("not an address: {s}"))?;
+        let max = if net.is_ipv4() { 32 } else { 128 };
+        let prefix = match prefix {
+            Some(p) => {
+                p.parse::<u8>().ok().filter(|p| *p <= max).ok_or_else(|| format!("bad prefix: {s}"))?
+            }
+            None => max,
+        };
+        Ok(Cidr { net, prefix })
+    }
+
+    pub fn contains(&self, ip: std::net::IpAddr) -> bool {
+        fn bits(ip: std::net::IpAddr) -> (u128, u8) {
+            match ip {
+                std::net::IpAddr::V4(v4) => (u128::from(u32::from(v4)), 32),
+                std::net::IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+                    Some(v4) => (u128::from(u32::from(v4)), 32),
+                    None => (u128::from(v6), 128),
+                },
+            }
+        }
+        let ((net, width), (ip, ip_width)) = (bits(self.net), bits(ip));
+        if width != ip_width {
+            return false;
+        }
+        let shift = u32::from(width - self.prefix.min(width));
+        let mask = if shift >= 128 { 0 } else { u128::MAX << shift };
+        let mask = if width == 32 { mask & u128::from(u32::MAX) } else { mask };
+        net & mask == ip & mask
+    }
+}
+
+impl ServeArgs {
+    /// The trusted proxies, parsed (an unreadable entry stops the server at start).
+    pub fn trusted_proxies(&self) -> Result<Vec<Cidr>, String> {
+        self.trusted_proxies.iter().filter(|s| !s.trim().is_empty()).map(|s| Cidr::parse(s)).collect()
+    }
+}
+
+/// The client's address, given the peer's and its `X-Forwarded-For`: believed only from a
+/// trusted proxy, read from the right (each proxy appends the address it saw), skipping the
+/// trusted proxies themselves — whatever a client writes at the left is never taken.
+pub fn client_ip(trusted: &[Cidr], peer: std::net::IpAddr, forwarded_for: Option<&str>) -> std::net::IpAddr {
+    let is_trusted = |ip: std::net::IpAddr| trusted.iter().any(|c| c.contains(ip));
+    let Some(list) = forwarded_for.filter(|_| is_trusted(peer)) else {
+        return peer;
+    };
+    for entry in list.rsplit(',') {
+        let Ok(ip) = entry.trim().parse::<std::net::IpAddr>() else {
+            return peer; // a garbled list: believe nothing in it
+        };
+        if !is_trusted(ip) {
+            return ip;
+        }
+    }
+    peer
 }
 
 /// Electronic service (电子送达): the key that signs the service log, and the font of notices.
@@ -269,6 +352,31 @@ pub fn config_path_from_args(args: &[String]) -> Option<PathBuf> {
         }
     }
     std::env::var_os("POCKET_COURT_CONFIG").map(PathBuf::from)
+}
+
+#[cfg(test)]
+mod proxy_tests {
+    use super::*;
+
+    #[test]
+    fn forwarded_addresses_are_believed_only_from_a_trusted_proxy() {
+        let trusted = vec![Cidr::parse("10.0.0.0/8").unwrap(), Cidr::parse("::1").unwrap()];
+        let ip = |s: &str| s.parse::<std::net::IpAddr>().unwrap();
+        // From the proxy: the last address it did not add itself.
+        assert_eq!(client_ip(&trusted, ip("10.1.2.3"), Some("203.0.113.9")), ip("203.0.113.9"));
+        assert_eq!(
+            client_ip(&trusted, ip("10.1.2.3"), Some("1.1.1.1, 203.0.113.9, 10.9.9.9")),
+            ip("203.0.113.9")
+        );
+        // A client's own X-Forwarded-For, straight to us: ignored.
+        assert_eq!(client_ip(&trusted, ip("198.51.100.7"), Some("10.0.0.1")), ip("198.51.100.7"));
+        assert_eq!(client_ip(&trusted, ip("10.1.2.3"), None), ip("10.1.2.3"));
+        assert_eq!(client_ip(&trusted, ip("10.1.2.3"), Some("not-an-ip")), ip("10.1.2.3"));
+        assert_eq!(client_ip(&[], ip("10.1.2.3"), Some("203.0.113.9")), ip("10.1.2.3"));
+        assert!(Cidr::parse("10.0.0.0/33").is_err() && Cidr::parse("proxy").is_err());
+        assert!(Cidr::parse("::ffff:10.0.0.0/104").is_ok());
+        assert!(Cidr::parse("0.0.0.0/0").unwrap().contains(ip("8.8.8.8")));
+    }
 }
 
 #[cfg(test)]

@@ -2,12 +2,13 @@
 //! the lifecycle, dated relative to now so that deadlines are live. Loaded only into an
 //! empty database.
 
-use crate::crypto;
-use crate::fee_service::CaseOutcome;
-use crate::services::now;
+use crate::adapters::clock::now;
+use crate::adapters::crypto;
+use crate::services::fees::CaseOutcome;
 use crate::store::{self, Db};
 use app::rules::case_number::{CaseNumber, CaseType};
 use app::rules::dates::CivilDate;
+use app::rules::filing::Cause;
 use app::rules::lifecycle::Stage;
 
 pub const DEFAULT_CASES: usize = 20;
@@ -42,7 +43,7 @@ const LAWYER: Person = Person { phone: "13800000009", name: "赵律师", residen
 
 /// One demo case: its cause, procedure, and the stages reached, each `days_ago`.
 struct Scenario {
-    cause: &'static str,
+    cause: Cause,
     claim_yuan: i64,
     procedure: &'static str,
     events: &'static [(Stage, i64)],
@@ -53,7 +54,7 @@ struct Scenario {
 
 const SCENARIOS: &[Scenario] = &[
     Scenario {
-        cause: "民间借贷纠纷",
+        cause: Cause::PrivateLending,
         claim_yuan: 50_000,
         procedure: "simplified",
         events: &[(Stage::Submitted, 1)],
@@ -61,7 +62,7 @@ const SCENARIOS: &[Scenario] = &[
         outcome: None,
     },
     Scenario {
-        cause: "买卖合同纠纷",
+        cause: Cause::SalesContract,
         claim_yuan: 120_000,
         procedure: "ordinary",
         events: &[(Stage::Submitted, 5), (Stage::UnderReview, 4)],
@@ -69,7 +70,7 @@ const SCENARIOS: &[Scenario] = &[
         outcome: None,
     },
     Scenario {
-        cause: "物业服务合同纠纷",
+        cause: Cause::PropertyService,
         claim_yuan: 3_600,
         procedure: "small_claims",
         events: &[(Stage::Submitted, 6), (Stage::UnderReview, 6), (Stage::CorrectionRequested, 3)],
@@ -77,7 +78,7 @@ const SCENARIOS: &[Scenario] = &[
         outcome: None,
     },
     Scenario {
-        cause: "民间借贷纠纷",
+        cause: Cause::PrivateLending,
         claim_yuan: 8_000,
         procedure: "small_claims",
         events: &[(Stage::Submitted, 12), (Stage::UnderReview, 11), (Stage::NotAccepted, 6)],
@@ -85,7 +86,7 @@ const SCENARIOS: &[Scenario] = &[
         outcome: None,
     },
     Scenario {
-        cause: "民间借贷纠纷",
+        cause: Cause::PrivateLending,
         claim_yuan: 80_000,
         procedure: "simplified",
         events: &[(Stage::Submitted, 4), (Stage::UnderReview, 4), (Stage::Docketed, 2)],
@@ -93,7 +94,7 @@ const SCENARIOS: &[Scenario] = &[
         outcome: None,
     },
     Scenario {
-        cause: "买卖合同纠纷",
+        cause: Cause::SalesContract,
         claim_yuan: 30_000,
         procedure: "simplified",
         events: &[(Stage::Submitted, 14), (Stage::UnderReview, 13), (Stage::Docketed, 11)],
@@ -101,7 +102,7 @@ const SCENARIOS: &[Scenario] = &[
         outcome: None,
     },
     Scenario {
-        cause: "机动车交通事故责任纠纷",
+        cause: Cause::TrafficAccident,
         claim_yuan: 150_000,
         procedure: "ordinary",
         events: &[
@@ -115,7 +116,7 @@ const SCENARIOS: &[Scenario] = &[
         outcome: None,
     },
     Scenario {
-        cause: "劳动争议",
+        cause: Cause::LabourDispute,
         claim_yuan: 20_000,
         procedure: "simplified",
         events: &[
@@ -130,7 +131,7 @@ const SCENARIOS: &[Scenario] = &[
         outcome: None,
     },
     Scenario {
-        cause: "离婚纠纷",
+        cause: Cause::Divorce,
         claim_yuan: 0,
         procedure: "simplified",
         events: &[
@@ -146,7 +147,7 @@ const SCENARIOS: &[Scenario] = &[
         outcome: None,
     },
     Scenario {
-        cause: "民间借贷纠纷",
+        cause: Cause::PrivateLending,
         claim_yuan: 200_000,
         procedure: "ordinary",
         events: &[
@@ -162,7 +163,7 @@ const SCENARIOS: &[Scenario] = &[
         outcome: None,
     },
     Scenario {
-        cause: "买卖合同纠纷",
+        cause: Cause::SalesContract,
         claim_yuan: 45_000,
         procedure: "simplified",
         events: &[
@@ -179,7 +180,7 @@ const SCENARIOS: &[Scenario] = &[
         outcome: None,
     },
     Scenario {
-        cause: "追索劳动报酬纠纷",
+        cause: Cause::UnpaidWages,
         claim_yuan: 12_000,
         procedure: "small_claims",
         events: &[
@@ -196,7 +197,7 @@ const SCENARIOS: &[Scenario] = &[
         outcome: None,
     },
     Scenario {
-        cause: "物业服务合同纠纷",
+        cause: Cause::PropertyService,
         claim_yuan: 6_000,
         procedure: "small_claims",
         events: &[
@@ -215,7 +216,7 @@ const SCENARIOS: &[Scenario] = &[
         outcome: None,
     },
     Scenario {
-        cause: "民间借贷纠纷",
+        cause: Cause::PrivateLending,
         claim_yuan: 100_000,
         procedure: "ordinary",
         events: &[
@@ -235,7 +236,7 @@ const SCENARIOS: &[Scenario] = &[
         outcome: None,
     },
     Scenario {
-        cause: "买卖合同纠纷",
+        cause: Cause::SalesContract,
         claim_yuan: 60_000,
         procedure: "ordinary",
         events: &[
@@ -253,7 +254,7 @@ const SCENARIOS: &[Scenario] = &[
     Scenario {
         // Handed in at another court (跨域立案) and docketed yesterday: the fee is due. A
         // traffic-accident victim may ask to pay later (诉讼费用交纳办法 art. 47).
-        cause: "机动车交通事故责任纠纷",
+        cause: Cause::TrafficAccident,
         claim_yuan: 35_000,
         procedure: "simplified",
         events: &[(Stage::Submitted, 4), (Stage::UnderReview, 4), (Stage::Docketed, 1)],
@@ -261,7 +262,7 @@ const SCENARIOS: &[Scenario] = &[
         outcome: None,
     },
     Scenario {
-        cause: "民间借贷纠纷",
+        cause: Cause::PrivateLending,
         claim_yuan: 25_000,
         procedure: "simplified",
         events: &[
@@ -276,7 +277,7 @@ const SCENARIOS: &[Scenario] = &[
     },
     // Paid in full online, then settled by mediation: half the fee goes back (arts. 15, 53).
     Scenario {
-        cause: "买卖合同纠纷",
+        cause: Cause::SalesContract,
         claim_yuan: 80_000,
         procedure: "ordinary",
         events: &[
@@ -292,7 +293,7 @@ const SCENARIOS: &[Scenario] = &[
         outcome: Some(CaseOutcome::Mediated),
     },
     Scenario {
-        cause: "离婚纠纷",
+        cause: Cause::Divorce,
         claim_yuan: 0,
         procedure: "simplified",
         events: &[
@@ -306,7 +307,7 @@ const SCENARIOS: &[Scenario] = &[
         outcome: None,
     },
     Scenario {
-        cause: "买卖合同纠纷",
+        cause: Cause::SalesContract,
         claim_yuan: 500_000,
         procedure: "ordinary",
         events: &[(Stage::Submitted, 3), (Stage::UnderReview, 3), (Stage::Docketed, 1)],
@@ -427,7 +428,7 @@ pub async fn load_if_empty(db: &Db, cases: usize) -> Result<usize, sqlx::Error> 
                 year,
                 seq,
                 case_number: number.as_deref(),
-                cause: s.cause,
+                cause: Some(s.cause),
                 procedure: s.procedure,
                 claim_fen: (s.claim_yuan > 0).then_some(s.claim_yuan * 100),
                 stage: stage.code(),
@@ -469,9 +470,15 @@ pub async fn load_if_empty(db: &Db, cases: usize) -> Result<usize, sqlx::Error> 
             let charge = match stage {
                 Stage::Docketed | Stage::FeePrepay => {
                     let claim = (s.claim_yuan > 0).then_some(s.claim_yuan * 100);
-                    crate::fee_service::charge_for(s.cause, claim, s.procedure, None, &Default::default())
-                        .ok()
-                        .filter(|q| q.prepaid && q.total.as_fen() > 0)
+                    crate::services::fees::charge_for(
+                        Some(s.cause),
+                        claim,
+                        s.procedure,
+                        None,
+                        &Default::default(),
+                    )
+                    .ok()
+                    .filter(|q| q.prepaid && q.total.as_fen() > 0)
                 }
                 _ => None,
             };
@@ -495,7 +502,7 @@ pub async fn load_if_empty(db: &Db, cases: usize) -> Result<usize, sqlx::Error> 
             let at = now - 4 * 86_400;
             if let Some(case) = store::cases::case_by_id(db, case_id).await? {
                 let closing =
-                    crate::fee_service::closing_of(db, &case, outcome, &Default::default(), at).await?;
+                    crate::services::fees::closing_of(db, &case, outcome, &Default::default(), at).await?;
                 store::fees::close_case(db, closing).await?;
             }
         } else if s.events.iter().any(|(stage, _)| *stage >= Stage::Closed) {

@@ -62,7 +62,7 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         Command::AuditLog(args) => {
             let db = Db::connect(&args.storage.database_url()).await?;
             db.migrate().await?;
-            let log = pocket_court::service_log::ServiceLog::open(
+            let log = pocket_court::services::service_log::ServiceLog::open(
                 args.service.log_key_file.as_deref(),
                 &args.storage.data_dir,
             )?;
@@ -120,7 +120,7 @@ fn verify_receipt(args: &config::VerifyReceiptArgs) -> Result<(), Box<dyn std::e
                     "未给出法院公钥，使用回执内的公钥，指纹：",
                     "No court key given; using the receipt's own key, fingerprint:"
                 ),
-                pocket_court::service_log::key_id(&receipt.public_key)
+                pocket_court::services::service_log::key_id(&receipt.public_key)
             );
             println!(
                 "{}",

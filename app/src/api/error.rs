@@ -33,6 +33,10 @@ pub enum AppError {
     /// Anything else. The message is generic on purpose.
     #[error("{0}")]
     Internal(String),
+    /// One of the refusals of `api::refusal`, by its stable code (made by `Refusal::in_lang`):
+    /// a form post's redirect carries the code, the page shows the one text for it.
+    #[error("{message}")]
+    Refused { code: String, status: u16, message: String },
 }
 
 impl AppError {
@@ -46,7 +50,28 @@ impl AppError {
             AppError::RateLimited(_) => 429,
             AppError::Conflict(_) => 409,
             AppError::Internal(_) => 500,
+            AppError::Refused { status, .. } => *status,
         }
+    }
+
+    /// The stable code a door hands on (`?error=<code>`, `"code"` in JSON): the refusal's own,
+    /// or the kind of error for the rest.
+    pub fn code(&self) -> &str {
+        match self {
+            AppError::NotSignedIn(_) => "not_signed_in",
+            AppError::NotFound(_) => "not_found",
+            AppError::Forbidden(_) => "forbidden",
+            AppError::Invalid(_) => "invalid",
+            AppError::RateLimited(_) => "rate_limited",
+            AppError::Conflict(_) => "conflict",
+            AppError::Internal(_) => "unavailable",
+            AppError::Refused { code, .. } => code,
+        }
+    }
+
+    /// A refusal of `api::refusal`, in the caller's language.
+    pub fn refused(r: super::refusal::Refusal, lang: crate::rules::Lang) -> AppError {
+        r.in_lang(lang)
     }
 
     pub fn message(&self) -> &str {
@@ -57,7 +82,8 @@ impl AppError {
             | AppError::Invalid(m)
             | AppError::RateLimited(m)
             | AppError::Conflict(m)
-            | AppError::Internal(m) => m,
+            | AppError::Internal(m)
+            | AppError::Refused { message: m, .. } => m,
         }
     }
 }

@@ -14,14 +14,12 @@ use leptos::prelude::*;
 pub mod ssr {
     use super::super::port::{Caller, NewSession, SharedBackend};
     use super::AppError;
-    use crate::i18n::{cookie_value, Prefs};
-    use http::header::{COOKIE, SET_COOKIE};
+    use http::header::SET_COOKIE;
     use http::HeaderValue;
     use leptos::prelude::*;
     use leptos_axum::ResponseOptions;
-    use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
-    pub const SESSION_COOKIE: &str = "pc_session";
+    pub use super::super::port::SESSION_COOKIE;
 
     /// The back end, for public calls that need no caller.
     pub fn backend() -> Result<SharedBackend, AppError> {
@@ -29,20 +27,14 @@ pub mod ssr {
             .ok_or_else(|| AppError::Internal("backend missing from context".into()))
     }
 
-    /// The back end and the caller of the current request.
+    /// The back end and the caller of the current request (`port::resolve_caller`, the same
+    /// check as every other door's).
     pub async fn caller() -> Result<(SharedBackend, Caller), AppError> {
         let backend = backend()?;
-        let parts = use_context::<http::request::Parts>();
-        let cookies =
-            parts.as_ref().and_then(|p| p.headers.get(COOKIE)).and_then(|v| v.to_str().ok()).unwrap_or("");
-        let lang = Prefs::from_cookie_header(cookies).lang;
-        let token = cookie_value(cookies, SESSION_COOKIE);
-        let ip = parts
-            .as_ref()
-            .and_then(|p| p.extensions.get::<axum::extract::ConnectInfo<SocketAddr>>())
-            .map(|c| c.0.ip())
-            .unwrap_or(IpAddr::V4(Ipv4Addr::LOCALHOST));
-        let caller = backend.caller(token, lang, ip).await.map_err(fail)?;
+        // Outside a request (none should be), an empty one: no session, Chinese, loopback.
+        let parts =
+            use_context::<http::request::Parts>().unwrap_or_else(|| http::Request::new(()).into_parts().0);
+        let caller = super::super::port::resolve_caller(backend.as_ref(), &parts).await.map_err(fail)?;
         Ok((backend, caller))
     }
 

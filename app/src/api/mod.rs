@@ -4,6 +4,8 @@ pub mod error;
 pub mod fns;
 #[cfg(feature = "ssr")]
 pub mod port;
+pub mod refusal;
 pub mod types;
 
 pub use error::AppError;
+pub use refusal::Refusal;

@@ -22,6 +22,23 @@ pub struct Caller {
     pub session: Option<String>,
 }
 
+impl Caller {
+    /// What rate limits count by: the address, or for IPv6 its /64 — one household or phone
+    /// is given a whole /64, so counting single IPv6 addresses would limit nothing.
+    pub fn rate_key(&self) -> String {
+        match self.ip {
+            IpAddr::V4(v4) => v4.to_string(),
+            IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+                Some(v4) => v4.to_string(),
+                None => {
+                    let s = v6.segments();
+                    format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+                }
+            },
+        }
+    }
+}
+
 /// A new session for a person who just signed in.
 #[derive(Clone, Debug)]
 pub struct NewSession {
@@ -120,6 +137,62 @@ pub trait Backend: Send + Sync + 'static {
 
     /// Whether session cookies carry `Secure` (the public URL is https).
     fn secure_cookies(&self) -> bool;
+
+    /// The caller's address: the peer's, or — when the peer is a reverse proxy this court
+    /// trusts — the one it names in `X-Forwarded-For`.
+    fn client_ip(&self, peer: IpAddr, forwarded_for: Option<&str>) -> IpAddr {
+        let _ = forwarded_for;
+        peer
+    }
 }
 
 pub type SharedBackend = Arc<dyn Backend>;
+
+/// The session cookie's name.
+pub const SESSION_COOKIE: &str = "pc_session";
+
+/// The one caller check of every door — server functions, the REST API, form posts, uploads:
+/// the session from `Authorization: Bearer <token>` or the session cookie; the language from
+/// the `pc_lang` cookie, else `Accept-Language` (Chinese unless English is asked for first);
+/// the peer's address. The back end then applies the session's timeouts.
+pub async fn resolve_caller(backend: &dyn Backend, parts: &http::request::Parts) -> Result<Caller, AppError> {
+    use crate::i18n::{cookie_value, Prefs, LANG_COOKIE};
+    use http::header::{ACCEPT_LANGUAGE, AUTHORIZATION, COOKIE};
+    let header = |name| parts.headers.get(name).and_then(|v: &http::HeaderValue| v.to_str().ok());
+    let cookies = header(COOKIE).unwrap_or("");
+    let lang = if cookie_value(cookies, LANG_COOKIE).is_some() {
+        Prefs::from_cookie_header(cookies).lang
+    } else {
+        match header(ACCEPT_LANGUAGE) {
+            Some(al) if al.trim_start().starts_with("en") => Lang::En,
+            _ => Lang::Zh,
+        }
+    };
+    let bearer = header(AUTHORIZATION).and_then(|v| v.strip_prefix("Bearer "));
+    let token = bearer.or_else(|| cookie_value(cookies, SESSION_COOKIE));
+    let peer = parts
+        .extensions
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0.ip())
+        .unwrap_or(IpAddr::from([127, 0, 0, 1]));
+    let ip = backend.client_ip(peer, header(http::HeaderName::from_static("x-forwarded-for")));
+    backend.caller(token, lang, ip).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn caller(ip: &str) -> Caller {
+        Caller { me: None, lang: Lang::Zh, ip: ip.parse().unwrap(), session: None }
+    }
+
+    #[test]
+    fn limits_count_ipv4_addresses_and_ipv6_networks() {
+        assert_eq!(caller("203.0.113.9").rate_key(), "203.0.113.9");
+        assert_eq!(caller("2001:db8:1:2:aaaa::1").rate_key(), "2001:db8:1:2::/64");
+        assert_eq!(caller("2001:db8:1:2:bbbb::9").rate_key(), caller("2001:db8:1:2::7").rate_key());
+        assert_ne!(caller("2001:db8:1:3::1").rate_key(), caller("2001:db8:1:2::1").rate_key());
+        assert_eq!(caller("::ffff:203.0.113.9").rate_key(), "203.0.113.9");
+    }
+}

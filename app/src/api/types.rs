@@ -312,6 +312,9 @@ pub struct CaseFees {
     pub deadline: Option<DeadlineView>,
     /// A party or their agent (staff see the account but do not pay).
     pub can_pay: bool,
+    /// Whether this court takes payments online (a provider is configured, or the demo's
+    /// sandbox). When not, the page says where to pay at the court instead.
+    pub online_payment: bool,
     /// A fresh idempotency key for the pay form.
     pub pay_key: String,
     /// The order the payer just came back with from the checkout page, as it stands now.

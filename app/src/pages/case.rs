@@ -459,46 +459,7 @@ fn close_note(p: Prefs, closed: bool, error: Option<&str>) -> Option<(bool, &'st
         return Some((false, p.t(("已结案。", "The case is closed."))));
     }
     let error = error?;
-    if let Some(e) = crate::rules::procedure::ConversionError::from_code(error) {
-        return Some((true, e.message(p.lang)));
-    }
-    Some((
-        true,
-        match error {
-            "procedure" => p.t(("请选择要转为哪种程序。", "Choose the procedure to change to.")),
-            "reason" => p.t((
-                "请写明转换程序的理由（4到200个字），它会写进裁定。",
-                "Give the reason for the change (4 to 200 characters); it goes into the ruling.",
-            )),
-            "changed" => p.t((
-                "案件的程序刚刚已经变了，请看页面上现在的程序。",
-                "The procedure was just changed; see the case page for the current one.",
-            )),
-            "not_docketed" => p.t(("案件还没有立案。", "The case is not docketed yet.")),
-            "appeal_note" => p.t((
-                "请写明谁上诉、哪天递交的上诉状（2到200个字）。",
-                "Say who appealed and when the appeal was lodged (2 to 200 characters).",
-            )),
-            "appeal_done" => p.t((
-                "已经登记过上诉，或者判决已经生效，不能再登记。",
-                "An appeal is recorded already, or the judgment is in force.",
-            )),
-            "not_judgment" => p.t((
-                "只有判决结案的案件才能登记上诉。",
-                "Only a case closed by judgment can be appealed here.",
-            )),
-            "outcome" => p.t(("请选择结案方式。", "Choose how the case ended.")),
-            "denied" => p.t((
-                "您不能做这件事：结案和转换程序由本案承办法官操作，登记上诉由本院书记员或法官操作。",
-                "Not allowed: the case's judge closes it and changes its procedure; the court's clerks and judges record appeals.",
-            )),
-            "done" => p.t((
-                "这个案件已经结案了，或者还没有立案。",
-                "This case is already closed, or not docketed yet.",
-            )),
-            _ => p.t(("暂时没能结案，请稍后再试。", "Could not close the case. Please try again later.")),
-        },
-    ))
+    Some((true, crate::api::Refusal::message_for_code(error, p.lang)))
 }
 
 pub(crate) fn node_view(p: Prefs, n: TimelineNodeView) -> impl IntoView {

@@ -56,66 +56,13 @@ pub fn CaseFeesPage() -> impl IntoView {
 /// The message for a `?error=` code set by a form's handler (fixed texts only: the address
 /// bar cannot put words on this page). `owed_fen` sizes the 30 % minimum of a reduction.
 fn error_text(p: Prefs, code: &str, owed_fen: i64) -> String {
-    let text = match code {
-        "denied" => p.t(("只有案件的当事人或代理人可以交费。", "Only a party or their agent can pay.")),
-        "stale" => p.t(("页面已过期，请刷新后再试一次。", "This page was out of date. Please reload and try again.")),
-        "done" => p.t((
-            "这笔费用已经交过了，不用再交。请看下面的交费记录。",
-            "This has already been paid. See the records below.",
-        )),
-        "relief_denied" => p.t((
-            "缓交、减交、免交由交费的原告申请，由法院的书记员或法官审批。",
-            "Relief is applied for by the plaintiff and decided by the court's clerks and judges.",
-        )),
-        "relief_choice" => p.t((
-            "请选择申请哪一种，以及符合哪一条情形。",
-            "Choose what you ask for and which ground applies.",
-        )),
-        "relief_reason" => p.t((
-            "请用几句话写明为什么交不起（10到1000个字）。您填的内容没有提交，请重新填写。",
-            "Say in a few sentences why you cannot pay (10 to 1,000 characters). Nothing was sent; please fill it in again.",
-        )),
-        "relief_count" => p.t(("最多上传3个证明材料。", "At most 3 documents.")),
-        "relief_size" => p.t((
-            "文件太大：每个不能超过4MB。手机照片太大时，可以截图后再上传。",
-            "A file is too large: each must be under 4 MB. Take a screenshot of a large photo and upload that.",
-        )),
-        "relief_file" => p.t(("只能上传照片（JPG、PNG）或PDF文件。", "Only photos (JPG, PNG) or PDF files can be uploaded.")),
-        "upload" => p.t((
-            "上传中断了，申请没有提交。网络好一点时再试一次。",
-            "The upload broke off and nothing was sent. Try again when the connection is better.",
-        )),
-        "relief_pending" => p.t(("您已经申请过了，法院正在审核。", "You have applied already; the court is reviewing it.")),
-        "relief_done" => p.t((
-            "这份申请已经处理过了，或者现在没有要交的费用。",
-            "This was already handled, or nothing is due now.",
-        )),
-        "relief_decision" => p.t(("请选择准许还是不准许。", "Choose grant or refuse.")),
-        "refund_denied" => p.t(("只有法院的书记员或法官可以登记退费。", "Only the court's clerks and judges record refunds.")),
-        "refund_reference" => p.t((
-            "请填写银行转账的流水号（4到64个字符）。",
-            "Enter the bank transfer's reference (4 to 64 characters).",
-        )),
-        "refund_done" => p.t((
-            "这笔退费已经退了，或者正在原路退回，不用转账。",
-            "This refund is done, or on its way back to the payment; no transfer is needed.",
-        )),
-        "relief_note" => p.t((
-            "不准许的，要写明理由（诉讼费用交纳办法第48条）。",
-            "A refusal must give its reason (art. 48).",
-        )),
-        "relief_amount" => {
-            return crate::rules::fees::relief_reduction(ReliefKind::Reduce, Fen(owed_fen), Fen(0))
-                .err()
-                .map(|e| e.message(p.lang == crate::rules::Lang::Zh))
-                .unwrap_or_default();
+    if code == crate::api::Refusal::ReliefAmount.code() {
+        // The art. 46 minimum, worked out for this fee by the rule itself.
+        if let Err(e) = crate::rules::fees::relief_reduction(ReliefKind::Reduce, Fen(owed_fen), Fen(0)) {
+            return e.message(p.lang == crate::rules::Lang::Zh);
         }
-        _ => p.t((
-            "暂时没能办好，没有扣款。请稍后再试。",
-            "That did not work just now, and nothing was charged. Please try again later.",
-        )),
-    };
-    text.to_string()
+    }
+    crate::api::Refusal::message_for_code(code, p.lang).to_string()
 }
 
 fn returned_view(p: Prefs, case_id: i64, o: FeeOrderView) -> AnyView {
@@ -206,7 +153,30 @@ fn fees_view(p: Prefs, f: CaseFees, error: Option<String>, relief_done: Option<S
         }
         .into_any()
     };
-    let pay = (a.due_fen > 0 && f.can_pay).then(|| {
+    let counter_only = (a.due_fen > 0 && f.can_pay && !f.online_payment).then(|| {
+        view! {
+            <div class="card" role="status" data-testid="pay-counter">
+                <p>
+                    <strong>
+                        {p
+                            .t((
+                                "这里暂时不能在网上交费。",
+                                "Online payment is not available here yet.",
+                            ))}
+                    </strong>
+                </p>
+                <p>
+                    {p
+                        .t((
+                            "请到法院的诉讼服务中心窗口交费，或者按交费通知书上的银行账户转账。交好后，这里会显示已交费。",
+                            "Please pay at the court's litigation service counter, or by bank transfer to the account on the fee notice. Once paid, this page shows it.",
+                        ))}
+                </p>
+            </div>
+        }
+        .into_any()
+    });
+    let pay = (a.due_fen > 0 && f.can_pay && f.online_payment).then(|| {
         view! {
             <form method="post" action=action class="pay-form">
                 <input type="hidden" name="key" value=f.pay_key.clone() />
@@ -286,7 +256,7 @@ fn fees_view(p: Prefs, f: CaseFees, error: Option<String>, relief_done: Option<S
                 <dd data-testid="fee-paid">{yuan(a.paid_fen)}</dd>
                 <dt>{p.t(("已退", "Refunded"))}</dt>
                 <dd>{yuan(a.refunded_fen)}</dd>
-            </dl> {pay} {deadline}
+            </dl> {pay} {counter_only} {deadline}
         </section>
         {refunds}
         {(!f.relief.is_empty()).then(|| relief_list(p, &f))}

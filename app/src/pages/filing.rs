@@ -17,27 +17,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 /// The message for a `?error=` code (fixed texts only).
 fn error_text(p: Prefs, code: &str) -> &'static str {
-    match code {
-        "stale" => p.t((
-            "这份材料刚在别处（可能是另一台手机）改过。下面是最新内容，请再看一遍。",
-            "This filing was just changed elsewhere (perhaps on another phone). Below is the latest; please check it again.",
-        )),
-        "filed" => p.t(("已经提交，正在审查，不能再修改。", "Already filed and under review: it cannot be changed.")),
-        "incomplete" => p.t((
-            "还不能提交：下面列出的问题需要先改好。",
-            "It cannot be filed yet: fix the problems listed below first.",
-        )),
-        "profile" => p.t((
-            "立案前请先完成实名认证（填写姓名和身份证号码）。",
-            "Before filing, complete your real-name profile (name and ID number).",
-        )),
-        "signin" => p.t(("请先登录。", "Please sign in first.")),
-        "staff" => p.t((
-            "工作人员不在这里立案：窗口收到的材料请在立案审查里处理。",
-            "Staff do not file here: handle papers from the counter in the review queue.",
-        )),
-        _ => p.t(("系统暂时无法保存，请稍后再试。您填的内容还在。", "Could not save just now; try again shortly. What you typed is kept.")),
-    }
+    crate::api::Refusal::message_for_code(code, p.lang)
 }
 
 /// "我要立案": the open drafts and a button to start one.

@@ -64,22 +64,7 @@ pub fn Profile() -> impl IntoView {
 }
 
 fn consent_error(p: Prefs, code: &str) -> &'static str {
-    match code {
-        "phone" => p.t((
-            "手机号格式不对：应为1开头的11位数字。",
-            "That mobile number is not valid: 11 digits starting with 1.",
-        )),
-        "email" => p.t((
-            "电子邮箱格式不对，例如 name@example.com。",
-            "That e-mail address is not valid, e.g. name@example.com.",
-        )),
-        "address" => p.t((
-            "同意电子送达时，请至少选一个接收地址：收件箱或手机号。",
-            "To consent, choose at least one address: the inbox or a mobile number.",
-        )),
-        "choice" => p.t(("请选择同意或不同意。", "Choose yes or no.")),
-        _ => p.t(("系统暂时无法保存，请稍后再试。", "Could not save just now; try again shortly.")),
-    }
+    crate::api::Refusal::message_for_code(code, p.lang)
 }
 
 /// Consent to electronic service (在线诉讼规则 art. 29): a plain form; each answer is a dated

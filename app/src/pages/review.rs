@@ -85,23 +85,7 @@ fn queue_view(p: Prefs, items: Vec<ReviewItem>) -> AnyView {
 }
 
 fn error_text(p: Prefs, code: &str) -> &'static str {
-    match code {
-        "decided" => {
-            p.t(("这份立案已经处理过了（可能是同事刚处理）。", "Already decided (perhaps by a colleague)."))
-        }
-        "denied" => p.t((
-            "跨域立案由受理法院决定是否立案；递交法院负责核验和转交。",
-            "Only the target court dockets or refuses; the receiving court checks and forwards.",
-        )),
-        "items" => p.t((
-            "请勾选所有缺少的材料，或写明要补正什么（一次性告知）。",
-            "Tick every missing item, or write what to add (all at once).",
-        )),
-        "reason" => p.t(("请写明理由（至少4个字）。", "Write the reason (4 characters or more).")),
-        "procedure" => p.t(("请选择适用的程序。", "Choose the procedure.")),
-        "decision" => p.t(("请选择一种处理方式。", "Choose a decision.")),
-        _ => p.t(("系统暂时无法处理，请稍后再试。", "Could not do that just now; try again shortly.")),
-    }
+    crate::api::Refusal::message_for_code(code, p.lang)
 }
 
 #[component]

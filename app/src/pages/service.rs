@@ -157,15 +157,14 @@ fn record_page(p: Prefs, v: ReceiptPageView) -> AnyView {
         } else {
             ""
         };
+        // A form, not a link: opening it is the recipient's own act on this page (a link
+        // could be followed from anywhere), and the court records it as read.
         view! {
-            <a
-                class="btn primary big"
-                href=format!("/service/{id}/document")
-                target="_blank"
-                data-testid="open-document"
-            >
-                {p.t(("打开文书（PDF）", "Open the document (PDF)"))}
-            </a>
+            <form method="post" action=format!("/service/{id}/open") target="_blank">
+                <button type="submit" class="btn primary big" data-testid="open-document">
+                    {p.t(("打开文书（PDF）", "Open the document (PDF)"))}
+                </button>
+            </form>
             <p class="hint">{hint}</p>
         }
     });
@@ -350,48 +349,7 @@ pub fn CheckPage() -> impl IntoView {
 // ---- the clerk's page for one case --------------------------------------------------------
 
 fn serve_error(p: Prefs, code: &str) -> &'static str {
-    match code {
-        "recipients" => p.t(("请至少勾选一位受送达人。", "Tick at least one recipient.")),
-        "not_party" => p.t(("受送达人不是本案当事人。", "A recipient is not a party of this case.")),
-        "kind" => p.t(("请选择要送达的文书。", "Choose the document to serve.")),
-        "pdf_missing" => p.t(("请选择要送达的PDF文件。", "Choose the PDF file to serve.")),
-        "not_pdf" => p.t((
-            "只能送达PDF文件，这个文件不是PDF。",
-            "Only PDF files can be served; this file is not a PDF.",
-        )),
-        "too_large" => p.t(("文件太大：最大20MB。", "The file is too large: 20 MB at most.")),
-        "upload" => p.t(("文件没有传完整，请再试一次。", "The file did not arrive whole; try again.")),
-        "title" => p.t(("请写上文书名称（2到60个字）。", "Give the document's title (2 to 60 characters).")),
-        "not_judged" => p.t((
-            "要先由法官以判决结案，才能送达判决书。",
-            "The judge must close the case by judgment before the judgment is served.",
-        )),
-        "hearing_date" => p.t(("请填写开庭日期。", "Give the hearing date.")),
-        "hearing_time" => p.t(("请填写开庭时间，例如 09:30。", "Give the hearing time, e.g. 09:30.")),
-        "hearing_past" => p.t(("开庭时间必须在现在之后。", "The hearing must be in the future.")),
-        "hearing_place" => p.t(("请填写开庭地点。", "Give the hearing place.")),
-        "notice" => p.t((
-            "这份通知书还缺少必要的内容（例如应交的诉讼费）。",
-            "This notice lacks something it needs (e.g. a fee owed).",
-        )),
-        "no_number" => {
-            p.t(("案件还没有案号，立案后才能送达。", "The case has no number yet: serve after docketing."))
-        }
-        "stale" => p.t(("页面已过期，请刷新后再试。", "The page is out of date; reload and try again.")),
-        "done" => p.t(("这份送达的结果已经记录过了。", "The outcome was already recorded.")),
-        "date" => p.t(("请填写日期，例如 2026-11-25。", "Give the date, e.g. 2026-11-25.")),
-        "date_range" => p.t((
-            "日期不能早于发出送达的日期，也不能晚于今天。",
-            "The date cannot be before the service started or after today.",
-        )),
-        "reason" => p.t((
-            "请写明没有送达的原因（例如：查无此人、拒收）。",
-            "Say why it failed (e.g. not found, refused).",
-        )),
-        "outcome" => p.t(("请选择送达结果。", "Choose the outcome.")),
-        "forbidden" => p.t(("只有本院工作人员可以送达文书。", "Only this court's staff serve documents.")),
-        _ => p.t(("系统暂时无法处理，请稍后再试。", "Could not do that just now; try again shortly.")),
-    }
+    crate::api::Refusal::message_for_code(code, p.lang)
 }
 
 #[component]

@@ -382,6 +382,16 @@ pub enum Procedure {
     SmallClaims,
 }
 
+impl From<super::lifecycle::Procedure> for Procedure {
+    fn from(p: super::lifecycle::Procedure) -> Procedure {
+        match p {
+            super::lifecycle::Procedure::SmallClaims => Procedure::SmallClaims,
+            super::lifecycle::Procedure::Simplified => Procedure::Simplified,
+            super::lifecycle::Procedure::Ordinary => Procedure::Ordinary,
+        }
+    }
+}
+
 /// How the case closed, where it changes the fee (art. 15). A judgment changes nothing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

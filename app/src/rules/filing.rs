@@ -121,6 +121,58 @@ impl Cause {
     pub fn needs_amount(self) -> bool {
         !matches!(self, Cause::Divorce)
     }
+
+    /// A claim for unpaid labour pay (追索劳动报酬): its fee is not prepaid (诉讼费用交纳办法
+    /// art. 20), so the fee notice asks for nothing and the case has no prepayment deadline.
+    pub fn claims_unpaid_wages(self) -> bool {
+        self == Cause::UnpaidWages
+    }
+}
+
+/// The cause a case is stored with, read back: `None` for a stored value that is not one of
+/// [`Cause::ALL`]'s codes (a case made before causes were stored as codes and not recognised
+/// by the migration); such a case is charged by its claim alone and named "民事纠纷".
+pub fn stored_cause(code: &str) -> Option<Cause> {
+    Cause::from_code(code)
+}
+
+/// The name of a case's cause, for a case whose stored cause is not recognised as well.
+pub fn cause_label(cause: Option<Cause>, lang: Lang) -> &'static str {
+    match cause {
+        Some(c) => c.label(lang),
+        None => lang.pick("民事纠纷", "Civil dispute"),
+    }
+}
+
+/// The acceptance fee of a case: the one function behind the estimate a litigant sees while
+/// filing, the charge of the fee notice at docketing, a change of procedure and the
+/// settlement at closing, so the four cannot disagree.
+///
+/// 诉讼费用交纳办法 art. 13: the schedule follows the kind of case — divorce per case
+/// (art. 13(2)), labour disputes 10 yuan per case (art. 13(4)), and 追索劳动报酬纠纷 *is* a
+/// labour dispute (民事案件案由规定, part 6 劳动争议), so it is charged per case, never by the
+/// wages claimed; every other cause is a property case when money is claimed (art. 13(1)).
+/// Art. 16 halves under simplified procedure and small claims, art. 15 on mediation or
+/// withdrawal; art. 20: labour pay is not prepaid.
+pub fn case_fee(
+    cause: Option<Cause>,
+    claim: Fen,
+    procedure: fees::Procedure,
+    outcome: Option<fees::Outcome>,
+    settings: &fees::CourtFeeSettings,
+) -> Result<FeeQuote, fees::FeeError> {
+    let money = claim.as_fen() > 0;
+    let kind = match cause {
+        Some(cause) => cause.fee_kind(money),
+        None if money => FeeKind::Property,
+        None => FeeKind::OtherNonProperty,
+    };
+    let mut req = fees::FeeRequest::new(kind);
+    req.amount = (kind == FeeKind::Property).then_some(claim);
+    req.procedure = procedure;
+    req.outcome = outcome;
+    req.claims_unpaid_wages = cause.is_some_and(Cause::claims_unpaid_wages);
+    fees::quote(&req, settings)
 }
 
 /// A natural person (居民身份证) or an organisation (统一社会信用代码).
@@ -754,7 +806,6 @@ pub fn estimate(
 ) -> Option<Estimate> {
     let cause = draft.cause?;
     let claim = claim_total(draft);
-    let money = claim.as_fen() > 0;
     let simple = !matches!(cause, Cause::Divorce);
     let procedure = if simple {
         super::lifecycle::procedure_for(claim.as_fen(), small_claims_limit.as_fen(), true, false)
@@ -766,16 +817,7 @@ pub fn estimate(
         Procedure::Simplified => Procedure::Ordinary,
         p => p,
     };
-    let kind = cause.fee_kind(money);
-    let mut req = fees::FeeRequest::new(kind);
-    req.amount = (kind == FeeKind::Property).then_some(claim);
-    req.procedure = match procedure {
-        Procedure::SmallClaims => fees::Procedure::SmallClaims,
-        Procedure::Simplified => fees::Procedure::Simplified,
-        Procedure::Ordinary => fees::Procedure::Ordinary,
-    };
-    req.claims_unpaid_wages = cause == Cause::UnpaidWages;
-    let fee = fees::quote(&req, settings).ok();
+    let fee = case_fee(Some(cause), claim, procedure.into(), None, settings).ok();
     Some(Estimate { claim, procedure, fee })
 }
 
@@ -965,5 +1007,55 @@ mod tests {
             assert_eq!(Step::from_code(s.code()), Some(s));
         }
         assert_eq!(Step::Review.next(), Step::Review);
+    }
+
+    #[test]
+    fn a_wage_claim_is_a_labour_case_charged_per_case_never_by_the_amount() {
+        let settings = fees::CourtFeeSettings::default();
+        // 60,000 yuan of wages: art. 13(4), 10 yuan a case; art. 20, not prepaid.
+        let q = case_fee(
+            Some(Cause::UnpaidWages),
+            Fen::from_yuan(60_000),
+            fees::Procedure::Ordinary,
+            None,
+            &settings,
+        )
+        .expect("fee");
+        assert_eq!(q.total, Fen::from_yuan(10));
+        assert!(!q.prepaid);
+        // The same amount in a loan case is a property case (art. 13(1)): 50 + 50,000 × 2.5 %.
+        let q = case_fee(
+            Some(Cause::PrivateLending),
+            Fen::from_yuan(60_000),
+            fees::Procedure::Ordinary,
+            None,
+            &settings,
+        )
+        .expect("fee");
+        assert_eq!(q.total, Fen::from_yuan(1_300));
+        assert!(q.prepaid);
+        // A stored cause not recognised: charged by its claim, named plainly.
+        let q =
+            case_fee(None, Fen::from_yuan(60_000), fees::Procedure::Ordinary, None, &settings).expect("fee");
+        assert_eq!(q.total, Fen::from_yuan(1_300));
+        assert_eq!(cause_label(None, Lang::Zh), "民事纠纷");
+        assert_eq!(stored_cause("unpaid_wages"), Some(Cause::UnpaidWages));
+        assert_eq!(stored_cause("追索劳动报酬纠纷"), None, "names are not codes");
+    }
+
+    #[test]
+    fn every_cause_s_estimate_is_the_fee_rule_itself() {
+        let settings = fees::CourtFeeSettings::default();
+        let limit = Fen(super::super::lifecycle::HUNAN_SMALL_CLAIMS_LIMIT_FEN);
+        for cause in Cause::ALL {
+            for yuan in ["3000", "60000", "2000000"] {
+                let mut d = complete();
+                d.cause = Some(cause);
+                d.claims[0].amount_yuan = yuan.into();
+                let e = estimate(&d, &settings, limit).expect("estimate");
+                let rule = case_fee(Some(cause), e.claim, e.procedure.into(), None, &settings).ok();
+                assert_eq!(e.fee, rule, "{cause:?} {yuan}");
+            }
+        }
     }
 }

@@ -521,6 +521,60 @@ impl Timeline {
     }
 }
 
+/// How a case ended (结案方式), as the judge records it; its fee consequence is
+/// 诉讼费用交纳办法 art. 15 (mediation and withdrawal halve the fee, a judgment does not).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CaseOutcome {
+    /// 判决: in force when the last party's appeal period has run out (`rules::procedure::judgment_in_force_at`).
+    Judgment,
+    /// 调解: the mediation statement is in force once the parties sign for it (Civil
+    /// Procedure Law art. 100).
+    Mediated,
+    /// 撤诉: the ruling allowing withdrawal cannot be appealed and is in force at once.
+    Withdrawn,
+}
+
+impl CaseOutcome {
+    pub fn parse(s: &str) -> Option<CaseOutcome> {
+        match s {
+            "judgment" => Some(CaseOutcome::Judgment),
+            "mediated" => Some(CaseOutcome::Mediated),
+            "withdrawn" => Some(CaseOutcome::Withdrawn),
+            _ => None,
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            CaseOutcome::Judgment => "judgment",
+            CaseOutcome::Mediated => "mediated",
+            CaseOutcome::Withdrawn => "withdrawn",
+        }
+    }
+
+    pub fn label(code: &str, lang: Lang) -> &'static str {
+        match code {
+            "mediated" => lang.pick("调解结案", "Closed by mediation"),
+            "withdrawn" => lang.pick("撤诉结案", "Withdrawn"),
+            _ => lang.pick("判决结案", "Closed by judgment"),
+        }
+    }
+
+    /// The fee rule's view of it: only mediation and withdrawal halve the fee (art. 15).
+    pub fn fee_outcome(self) -> Option<super::fees::Outcome> {
+        match self {
+            CaseOutcome::Judgment => None,
+            CaseOutcome::Mediated => Some(super::fees::Outcome::Mediated),
+            CaseOutcome::Withdrawn => Some(super::fees::Outcome::Withdrawn),
+        }
+    }
+
+    /// Whether the decision is in force as soon as the case closes.
+    pub fn in_force_at_once(self) -> bool {
+        self != CaseOutcome::Judgment
+    }
+}
+
 #[cfg(test)]
 mod stage_code_tests {
     use super::*;

@@ -17,7 +17,8 @@ pub struct CaseRow {
     pub receiving_court_name_en: Option<String>,
     pub type_code: String,
     pub case_number: Option<String>,
-    pub cause: String,
+    /// Stored as its code (`rules::filing::Cause::code`); `None` for an unrecognised one.
+    pub cause: Option<app::rules::filing::Cause>,
     pub procedure: String,
     pub claim_fen: Option<i64>,
     pub stage: String,
@@ -126,7 +127,7 @@ fn case_row(r: &impl Cols) -> Result<CaseRow, sqlx::Error> {
         receiving_court_name_en: r.opt_text("rc_name_en")?,
         type_code: r.text("type_code")?,
         case_number: r.opt_text("case_number")?,
-        cause: r.text("cause")?,
+        cause: app::rules::filing::stored_cause(&r.text("cause")?),
         procedure: r.text("procedure")?,
         claim_fen: r.opt_int("claim_fen")?,
         stage: r.text("stage")?,
@@ -336,7 +337,7 @@ pub struct NewCase<'a> {
     pub year: Option<i64>,
     pub seq: Option<i64>,
     pub case_number: Option<&'a str>,
-    pub cause: &'a str,
+    pub cause: Option<app::rules::filing::Cause>,
     pub procedure: &'a str,
     pub claim_fen: Option<i64>,
     pub stage: &'a str,
@@ -360,7 +361,7 @@ pub async fn insert_case(db: &Db, c: NewCase<'_>) -> Result<i64, sqlx::Error> {
     .bind(c.year)
     .bind(c.seq)
     .bind(c.case_number)
-    .bind(c.cause)
+    .bind(c.cause.map(app::rules::filing::Cause::code).unwrap_or(""))
     .bind(c.procedure)
     .bind(c.claim_fen)
     .bind(c.stage)

@@ -134,7 +134,7 @@ pub struct Submission<'a> {
     pub version: i64,
     pub court_id: i64,
     pub receiving_court_id: Option<i64>,
-    pub cause: &'a str,
+    pub cause: Option<app::rules::filing::Cause>,
     pub procedure: &'a str,
     pub claim_fen: Option<i64>,
     pub channel: &'a str,
@@ -188,7 +188,7 @@ pub async fn submit(db: &Db, s: Submission<'_>) -> Result<Submitted, sqlx::Error
             sqlx::query(
                 "UPDATE cases SET cause = $1, procedure = $2, claim_fen = $3, stage = $4 WHERE id = $5",
             )
-            .bind(s.cause)
+            .bind(s.cause.map(app::rules::filing::Cause::code).unwrap_or(""))
             .bind(s.procedure)
             .bind(s.claim_fen)
             .bind(last_stage)
@@ -209,7 +209,7 @@ pub async fn submit(db: &Db, s: Submission<'_>) -> Result<Submitted, sqlx::Error
             )
             .bind(s.court_id)
             .bind(s.receiving_court_id)
-            .bind(s.cause)
+            .bind(s.cause.map(app::rules::filing::Cause::code).unwrap_or(""))
             .bind(s.procedure)
             .bind(s.claim_fen)
             .bind(last_stage)

@@ -150,12 +150,41 @@ pub struct SessionRow {
     pub expires_at: i64,
 }
 
+/// The session of a token hash, with its person. Read on every request (no cache: a sign-out
+/// must end a session at once, in every server process); on SQLite in place on a read
+/// connection, without sqlx's thread hop (`sqlite_read`).
 pub async fn session(db: &Db, token_hash: &str) -> Result<Option<SessionRow>, sqlx::Error> {
     let sql = format!(
         "SELECT {USER_COLUMNS}, s.last_seen_at, s.expires_at FROM sessions s \
          JOIN users u ON u.id = s.user_id LEFT JOIN courts c ON c.id = u.court_id \
          WHERE s.token_hash = $1"
     );
+    if let Some(read) = &db.read {
+        return read.read(|conn| {
+            use super::sqlite_read::to_sqlx;
+            let mut stmt = conn.prepare_cached(&sql).map_err(to_sqlx)?;
+            let mut rows = stmt.query(rusqlite::named_params! { "$1": token_hash }).map_err(to_sqlx)?;
+            let Some(r) = rows.next().map_err(to_sqlx)? else {
+                return Ok(None);
+            };
+            let user = UserRow {
+                id: r.get("id").map_err(to_sqlx)?,
+                phone: r.get("phone").map_err(to_sqlx)?,
+                role: r.get("role").map_err(to_sqlx)?,
+                name: r.get("name").map_err(to_sqlx)?,
+                resident_id: r.get("resident_id").map_err(to_sqlx)?,
+                court_id: r.get("court_id").map_err(to_sqlx)?,
+                court_name_zh: r.get("court_name_zh").map_err(to_sqlx)?,
+                court_name_en: r.get("court_name_en").map_err(to_sqlx)?,
+                password_hash: r.get("password_hash").map_err(to_sqlx)?,
+            };
+            Ok(Some(SessionRow {
+                user,
+                last_seen_at: r.get("last_seen_at").map_err(to_sqlx)?,
+                expires_at: r.get("expires_at").map_err(to_sqlx)?,
+            }))
+        });
+    }
     let Some(r) = sqlx::query(AssertSqlSafe(sql)).bind(token_hash).fetch_optional(&db.pool).await? else {
         return Ok(None);
     };
@@ -265,12 +294,29 @@ pub async fn code(db: &Db, request_id: &str) -> Result<Option<CodeRow>, sqlx::Er
 }
 
 /// Counts one wrong try; returns the tries so far.
-pub async fn add_code_attempt(db: &Db, request_id: &str) -> Result<i64, sqlx::Error> {
-    sqlx::query("UPDATE otp_codes SET attempts = attempts + 1 WHERE request_id = $1 RETURNING attempts")
-        .bind(request_id)
-        .fetch_one(&db.pool)
-        .await?
-        .try_get("attempts")
+/// Counts one try at a code *before* it is compared, in one conditional statement: only a
+/// code that is unused, unexpired and below `max` tries is counted, so however many guesses
+/// arrive at once, at most `max` are ever compared. Returns the try's number, or None when the
+/// code may not be tried (used, expired, void, or not this number's).
+pub async fn claim_code_attempt(
+    db: &Db,
+    request_id: &str,
+    phone: &str,
+    max: i64,
+    now: i64,
+) -> Result<Option<i64>, sqlx::Error> {
+    let row = sqlx::query(
+        "UPDATE otp_codes SET attempts = attempts + 1 \
+         WHERE request_id = $1 AND phone = $2 AND consumed_at IS NULL AND expires_at > $3 AND attempts < $4 \
+         RETURNING attempts",
+    )
+    .bind(request_id)
+    .bind(phone)
+    .bind(now)
+    .bind(max)
+    .fetch_optional(&db.pool)
+    .await?;
+    row.map(|r| r.try_get("attempts")).transpose()
 }
 
 /// Marks the code used. Returns false if it was already used (a replay or a double tap
@@ -291,14 +337,21 @@ pub async fn record_failure(
     phone: Option<&str>,
     kind: &str,
     now: i64,
-) -> Result<(), sqlx::Error> {
-    sqlx::query("INSERT INTO auth_failures (ip, phone, kind, at) VALUES ($1, $2, $3, $4)")
+) -> Result<i64, sqlx::Error> {
+    sqlx::query("INSERT INTO auth_failures (ip, phone, kind, at) VALUES ($1, $2, $3, $4) RETURNING id")
         .bind(ip)
         .bind(phone)
         .bind(kind)
         .bind(now)
-        .execute(&db.pool)
-        .await?;
+        .fetch_one(&db.pool)
+        .await?
+        .try_get("id")
+}
+
+/// Takes back a try recorded before it was judged (`record_failure` first, then count): it
+/// turned out right.
+pub async fn forget_failure(db: &Db, id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM auth_failures WHERE id = $1").bind(id).execute(&db.pool).await?;
     Ok(())
 }
 
@@ -310,6 +363,27 @@ pub async fn failures_from(db: &Db, ip: &str, kind: &str, since: i64) -> Result<
         .fetch_one(&db.pool)
         .await?
         .try_get("n")
+}
+
+/// Failures for one number from one address: a lock that only the guesser's own address
+/// meets (anyone else's wrong passwords cannot lock a judge out).
+pub async fn failures_for_phone_from(
+    db: &Db,
+    phone: &str,
+    ip: &str,
+    kind: &str,
+    since: i64,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query(
+        "SELECT COUNT(*) AS n FROM auth_failures WHERE phone = $1 AND ip = $2 AND kind = $3 AND at >= $4",
+    )
+    .bind(phone)
+    .bind(ip)
+    .bind(kind)
+    .bind(since)
+    .fetch_one(&db.pool)
+    .await?
+    .try_get("n")
 }
 
 pub async fn failures_for_phone(db: &Db, phone: &str, kind: &str, since: i64) -> Result<i64, sqlx::Error> {

@@ -1,4 +1,4 @@
-//! Evidence uploads (tus 1.0, `crate::uploads`) and the finished files (`blobs`), kept once
+//! Evidence uploads (tus 1.0, `crate::http::uploads`) and the finished files (`blobs`), kept once
 //! by their SHA-256. Sizes are bytes; times unix seconds.
 
 use super::Db;

@@ -85,8 +85,8 @@ async fn paying_from_the_fee_page_ends_with_a_receipt(b: Backend) {
 
     // The same form again, now that nothing is due: a plain message, no second order.
     let again = post_pay(&app, &app.client, id, &key).await;
-    assert_eq!(location(&again), format!("/cases/{id}/fees?error=done"));
-    let (_, page) = app.get_page(&app.client, &format!("/cases/{id}/fees?error=done")).await;
+    assert_eq!(location(&again), format!("/cases/{id}/fees?error=fee_paid"));
+    let (_, page) = app.get_page(&app.client, &format!("/cases/{id}/fees?error=fee_paid")).await;
     assert!(page.contains("已经交过了"), "{page}");
 }
 both_backends!(paying_from_the_fee_page_ends_with_a_receipt);

@@ -7,7 +7,7 @@ use crate::both_backends;
 use crate::helpers::*;
 use app::api::port::Caller;
 use app::api::types::{Me, Role};
-use pocket_court::filing_service::FilingDecision;
+use pocket_court::services::filing::FilingDecision;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
@@ -262,7 +262,8 @@ async fn filed_online_corrected_and_docketed(b: Backend) {
     // Docketing: the next number of the court's 民初 series this year, and the fee notice.
     let before: i64 = {
         let pool = &app.running.services.db.pool;
-        let year = app::rules::dates::CivilDate::from_unix_shanghai(pocket_court::services::now()).year();
+        let year =
+            app::rules::dates::CivilDate::from_unix_shanghai(pocket_court::adapters::clock::now()).year();
         sqlx::query_scalar::<_, i64>(
             "SELECT COALESCE(MAX(seq), 0) FROM cases WHERE court_id = 1 AND year = $1 AND type_code = '民初'",
         )
@@ -339,7 +340,7 @@ async fn wrong_input_is_answered_and_nothing_is_lost(b: Backend) {
         &[("step", "claims"), ("version", "1"), ("op", "next"), ("facts", "old")],
     )
     .await;
-    assert!(location(&res).ends_with("?error=stale"));
+    assert!(location(&res).ends_with("?error=filing_changed"));
     assert_ne!(filing(&app, &zhang, id).await.1["draft"]["facts"], "old");
     // An upload that is not a document we accept is refused by its bytes.
     let res = zhang
@@ -383,7 +384,7 @@ async fn nobody_else_touches_a_filing(b: Backend) {
     // (Refused as a litigant, before the case is even looked up.)
     assert!(decide(&app, &li, case, &[("decision", "docket"), ("procedure", "ordinary")])
         .await
-        .ends_with("?error=denied"));
+        .ends_with("?error=review_staff_only"));
     let clerk = new_client();
     app.staff_sign_in(&clerk, CLERK).await;
     assert_eq!(location(&post(&app, &clerk, "/filings/new", &[]).await), "/filings?error=staff");
@@ -428,7 +429,7 @@ async fn a_cross_region_filing_is_checked_forwarded_and_docketed_by_the_target_c
     // The receiving court cannot docket; the target court cannot act before it is forwarded.
     assert!(decide(&app, &receiving, case, &[("decision", "docket"), ("procedure", "ordinary")])
         .await
-        .ends_with("?error=denied"));
+        .ends_with("?error=forward_only"));
     assert!(decide(&app, &target, case, &[("decision", "docket"), ("procedure", "ordinary")])
         .await
         .ends_with("?error=decided"));
@@ -466,14 +467,14 @@ async fn cases_under_review(app: &TestApp, n: i64) -> (Vec<i64>, Caller) {
                 version: 1,
                 court_id: clerk.court_id.unwrap(),
                 receiving_court_id: None,
-                cause: "民间借贷纠纷",
+                cause: Some(app::rules::filing::Cause::PrivateLending),
                 procedure: "ordinary",
                 claim_fen: Some(100_000 + i),
                 channel: "online",
                 query_code: &format!("Q{i:07}"),
                 parties: vec![],
                 stages: &["submitted", "under_review"],
-                now: pocket_court::services::now(),
+                now: pocket_court::adapters::clock::now(),
             },
         )
         .await

@@ -1,8 +1,10 @@
+use pocket_court::adapters::clock::ShiftedClock;
 use pocket_court::config::{ServeArgs, StorageArgs};
-use pocket_court::startup::{spawn, Running};
+use pocket_court::startup::{spawn_with_clock, Running};
 use reqwest::redirect::Policy;
 use serde_json::Value;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 #[derive(Clone, Debug)]
 pub enum Backend {
@@ -45,6 +47,8 @@ pub struct TestApp {
     pub running: Running,
     /// A browser-like client: keeps cookies, does not follow redirects.
     pub client: reqwest::Client,
+    /// The server's clock: `clock.advance(secs)` moves time for every use case at once.
+    pub clock: Arc<ShiftedClock>,
     _dir: PathBuf,
 }
 
@@ -96,6 +100,8 @@ impl TestApp {
             addr: "127.0.0.1:0".parse().unwrap(),
             storage: StorageArgs { database_url: Some(database_url), data_dir: dir.clone() },
             demo: true,
+            demo_on_network: false,
+            trusted_proxies: Vec::new(),
             public_url: "http://127.0.0.1".into(),
             site_root: PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../target/site")),
             sms_provider: "dev".into(),
@@ -108,8 +114,15 @@ impl TestApp {
             service: Default::default(),
         };
         change(&mut args);
-        let running = spawn(&args).await?;
-        Ok(TestApp { base: format!("http://{}", running.addr), running, client: new_client(), _dir: dir })
+        let clock = Arc::new(ShiftedClock::default());
+        let running = spawn_with_clock(&args, clock.clone()).await?;
+        Ok(TestApp {
+            base: format!("http://{}", running.addr),
+            running,
+            client: new_client(),
+            clock,
+            _dir: dir,
+        })
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -136,7 +149,7 @@ impl TestApp {
         let body = rows.into_iter().find(|r| r.phone == phone).expect("an SMS to this phone").body;
         body.split(|c: char| !c.is_ascii_digit())
             .find(|run| run.len() == 6)
-            .expect("a 6-digit code")
+            .unwrap_or_else(|| panic!("a 6-digit code in {body:?}"))
             .to_string()
     }
 
@@ -192,3 +205,4 @@ pub const LAWYER: &str = "13800000009";
 pub const CLERK: &str = "13900000001";
 pub const OTHER_COURT_CLERK: &str = "13900000011";
 pub const JUDGE: &str = "13900000002";
+pub const ADMIN: &str = "13900000004";

@@ -5,6 +5,8 @@ mod helpers;
 
 mod auth;
 mod cases;
+mod causes;
+mod doors;
 mod fee_pages;
 mod fees;
 mod filings;

@@ -75,7 +75,8 @@ async fn paying_through_the_sandbox_checkout_credits_the_fee_exactly_once(b: Bac
     // Nothing left to pay: a new tap says so.
     let (status, e) = start(&app, &app.client, id, "tap-another-key-000000").await;
     assert_eq!(status, 409, "{e}");
-    assert!(e["error"].as_str().unwrap().contains("已经交清"));
+    assert_eq!(e["code"], "fee_paid");
+    assert!(e["error"].as_str().unwrap().contains("已经交过了"), "{e}");
 }
 both_backends!(paying_through_the_sandbox_checkout_credits_the_fee_exactly_once);
 
@@ -94,7 +95,7 @@ pub async fn notify(app: &TestApp, body: &Value, signature: Option<String>) -> u
 
 pub fn signed(app: &TestApp, body: &Value) -> Option<String> {
     let key = app.running.services.sandbox.as_ref().unwrap().key().to_vec();
-    Some(pocket_court::payments::sign(&key, &serde_json::to_vec(body).unwrap()))
+    Some(pocket_court::adapters::payments::sign(&key, &serde_json::to_vec(body).unwrap()))
 }
 
 async fn forged_stale_wrong_and_replayed_notifications_never_credit_twice(b: Backend) {
@@ -106,7 +107,7 @@ async fn forged_stale_wrong_and_replayed_notifications_never_credit_twice(b: Bac
     assert!(started["checkout_url"].is_string(), "{started}");
     let (_, acct) = app.get_json(&app.client, &format!("/api/v1/cases/{id}/fees")).await;
     let out_trade_no = acct["orders"][0]["out_trade_no"].as_str().unwrap().to_string();
-    let now = pocket_court::services::now();
+    let now = pocket_court::adapters::clock::now();
     let note = |notify_id: &str, amount: i64, status: &str, ts: i64| json!({"notify_id": notify_id, "out_trade_no": out_trade_no, "trade_no": "SBXtest", "amount_fen": amount, "status": status, "timestamp": ts});
 
     let good = note("n-1", due, "SUCCESS", now);
@@ -220,11 +221,11 @@ async fn bench_notification_processing() {
     start(&app, &app.client, id, "bench-key-000000000001").await;
     let (_, acct) = app.get_json(&app.client, &format!("/api/v1/cases/{id}/fees")).await;
     let out_trade_no = acct["orders"][0]["out_trade_no"].as_str().unwrap().to_string();
-    let now = pocket_court::services::now();
+    let now = pocket_court::adapters::clock::now();
     let key = app.running.services.sandbox.as_ref().unwrap().key().to_vec();
     let signed_body = |notify_id: String| {
         let body = serde_json::to_vec(&json!({"notify_id": notify_id, "out_trade_no": out_trade_no, "trade_no": "SBXbench", "amount_fen": due, "status": "SUCCESS", "timestamp": now})).unwrap();
-        let sig = pocket_court::payments::sign(&key, &body);
+        let sig = pocket_court::adapters::payments::sign(&key, &body);
         (body, sig)
     };
     let fire = |bodies: Vec<(Vec<u8>, String)>| {
@@ -269,3 +270,50 @@ async fn bench_notification_processing() {
         replays as f64 / rep.as_secs_f64()
     );
 }
+
+/// Without `--demo` there is no sandbox: its pages do not exist, nothing can "pay" a fee by
+/// pressing a button, and the fee page says where to pay at the court instead (issue: the
+/// sandbox was the payment provider in production).
+async fn without_demo_there_is_no_fake_provider_and_fees_are_paid_at_the_court(b: Backend) {
+    let app = TestApp::spawn_with(b, |a| a.demo = false).await.expect("server starts");
+    assert!(app.running.services.payments.is_none() && app.running.services.sandbox.is_none());
+    for path in ["/sandbox-pay/refunds", "/sandbox-pay/checkout/PC1"] {
+        assert_eq!(app.client.get(app.url(path)).send().await.unwrap().status().as_u16(), 404, "{path}");
+    }
+    // People and cases to try it with (the demo's, loaded straight into this database).
+    pocket_court::demo::load_if_empty(&app.running.services.db, 8).await.unwrap();
+    let zhang = new_client();
+    app.sign_in(&zhang, ZHANG).await;
+    let (_, cases) = app.get_json(&zhang, "/api/v1/cases").await;
+    let mut refused = 0;
+    for c in cases.as_array().unwrap() {
+        let id = c["id"].as_i64().unwrap();
+        let (_, acct) = app.get_json(&zhang, &format!("/api/v1/cases/{id}/fees")).await;
+        if acct["due_fen"].as_i64().unwrap() == 0 {
+            continue;
+        }
+        let (status, body) = start(&app, &zhang, id, "no-provider-key-000001").await;
+        if body["code"] == "pay_denied" {
+            continue; // her case as defendant: she does not pay it
+        }
+        assert_eq!((status, body["code"].as_str()), (409, Some("online_payment_unavailable")), "{body}");
+        let (_, page) = app.get_page(&zhang, &format!("/cases/{id}/fees")).await;
+        assert!(page.contains("data-testid=\"pay-counter\""), "the page says where to pay");
+        assert!(!page.contains("data-testid=\"pay-button\""), "and offers no button that pays nothing");
+        let res = zhang
+            .post(app.url(&format!("/cases/{id}/fees/pay")))
+            .form(&[("key", "no-provider-key-000002")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            res.headers()["location"],
+            format!("/cases/{id}/fees?error=online_payment_unavailable").as_str()
+        );
+        let (_, acct) = app.get_json(&zhang, &format!("/api/v1/cases/{id}/fees")).await;
+        assert_eq!(acct["paid_fen"], 0, "nothing was paid");
+        refused += 1;
+    }
+    assert!(refused > 0, "a case of hers with a fee due");
+}
+both_backends!(without_demo_there_is_no_fake_provider_and_fees_are_paid_at_the_court);

@@ -39,7 +39,8 @@ async fn serve_judgment_on_everyone(app: &TestApp, clerk: &reqwest::Client, id: 
     let to = serve(app, clerk, id, &fields, Some(("judgment.pdf", pdf))).await;
     assert!(to.contains("?served="), "{to}");
     let (_, page) = app.get_page(clerk, &format!("/staff/cases/{id}/service")).await;
-    let today = app::rules::dates::CivilDate::from_unix_shanghai(pocket_court::services::now()).to_string();
+    let today =
+        app::rules::dates::CivilDate::from_unix_shanghai(pocket_court::adapters::clock::now()).to_string();
     for chunk in page.split("action=\"/staff/service/").skip(1) {
         let record = &chunk[..chunk.find('/').unwrap()];
         let res = clerk
@@ -218,7 +219,10 @@ async fn an_appeal_recorded_in_time_stops_the_judgment_taking_effect(b: Backend)
     );
     assert!(post(&app, &judge, &appeal, &[("note", "又一次")]).await.ends_with("error=appeal_done"));
     assert_eq!(
-        app.running.services.bring_judgments_into_force(pocket_court::services::now() + 90 * DAY).await,
+        app.running
+            .services
+            .bring_judgments_into_force(pocket_court::adapters::clock::now() + 90 * DAY)
+            .await,
         0
     );
     let (_, p) = app.get_json(&wang, &format!("/api/v1/cases/{id}/progress")).await;
@@ -268,7 +272,7 @@ async fn simplified_to_ordinary_asks_for_the_other_half_within_seven_days(b: Bac
     // The fee node is open again, due 7 days from the supplementary notice (art. 22), and
     // the trial limit is ordinary procedure's 6 months from docketing (CPL art. 152).
     let fee = node(&p, "fee_prepay");
-    let today = app::rules::dates::CivilDate::from_unix_shanghai(pocket_court::services::now());
+    let today = app::rules::dates::CivilDate::from_unix_shanghai(pocket_court::adapters::clock::now());
     let due = app::rules::deadlines::fee_deadline(today, &Default::default());
     assert_eq!(fee["deadline"]["due_at"].as_i64().unwrap(), due.due_at, "{fee}");
     assert_eq!(node(&p, "closed")["deadline"]["source"], "民事诉讼法 第152条");

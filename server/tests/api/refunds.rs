@@ -73,7 +73,7 @@ async fn a_mediated_case_refunds_half_the_fee_to_the_payment_exactly_once(b: Bac
     // Due 15 days after the mediation statement took effect (today), at 24:00 China time.
     let deadline = &refund["deadline"];
     assert_eq!(deadline["source"], "诉讼费用交纳办法 第53条");
-    let today = app::rules::dates::CivilDate::from_unix_shanghai(pocket_court::services::now());
+    let today = app::rules::dates::CivilDate::from_unix_shanghai(pocket_court::adapters::clock::now());
     let expected = app::rules::deadlines::refund_deadline(today, &Default::default());
     assert_eq!(deadline["due_at"].as_i64().unwrap(), expected.due_at);
     // The payer sees it on the case page; the defendant (李四) does not.
@@ -88,13 +88,20 @@ async fn a_mediated_case_refunds_half_the_fee_to_the_payment_exactly_once(b: Bac
     assert_eq!(p["refund_open_fen"], 0);
 
     // The bank pays it back (the sandbox console); notifications come, some twice.
-    let console = app.client.get(app.url("/sandbox-pay/refunds")).send().await.unwrap().text().await.unwrap();
+    // The console is the demo administrator's alone: for anyone else it does not exist.
+    assert_eq!(app.client.get(app.url("/sandbox-pay/refunds")).send().await.unwrap().status().as_u16(), 404);
+    assert_eq!(wang.get(app.url("/sandbox-pay/refunds")).send().await.unwrap().status().as_u16(), 404);
+    let admin = new_client();
+    app.staff_sign_in(&admin, ADMIN).await;
+    let console = admin.get(app.url("/sandbox-pay/refunds")).send().await.unwrap().text().await.unwrap();
     let out_trade_no = acct["orders"][0]["out_trade_no"].as_str().unwrap().to_string();
     let at = console.find(&format!("data-order=\"{out_trade_no}\"")).expect("the refund on the console");
     let action = &console[at..];
     let start_at = action.find("action=\"").unwrap() + 8;
     let path = &action[start_at..start_at + action[start_at..].find('"').unwrap()];
-    let res = app.client.post(app.url(path)).form(&[("action", "success")]).send().await.unwrap();
+    let res = wang.post(app.url(path)).form(&[("action", "success")]).send().await.unwrap();
+    assert_eq!(res.status().as_u16(), 404, "a payer cannot settle a refund on the bank's console");
+    let res = admin.post(app.url(path)).form(&[("action", "success")]).send().await.unwrap();
     assert_eq!(res.status().as_u16(), 303);
     let mut done = Value::Null;
     for _ in 0..100 {
@@ -112,7 +119,7 @@ async fn a_mediated_case_refunds_half_the_fee_to_the_payment_exactly_once(b: Bac
     let refund_no = refunds(&done)[0]["out_refund_no"].as_str().unwrap().to_string();
     let note = |id: &str, amount: i64| {
         json!({ "notify_id": id, "out_trade_no": out_trade_no, "trade_no": "SBRforged", "amount_fen": amount,
-                "status": "SUCCESS", "timestamp": pocket_court::services::now(), "out_refund_no": refund_no })
+                "status": "SUCCESS", "timestamp": pocket_court::adapters::clock::now(), "out_refund_no": refund_no })
     };
     let again = note("a-second-id", amount);
     assert_eq!(notify(&app, &again, signed(&app, &again)).await, 200, "acknowledged, not applied");
@@ -209,7 +216,7 @@ async fn the_demo_mediated_case_shows_its_refund_and_deadline(b: Backend) {
         seen += 1;
         // Closed by mediation 4 days ago: 11 days left of the 15 (art. 53).
         assert_eq!(p["outcome"], "调解结案");
-        let left = p["refund_deadline"]["due_at"].as_i64().unwrap() - pocket_court::services::now();
+        let left = p["refund_deadline"]["due_at"].as_i64().unwrap() - pocket_court::adapters::clock::now();
         assert!(left > 10 * 86_400 && left <= 13 * 86_400, "{p}");
         let (_, acct) = app.get_json(&app.client, &format!("/api/v1/cases/{id}/fees")).await;
         assert_eq!(refunds(&acct)[0]["status"], "processing", "the refund job sent it: {acct}");

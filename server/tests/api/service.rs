@@ -167,15 +167,31 @@ async fn serving_an_answer_notice_end_to_end(backend: Backend) {
     let (_, progress) = app.get_json(&zhang, &format!("/api/v1/cases/{case}/progress")).await;
     assert!(progress.to_string().contains("答辩"), "the answer deadline shows: {progress}");
 
-    // Opening the document: the exact bytes fingerprinted, and "read" recorded once.
+    // Fetching the document by its address: the exact bytes fingerprinted, and nothing
+    // recorded (any site can make a browser follow a link; reading must be her own act).
     let res = zhang.get(app.url(&format!("/service/{record}/document"))).send().await.unwrap();
     assert_eq!(res.status().as_u16(), 200);
     assert_eq!(res.headers()["content-type"], "application/pdf");
     let bytes = res.bytes().await.unwrap();
     assert!(bytes.starts_with(b"%PDF-"));
-    let sha = pocket_court::crypto::sha256_hex(&bytes);
+    let sha = pocket_court::adapters::crypto::sha256_hex(&bytes);
     assert_eq!(v.head_event().document_sha256, sha, "the receipt fingerprints exactly the bytes served");
-    zhang.get(app.url(&format!("/service/{record}/document"))).send().await.unwrap();
+    let v = verify_service_receipt(&receipt(&app, &zhang, record).await, &key).unwrap();
+    assert_eq!(v.read_at(), None, "a GET records nothing");
+    // Another site's page cannot open it in her name.
+    let res = zhang
+        .post(app.url(&format!("/service/{record}/open")))
+        .header("Origin", "http://evil.example")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 403);
+    // Her own tap on the receipt page, twice: read, logged once, and on to the document.
+    for _ in 0..2 {
+        let res = zhang.post(app.url(&format!("/service/{record}/open"))).send().await.unwrap();
+        assert_eq!(res.status().as_u16(), 303);
+        assert_eq!(res.headers()["location"], format!("/service/{record}/document").as_str());
+    }
     let v = verify_service_receipt(&receipt(&app, &zhang, record).await, &key).unwrap();
     assert_eq!(v.events.iter().filter(|e| e.event == EventKind::Read).count(), 1, "read is logged once");
     assert!(v.read_at().is_some());
@@ -208,10 +224,11 @@ async fn serving_an_answer_notice_end_to_end(backend: Backend) {
             res.headers()["location"].to_str().unwrap().to_string()
         }
     };
-    let today = app::rules::dates::CivilDate::from_unix_shanghai(pocket_court::services::now()).to_string();
+    let today =
+        app::rules::dates::CivilDate::from_unix_shanghai(pocket_court::adapters::clock::now()).to_string();
     assert!(outcome(vec![("outcome", "failed".into()), ("date", today.clone())])
         .await
-        .contains("error=reason"));
+        .contains("error=failure_reason"));
     assert!(outcome(vec![("outcome", "signed".into()), ("date", "2099-01-01".into())])
         .await
         .contains("error=date_range"));
@@ -220,11 +237,11 @@ async fn serving_an_answer_notice_end_to_end(backend: Backend) {
         .contains("error=date"));
     assert!(outcome(vec![("outcome", "lost".into()), ("date", today.clone())])
         .await
-        .contains("error=outcome"));
+        .contains("error=service_outcome"));
     assert!(outcome(vec![("outcome", "signed".into()), ("date", today.clone())]).await.contains("recorded="));
     assert!(outcome(vec![("outcome", "failed".into()), ("date", today.clone()), ("note", "拒收".into())])
         .await
-        .contains("error=done"));
+        .contains("error=outcome_recorded"));
     let v = verify_service_receipt(&receipt(&app, &staff, post_record).await, &key).unwrap();
     assert_eq!(
         v.events.iter().map(|e| e.event).collect::<Vec<_>>(),
@@ -291,7 +308,7 @@ async fn someone_elses_service_is_not_found(backend: Backend) {
     let to = serve(&app, &other, case, &fields, None).await;
     assert!(!to.contains("served="), "{to}");
     let to = serve(&app, &zhang, case, &fields, None).await;
-    assert!(to.contains("error=forbidden"), "{to}");
+    assert!(to.contains("error=staff_only"), "{to}");
     let (status, _) = app.call(&zhang, "service_figures", &[]).await;
     assert_eq!(status, 403);
     // The document was opened by no one but staff: not read.
@@ -557,7 +574,7 @@ async fn a_log_changed_by_hand_forged_or_truncated_is_found(backend: Backend) {
     assert!(page.contains("服务器核验未通过"), "the page says it did not verify");
     assert_eq!(
         services.log.audit(&services.db).await.unwrap(),
-        Err(pocket_court::service_log::AuditError::EntryChanged { index: idx as u64 })
+        Err(pocket_court::services::service_log::AuditError::EntryChanged { index: idx as u64 })
     );
     sqlx::query("UPDATE log_entries SET entry = $1 WHERE idx = $2")
         .bind(&original)
@@ -583,13 +600,13 @@ async fn a_log_changed_by_hand_forged_or_truncated_is_found(backend: Backend) {
         .unwrap();
     assert_eq!(
         services.log.audit(&services.db).await.unwrap(),
-        Err(pocket_court::service_log::AuditError::BadSignature { size: 4 })
+        Err(pocket_court::services::service_log::AuditError::BadSignature { size: 4 })
     );
     sqlx::query("DELETE FROM log_heads WHERE size = 4").execute(&services.db.pool).await.unwrap();
     sqlx::query("DELETE FROM log_entries WHERE idx >= 10").execute(&services.db.pool).await.unwrap();
     assert_eq!(
         services.log.audit(&services.db).await.unwrap(),
-        Err(pocket_court::service_log::AuditError::FrontierMismatch)
+        Err(pocket_court::services::service_log::AuditError::FrontierMismatch)
     );
     // Even with the right edge rewritten to match the shorter log, the head the court signed
     // at 12 entries gives it away.
@@ -609,7 +626,7 @@ async fn a_log_changed_by_hand_forged_or_truncated_is_found(backend: Backend) {
         .unwrap();
     assert_eq!(
         services.log.audit(&services.db).await.unwrap(),
-        Err(pocket_court::service_log::AuditError::Truncated { found: 10, signed: 12 })
+        Err(pocket_court::services::service_log::AuditError::Truncated { found: 10, signed: 12 })
     );
 }
 both_backends!(a_log_changed_by_hand_forged_or_truncated_is_found);

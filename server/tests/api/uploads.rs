@@ -268,10 +268,11 @@ async fn a_file_sent_in_three_pieces_arrives_whole(b: Backend) {
     let blob = pocket_court::store::uploads::blob(db, &sha256_hex(&file)).await.unwrap().unwrap();
     assert_eq!(std::fs::read(app.running.services.data_dir.join(&blob.stored_path)).unwrap(), file);
     assert!(!partial_path(&app, &url).exists(), "the partial file moved into the store");
-    let stored = app.running.services.uploads.blobs.open(&sha256_hex(&file)).await.unwrap().unwrap();
+    let mut stored = app.running.services.uploads.blobs.open(&sha256_hex(&file)).await.unwrap().unwrap();
     assert_eq!(stored.size, file.len() as u64);
-    let body = axum::body::to_bytes(stored.into_body(), usize::MAX).await.unwrap();
-    assert_eq!(body.as_ref(), file.as_slice(), "read back as a stream");
+    let mut body = Vec::new();
+    tokio::io::AsyncReadExt::read_to_end(&mut stored.reader, &mut body).await.unwrap();
+    assert_eq!(body.as_slice(), file.as_slice(), "read back as a stream");
 
     // A piece more for a complete upload: it is done.
     let res = patch(&app, &zhang.client, &url, file.len(), b"", None).await;
@@ -684,12 +685,20 @@ async fn partial_uploads_not_continued_for_a_day_are_removed(b: Backend) {
     let done = create(&app, &zhang.client, draft, &file, "b.pdf").await;
     assert_eq!(send_all(&app, &zhang.client, &done, &file, 1_000_000).await.status().as_u16(), 204);
     let services = &app.running.services;
-    let now = pocket_court::services::now();
+    let now = pocket_court::adapters::clock::now();
 
-    assert_eq!(pocket_court::uploads::remove_expired(services, now).await, 0, "nothing is due yet");
+    assert_eq!(
+        pocket_court::services::uploads::remove_expired(&services.db, &services.uploads, now).await,
+        0,
+        "nothing is due yet"
+    );
     assert_eq!(head(&app, &zhang.client, &stale).await, (200, Some(3_000)));
-    let day = pocket_court::uploads::PARTIAL_TTL_SECS;
-    assert_eq!(pocket_court::uploads::remove_expired(services, now + day + 60).await, 1);
+    let day = pocket_court::services::uploads::PARTIAL_TTL_SECS;
+    assert_eq!(
+        pocket_court::services::uploads::remove_expired(&services.db, &services.uploads, now + day + 60)
+            .await,
+        1
+    );
     assert_eq!(head(&app, &zhang.client, &stale).await.0, 404);
     assert!(!partial_path(&app, &stale).exists());
     assert_eq!(row(&app, &done).await.unwrap().status, "complete", "finished files never expire");

@@ -6,34 +6,23 @@
 //! The rules are in `app::rules::procedure`; every write is in `store::procedure` and
 //! `store::fees::take_effect`.
 
-use crate::e_service::Refused;
-use crate::fee_service::{charge_for, settlement, CaseOutcome};
-use crate::progress;
-use crate::services::{internal, now, Services};
+use crate::services::fees::{charge_for, settlement, CaseOutcome};
+use crate::services::progress;
+use crate::services::{internal, Services};
 use crate::store;
 use app::api::port::Caller;
 use app::api::types::Role;
-use app::api::AppError;
+use app::api::{AppError, Refusal};
 use app::i18n::t;
 use app::rules::dates::CivilDate;
 use app::rules::deadlines::Calendar;
 use app::rules::lifecycle::{Procedure, Stage};
-use app::rules::procedure::{conversion, fee_change, judgment_in_force_at, ConversionError, FeeChange};
+use app::rules::procedure::{conversion, fee_change, judgment_in_force_at, FeeChange};
 use app::rules::Lang;
 
 /// The reason a judge gives for a change of procedure: required (the change is made by a
 /// ruling, 裁定, CPL art. 170), between these many characters.
 const REASON_CHARS: std::ops::RangeInclusive<usize> = 4..=200;
-
-/// A refusal with the fixed code the case page shows it by (`?error=...`; texts in
-/// `app::pages::case`).
-fn refused(code: &'static str, error: AppError) -> Refused {
-    Refused { code, error }
-}
-
-fn conversion_refused(e: ConversionError, lang: Lang) -> Refused {
-    refused(e.code(), AppError::Conflict(e.message(lang).to_string()))
-}
 
 impl Services {
     /// 程序转换, by the case's judge: `to` is a procedure code, `reason` the ruling's reason,
@@ -47,61 +36,29 @@ impl Services {
         to: &str,
         reason: &str,
         agreed: bool,
-    ) -> Result<String, Refused> {
+    ) -> Result<String, AppError> {
         let lang = caller.lang;
         let (case, _) = self.visible_case(caller, case_id).await?;
         let me = self.require_me(caller)?;
-        if !crate::fee_service::may_close(me, &case) {
-            return Err(refused(
-                "denied",
-                AppError::Forbidden(
-                    t(
-                        lang,
-                        (
-                            "只有本案的承办法官可以转换程序。",
-                            "Only the judge of this case can change its procedure.",
-                        ),
-                    )
-                    .into(),
-                ),
-            ));
+        if !crate::services::fees::may_close(me, &case) {
+            return Err(Refusal::JudgeOnly.in_lang(lang));
         }
         let Some(to) = Procedure::from_code(to) else {
-            return Err(refused(
-                "procedure",
-                AppError::Invalid(
-                    t(lang, ("请选择要转为哪种程序。", "Choose the procedure to change to.")).into(),
-                ),
-            ));
+            return Err(Refusal::ProcedureMissing.in_lang(lang));
         };
         let reason = reason.trim();
         if !REASON_CHARS.contains(&reason.chars().count()) {
-            return Err(refused(
-                "reason",
-                AppError::Invalid(
-                    t(
-                        lang,
-                        (
-                            "请写明转换程序的理由（4到200个字），它会写进裁定。",
-                            "Give the reason for the change (4 to 200 characters); it goes into the ruling.",
-                        ),
-                    )
-                    .into(),
-                ),
-            ));
+            return Err(Refusal::ProcedureReason.in_lang(lang));
         }
         if case.case_number.is_none() {
-            return Err(refused(
-                "not_docketed",
-                AppError::Conflict(t(lang, ("案件还没有立案。", "The case is not docketed yet.")).into()),
-            ));
+            return Err(Refusal::NotDocketed.in_lang(lang));
         }
         let events = store::cases::events(&self.db, case_id).await.map_err(internal(lang))?;
         let from = progress::procedure(&case.procedure);
-        let closed = crate::fee_service::is_closed(&case, &events);
+        let closed = crate::services::fees::is_closed(&case, &events);
         let hearing_held = events.iter().any(|e| e.stage == Stage::Hearing.code());
-        let rule =
-            conversion(from, to, closed, hearing_held, agreed).map_err(|e| conversion_refused(e, lang))?;
+        let rule = conversion(from, to, closed, hearing_held, agreed)
+            .map_err(|e| Refusal::Conversion(e).in_lang(lang))?;
 
         // The fee: the engine's charge under each procedure (诉讼费用交纳办法 arts. 13, 16).
         // Nothing changes where nothing was charged (special procedure, unpaid wages: art.
@@ -112,8 +69,8 @@ impl Services {
         let change = if charged == 0 || waived {
             FeeChange::None
         } else {
-            let before = charge_for(&case.cause, case.claim_fen, from.code(), None, &self.fee_settings);
-            let after = charge_for(&case.cause, case.claim_fen, to.code(), None, &self.fee_settings);
+            let before = charge_for(case.cause, case.claim_fen, from.code(), None, &self.fee_settings);
+            let after = charge_for(case.cause, case.claim_fen, to.code(), None, &self.fee_settings);
             match (before, after) {
                 (Ok(b), Ok(a)) => fee_change(b.total.0, a.total.0),
                 _ => FeeChange::None,
@@ -139,26 +96,14 @@ impl Services {
                 judge_id: me.id,
                 fee_change_fen,
                 fee_source: &fee_source,
-                now: now(),
+                now: self.now(),
             },
         )
         .await
         .map_err(internal(lang))?;
         if !written {
             // Someone changed it (or closed the case) since it was read: say what is true now.
-            return Err(refused(
-                "changed",
-                AppError::Conflict(
-                    t(
-                        lang,
-                        (
-                            "案件的程序刚刚已经变了，请看页面上现在的程序。",
-                            "The procedure was just changed; see the case page for the current one.",
-                        ),
-                    )
-                    .into(),
-                ),
-            ));
+            return Err(Refusal::ProcedureChanged.in_lang(lang));
         }
         if fee_change_fen > 0 {
             // The plaintiff is told what to pay now and by when (the same texting as docketing).
@@ -182,83 +127,29 @@ impl Services {
     /// An appeal against the case's judgment, recorded by the court's clerk or judge (the
     /// appeal itself is lodged with this court, CPL art. 173): the judgment does not take
     /// effect at first instance.
-    pub async fn record_appeal(&self, caller: &Caller, case_id: i64, note: &str) -> Result<(), Refused> {
+    pub async fn record_appeal(&self, caller: &Caller, case_id: i64, note: &str) -> Result<(), AppError> {
         let lang = caller.lang;
         let (case, _) = self.visible_case(caller, case_id).await?;
         let me = self.require_me(caller)?;
         if !matches!(me.role, Role::Clerk | Role::Judge) {
-            return Err(refused(
-                "denied",
-                AppError::Forbidden(
-                    t(
-                        lang,
-                        (
-                            "只有法院的书记员或法官可以登记上诉。",
-                            "Only the court's clerks and judges record appeals.",
-                        ),
-                    )
-                    .into(),
-                ),
-            ));
+            return Err(Refusal::JudgeOnly.in_lang(lang));
         }
         if me.court_id != Some(case.court_id) {
             // A receiving court (跨域立案) sees the case but the appeal is lodged here.
-            return Err(refused(
-                "denied",
-                AppError::Forbidden(
-                    t(lang, ("只有本案法院可以登记上诉。", "Only the case's own court records appeals."))
-                        .into(),
-                ),
-            ));
+            return Err(Refusal::JudgeOnly.in_lang(lang));
         }
         if case.outcome.as_deref() != Some(CaseOutcome::Judgment.code()) {
-            return Err(refused(
-                "not_judgment",
-                AppError::Conflict(
-                    t(
-                        lang,
-                        (
-                            "只有判决结案的案件才能登记上诉。",
-                            "Only a case closed by judgment can be appealed here.",
-                        ),
-                    )
-                    .into(),
-                ),
-            ));
+            return Err(Refusal::NotJudgment.in_lang(lang));
         }
         let note = note.trim();
         if !(2..=200).contains(&note.chars().count()) {
-            return Err(refused(
-                "appeal_note",
-                AppError::Invalid(
-                    t(
-                        lang,
-                        (
-                            "请写明谁上诉、哪天递交的上诉状（2到200个字）。",
-                            "Say who appealed and when the appeal was lodged (2 to 200 characters).",
-                        ),
-                    )
-                    .into(),
-                ),
-            ));
+            return Err(Refusal::AppealNote.in_lang(lang));
         }
-        if !store::procedure::record_appeal(&self.db, case_id, me.id, note, now())
+        if !store::procedure::record_appeal(&self.db, case_id, me.id, note, self.now())
             .await
             .map_err(internal(lang))?
         {
-            return Err(refused(
-                "appeal_done",
-                AppError::Conflict(
-                    t(
-                        lang,
-                        (
-                            "已经登记过上诉，或者判决已经生效，不能再登记。",
-                            "An appeal is recorded already, or the judgment is in force.",
-                        ),
-                    )
-                    .into(),
-                ),
-            ));
+            return Err(Refusal::AppealDone.in_lang(lang));
         }
         Ok(())
     }
@@ -276,7 +167,7 @@ impl Services {
                     tracing::error!(error = %e, case_id, "recording the judgment served");
                 }
                 // A small-claims judgment is final on service: in force now.
-                self.bring_judgments_into_force(now()).await;
+                self.bring_judgments_into_force(self.now()).await;
             }
             Ok(_) => {}
             Err(e) => tracing::error!(error = %e, case_id, "reading the judgment's service"),
@@ -348,8 +239,8 @@ impl Services {
         lang: Lang,
         view: &mut app::api::types::CaseProgress,
     ) -> Result<(), AppError> {
-        let closed = crate::fee_service::is_closed(case, events);
-        if crate::fee_service::may_close(me, case) && case.case_number.is_some() && !closed {
+        let closed = crate::services::fees::is_closed(case, events);
+        if crate::services::fees::may_close(me, case) && case.case_number.is_some() && !closed {
             let from = progress::procedure(&case.procedure);
             let hearing_held = events.iter().any(|e| e.stage == Stage::Hearing.code());
             view.procedure_targets = app::rules::procedure::targets(from)

@@ -2,22 +2,19 @@
 //! the same services as the server functions; callers authenticate with the session cookie
 //! or `Authorization: Bearer <session token>`.
 
-use crate::startup::AppState;
+use crate::http::caller::{case_id, header_lang, ApiCaller, ApiError};
+use crate::http::state::AppState;
 use app::api::port::{Backend, Caller};
 use app::api::AppError;
-use app::i18n::{cookie_value, Prefs};
 use app::rules::case_number::CaseNumber;
 use app::rules::fees::{self, AdministrativeKind, FeeInput, FeeKind, Outcome, Procedure};
 use app::rules::Lang;
-use axum::extract::{ConnectInfo, FromRequestParts, Path, Query, State};
-use axum::http::header::{ACCEPT_LANGUAGE, AUTHORIZATION, COOKIE};
-use axum::http::request::Parts;
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
-use std::net::SocketAddr;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -68,21 +65,20 @@ struct TreeHeadDoc {
     key_id: String,
 }
 
-fn log_failure(lang: Lang) -> impl Fn(crate::service_log::LogError) -> ApiError {
+fn log_failure(lang: Lang) -> impl Fn(crate::services::service_log::LogError) -> ApiError {
     move |e| match e {
-        crate::service_log::LogError::NotSigned(_) | crate::service_log::LogError::Prove(_) => {
-            ApiError(AppError::NotFound(
-                app::i18n::t(
-                    lang,
-                    (
-                        "没有这两个大小的已签名树头（大小取自 /api/v1/log/tree-head）。",
-                        "No signed tree heads of those sizes (take sizes from /api/v1/log/tree-head).",
-                    ),
-                )
-                .into(),
-            ))
-        }
-        crate::service_log::LogError::Store(e) => ApiError(crate::services::internal(lang)(e)),
+        crate::services::service_log::LogError::NotSigned(_)
+        | crate::services::service_log::LogError::Prove(_) => ApiError(AppError::NotFound(
+            app::i18n::t(
+                lang,
+                (
+                    "没有这两个大小的已签名树头（大小取自 /api/v1/log/tree-head）。",
+                    "No signed tree heads of those sizes (take sizes from /api/v1/log/tree-head).",
+                ),
+            )
+            .into(),
+        )),
+        crate::services::service_log::LogError::Store(e) => ApiError(crate::services::internal(lang)(e)),
     }
 }
 
@@ -180,7 +176,7 @@ async fn filing_doc(s: &AppState, c: &Caller, id: i64) -> Result<FilingStatusDoc
             .await
             .map_err(crate::services::internal(c.lang))?
             .iter()
-            .map(|d| crate::filing_service::decision_view(d, c.lang))
+            .map(|d| crate::services::filing::decision_view(d, c.lang))
             .collect(),
         None => Vec::new(),
     };
@@ -281,19 +277,6 @@ async fn filing_status(
     Ok(Json(filing_doc(&s, &c, id).await?).into_response())
 }
 
-pub(crate) fn case_id(c: &Caller, id: &str) -> Result<i64, ApiError> {
-    // A malformed id gets the same answer as another person's case.
-    id.parse::<i64>().map_err(|_| {
-        ApiError(AppError::NotFound(
-            app::i18n::t(
-                c.lang,
-                ("没有找到这个案件，或者您无权查看。", "No such case among those you may see."),
-            )
-            .into(),
-        ))
-    })
-}
-
 async fn case_fees(
     State(s): State<AppState>,
     ApiCaller(c): ApiCaller,
@@ -343,68 +326,13 @@ async fn payment_notify(
     headers: axum::http::HeaderMap,
     body: axum::body::Bytes,
 ) -> Response {
-    let signature = headers.get(crate::payments::SANDBOX_SIGNATURE_HEADER).and_then(|v| v.to_str().ok());
+    let signature =
+        headers.get(crate::adapters::payments::SANDBOX_SIGNATURE_HEADER).and_then(|v| v.to_str().ok());
     match s.services.payment_notification(&provider, signature, &body).await {
-        crate::fee_service::NotifyOutcome::Ack(_) => (StatusCode::OK, "SUCCESS").into_response(),
-        crate::fee_service::NotifyOutcome::Refuse(status, reason) => {
+        crate::services::fees::NotifyOutcome::Ack(_) => (StatusCode::OK, "SUCCESS").into_response(),
+        crate::services::fees::NotifyOutcome::Refuse(status, reason) => {
             (StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST), reason).into_response()
         }
-    }
-}
-
-/// The language asked for by `Accept-Language` (Chinese unless English comes first).
-fn header_lang(headers: &axum::http::HeaderMap) -> Lang {
-    match headers.get(ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()) {
-        Some(al) if al.trim_start().starts_with("en") => Lang::En,
-        _ => Lang::Zh,
-    }
-}
-
-/// An error as the API answers it: the status, and `{"error": "<reason a person can act on>"}`.
-pub struct ApiError(pub AppError);
-
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
-        let status = StatusCode::from_u16(self.0.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        (status, Json(serde_json::json!({ "error": self.0.message() }))).into_response()
-    }
-}
-
-impl From<AppError> for ApiError {
-    fn from(e: AppError) -> Self {
-        ApiError(e)
-    }
-}
-
-/// The caller of an API request: session from the cookie or a bearer token; language from
-/// the `pc_lang` cookie, else `Accept-Language` (Chinese unless English is asked for first).
-pub struct ApiCaller(pub Caller);
-
-impl FromRequestParts<AppState> for ApiCaller {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let cookies = parts.headers.get(COOKIE).and_then(|v| v.to_str().ok()).unwrap_or("");
-        let lang = if cookie_value(cookies, app::i18n::LANG_COOKIE).is_some() {
-            Prefs::from_cookie_header(cookies).lang
-        } else {
-            match parts.headers.get(ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()) {
-                Some(al) if al.trim_start().starts_with("en") => Lang::En,
-                _ => Lang::Zh,
-            }
-        };
-        let bearer = parts
-            .headers
-            .get(AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "));
-        let token = bearer.or_else(|| cookie_value(cookies, app::api::fns::ssr::SESSION_COOKIE));
-        let ip = parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|c| c.0.ip())
-            .unwrap_or(std::net::IpAddr::from([127, 0, 0, 1]));
-        Ok(ApiCaller(state.services.caller(token, lang, ip).await?))
     }
 }
 

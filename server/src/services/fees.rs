@@ -7,15 +7,15 @@
 //! the order (`store::fees::apply_notification`). A lost or late notification is made up
 //! for by asking the provider (`reconcile`).
 
-use crate::payments::{CheckoutRequest, ProviderStatus, VerifyError};
-use crate::progress;
-use crate::services::{internal, now, Services};
+use crate::adapters::payments::{CheckoutRequest, ProviderStatus, VerifyError};
+use crate::services::progress;
+use crate::services::{internal, Services};
 use crate::store::{self, fees::Applied};
 use app::api::port::Caller;
 use app::api::types::{
     CaseFees, DeadlineView, FeeAccount, FeeEntryView, FeeOrderView, FeeReceipt, FeeRefundView,
 };
-use app::api::AppError;
+use app::api::{AppError, Refusal};
 use app::i18n::t;
 use app::rules::dates::{format_shanghai, CivilDate};
 use app::rules::deadlines::{refund_deadline, Calendar, DeadlineKind};
@@ -31,37 +31,25 @@ pub enum NotifyOutcome {
     Refuse(u16, String),
 }
 
-/// The acceptance fee a case is charged on its fee notice (诉讼费用交纳办法 art. 13; half
-/// under simplified procedure, art. 16). Divorce and labour causes pay per case; other
-/// causes with an amount claimed are property cases, without one "other non-property".
+/// The acceptance fee of a stored case under a procedure (its stored code) and outcome: the
+/// court rule `rules::filing::case_fee` — the same function as the litigant's estimate — on
+/// the case's typed cause and claim.
 pub fn charge_for(
-    cause: &str,
+    cause: Option<app::rules::filing::Cause>,
     claim_fen: Option<i64>,
     procedure: &str,
     outcome: Option<fees::Outcome>,
     settings: &fees::CourtFeeSettings,
 ) -> Result<fees::FeeQuote, fees::FeeError> {
-    let kind = if cause.contains("离婚") {
-        fees::FeeKind::Divorce
-    } else if cause.contains("劳动争议") {
-        fees::FeeKind::Labor
-    } else if claim_fen.is_some() {
-        fees::FeeKind::Property
-    } else {
-        fees::FeeKind::OtherNonProperty
-    };
-    let mut req = fees::FeeRequest::new(kind);
-    req.amount = if kind == fees::FeeKind::Property { claim_fen.map(fees::Fen) } else { None };
-    req.procedure = app::ui::fee_calculator::procedure_from(procedure);
-    req.claims_unpaid_wages = claims_unpaid_wages(cause);
-    req.outcome = outcome;
-    fees::quote(&req, settings)
-}
-
-/// A claim for unpaid labour pay (追索劳动报酬): its fee is not prepaid (诉讼费用交纳办法
-/// art. 20), so its fee notice asks for nothing and the case has no prepayment deadline.
-pub fn claims_unpaid_wages(cause: &str) -> bool {
-    cause.contains("追索劳动报酬")
+    let procedure = app::rules::lifecycle::Procedure::from_code(procedure)
+        .unwrap_or(app::rules::lifecycle::Procedure::Ordinary);
+    app::rules::filing::case_fee(
+        cause,
+        fees::Fen(claim_fen.unwrap_or(0)),
+        procedure.into(),
+        outcome,
+        settings,
+    )
 }
 
 /// The acceptance fee is prepaid by the plaintiff (诉讼费用交纳办法 art. 20), or their agent
@@ -182,58 +170,7 @@ fn refund_view(
     }
 }
 
-/// How a case ended (结案方式), as the judge records it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CaseOutcome {
-    /// 判决: in force when the last party's appeal period has run out (`procedure_service`).
-    Judgment,
-    /// 调解: the mediation statement is in force once the parties sign for it (Civil
-    /// Procedure Law art. 100).
-    Mediated,
-    /// 撤诉: the ruling allowing withdrawal cannot be appealed and is in force at once.
-    Withdrawn,
-}
-
-impl CaseOutcome {
-    pub fn parse(s: &str) -> Option<CaseOutcome> {
-        match s {
-            "judgment" => Some(CaseOutcome::Judgment),
-            "mediated" => Some(CaseOutcome::Mediated),
-            "withdrawn" => Some(CaseOutcome::Withdrawn),
-            _ => None,
-        }
-    }
-
-    pub fn code(self) -> &'static str {
-        match self {
-            CaseOutcome::Judgment => "judgment",
-            CaseOutcome::Mediated => "mediated",
-            CaseOutcome::Withdrawn => "withdrawn",
-        }
-    }
-
-    pub fn label(code: &str, lang: Lang) -> &'static str {
-        match code {
-            "mediated" => t(lang, ("调解结案", "Closed by mediation")),
-            "withdrawn" => t(lang, ("撤诉结案", "Withdrawn")),
-            _ => t(lang, ("判决结案", "Closed by judgment")),
-        }
-    }
-
-    /// The fee rule's view of it: only mediation and withdrawal halve the fee (art. 15).
-    fn fee_outcome(self) -> Option<fees::Outcome> {
-        match self {
-            CaseOutcome::Judgment => None,
-            CaseOutcome::Mediated => Some(fees::Outcome::Mediated),
-            CaseOutcome::Withdrawn => Some(fees::Outcome::Withdrawn),
-        }
-    }
-
-    /// Whether the decision is in force as soon as the case closes.
-    fn in_force_at_once(self) -> bool {
-        self != CaseOutcome::Judgment
-    }
-}
+pub use app::rules::lifecycle::CaseOutcome;
 
 /// What closing a case writes: its outcome and events, the fee reduction, the refunds (one
 /// per online payment they go back to, the rest as a counter refund), all from the fee
@@ -291,7 +228,7 @@ pub async fn settlement(
         return Ok(closing);
     }
     let Ok(final_quote) =
-        charge_for(&case.cause, case.claim_fen, &case.procedure, outcome.fee_outcome(), settings)
+        charge_for(case.cause, case.claim_fen, &case.procedure, outcome.fee_outcome(), settings)
     else {
         return Ok(closing);
     };
@@ -311,7 +248,8 @@ pub async fn settlement(
         let paid: Vec<&store::fees::OrderRow> = orders.iter().rev().filter(|o| o.status == "paid").collect();
         let caps: Vec<fees::Fen> = paid.iter().map(|o| fees::Fen(o.amount_fen)).collect();
         let (shares, rest) = fees::allocate_refund(settled.refund, &caps);
-        let number = |i: usize| format!("RF{}{}{}", case.id, i, &crate::crypto::random_token()[..12]);
+        let number =
+            |i: usize| format!("RF{}{}{}", case.id, i, &crate::adapters::crypto::random_token()[..12]);
         for (i, (order, share)) in paid.iter().zip(shares).enumerate() {
             if share.0 > 0 {
                 closing.refunds.push(store::fees::NewRefund {
@@ -350,7 +288,7 @@ impl Services {
             store::fees::refunds_of_case(&self.db, case_id),
         )
         .map_err(internal(lang))?;
-        Ok(account(case_id, &ledger, &orders, &refunds, lang, now()))
+        Ok(account(case_id, &ledger, &orders, &refunds, lang, self.now()))
     }
 
     /// The fee page: the account, the prepayment deadline while unpaid, and (for a payer
@@ -377,7 +315,7 @@ impl Services {
             store::cases::events(&self.db, case_id),
         )
         .map_err(internal(lang))?;
-        let now = now();
+        let now = self.now();
         let account = account(case_id, &ledger, &orders, &refunds, lang, now);
         let returned = returning.and_then(|no| account.orders.iter().find(|o| o.out_trade_no == no)).cloned();
         let (relief, can_apply_relief, can_decide_relief) =
@@ -385,18 +323,19 @@ impl Services {
         Ok(CaseFees {
             case_id,
             case_number: case.case_number.clone(),
-            cause: case.cause.clone(),
+            cause: app::rules::filing::cause_label(case.cause, lang).to_string(),
             deadline: (account.due_fen > 0)
                 .then(|| progress::fee_deadline(&case, &events, lang, now))
                 .flatten(),
             can_pay: prepays(side.as_deref()),
-            pay_key: crate::crypto::random_token()[..32].to_string(),
+            online_payment: self.payments.is_some(),
+            pay_key: crate::adapters::crypto::random_token()[..32].to_string(),
             returned,
             owed_fen: account.charged_fen - account.reduced_fen,
             relief,
             can_apply_relief,
             can_decide_relief,
-            relief_key: crate::crypto::random_token()[..32].to_string(),
+            relief_key: crate::adapters::crypto::random_token()[..32].to_string(),
             can_record_refunds: caller.me.as_ref().is_some_and(|m| records_refunds(m.role)),
             account,
         })
@@ -446,7 +385,7 @@ impl Services {
                 Lang::En => case.court_name_en.clone(),
             },
             case_number: case.case_number.clone(),
-            cause: case.cause.clone(),
+            cause: app::rules::filing::cause_label(case.cause, lang).to_string(),
             payer,
             out_trade_no: order.out_trade_no.clone(),
             provider_trade_no: order.provider_trade_no.clone().unwrap_or_default(),
@@ -454,7 +393,7 @@ impl Services {
             amount_fen: order.amount_fen,
             amount_in_capitals: fees::Fen(order.amount_fen).in_capitals(),
             paid_at: order.paid_at.map(|at| format_shanghai(at, lang)).unwrap_or_default(),
-            issued_at: format_shanghai(now(), lang),
+            issued_at: format_shanghai(self.now(), lang),
         })
     }
 
@@ -470,32 +409,17 @@ impl Services {
         let (case, side) = self.visible_case(caller, case_id).await?;
         let me = caller.me.as_ref().ok_or_else(|| AppError::NotSignedIn(String::new()))?;
         if !prepays(side.as_deref()) {
-            return Err(AppError::Forbidden(
-                t(
-                    lang,
-                    (
-                        "案件受理费由原告（或其代理人）预交。",
-                        "The plaintiff (or their agent) prepays the acceptance fee.",
-                    ),
-                )
-                .into(),
-            ));
+            return Err(Refusal::PayDenied.in_lang(lang));
         }
         let key = idempotency_key.trim();
         if key.len() < 16 || key.len() > 64 || !key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
-            return Err(AppError::Invalid(
-                t(
-                    lang,
-                    (
-                        "请求不完整，请刷新页面后再点“交费”。",
-                        "Incomplete request: reload the page and tap Pay again.",
-                    ),
-                )
-                .into(),
-            ));
+            return Err(Refusal::Stale.in_lang(lang));
         }
+        let Some(payments) = self.payments.clone() else {
+            return Err(Refusal::OnlinePaymentUnavailable.in_lang(lang));
+        };
         let account = self.account_of(case_id, lang).await?;
-        let out_trade_no = format!("PC{}{}", case.id, &crate::crypto::random_token()[..16]);
+        let out_trade_no = format!("PC{}{}", case.id, &crate::adapters::crypto::random_token()[..16]);
         let (order, fresh) = store::fees::create_order(
             &self.db,
             store::fees::NewOrder {
@@ -503,39 +427,27 @@ impl Services {
                 payer_user_id: me.id,
                 out_trade_no: &out_trade_no,
                 amount_fen: account.due_fen.max(1),
-                provider: self.payments.name(),
+                provider: payments.name(),
                 idempotency_key: key,
-                now: now(),
+                now: self.now(),
             },
         )
         .await
         .map_err(internal(lang))?;
         if fresh && account.due_fen == 0 {
             store::fees::close_order(&self.db, order.id).await.map_err(internal(lang))?;
-            return Err(AppError::Conflict(
-                t(lang, ("这个案件的诉讼费已经交清，不用再交。", "The fee for this case is fully paid."))
-                    .into(),
-            ));
+            return Err(Refusal::FeePaid.in_lang(lang));
         }
         if order.status != "pending" {
-            return Err(AppError::Conflict(
-                t(
-                    lang,
-                    (
-                        "这笔交费已经处理过了，请看交费记录。",
-                        "This payment was already handled: see the fee record.",
-                    ),
-                )
-                .into(),
-            ));
+            return Err(Refusal::FeePaid.in_lang(lang));
         }
         let base = self.public_base();
-        self.payments
+        payments
             .create_checkout(&CheckoutRequest {
                 out_trade_no: order.out_trade_no.clone(),
                 amount_fen: order.amount_fen,
                 description: format!("诉讼费 {}", case.case_number.clone().unwrap_or_default()),
-                notify_url: format!("{base}/api/v1/payments/notify/{}", self.payments.name()),
+                notify_url: format!("{base}/api/v1/payments/notify/{}", payments.name()),
                 return_url: format!("{base}/cases/{case_id}/fees?order={}", order.out_trade_no),
             })
             .await
@@ -561,10 +473,10 @@ impl Services {
         signature: Option<&str>,
         body: &[u8],
     ) -> NotifyOutcome {
-        if provider != self.payments.name() {
+        let Some(payments) = self.payments.as_ref().filter(|p| p.name() == provider) else {
             return NotifyOutcome::Refuse(404, format!("unknown provider {provider}"));
-        }
-        let note = match self.payments.verify(signature, body, now()) {
+        };
+        let note = match payments.verify(signature, body, self.now()) {
             Ok(n) => n,
             Err(e @ (VerifyError::NoSignature | VerifyError::BadSignature)) => {
                 tracing::warn!(error = %e, "payment notification refused");
@@ -594,7 +506,7 @@ impl Services {
             paid,
             status: &note.status,
             provider_trade_no: &note.trade_no,
-            now: now(),
+            now: self.now(),
         };
         let applied = store::fees::apply_notification(&self.db, &order, received).await;
         match applied {
@@ -623,10 +535,11 @@ impl Services {
             .map_err(internal(lang))?
             .filter(|o| o.case_id == case_id)
             .ok_or_else(|| AppError::NotFound(t(lang, ("没有这笔交费。", "No such payment.")).into()))?;
-        if order.status != "pending" {
-            return Ok(order.status);
-        }
-        match self.payments.query(out_trade_no).await {
+        let payments = match &self.payments {
+            Some(p) if order.status == "pending" && p.name() == order.provider => p,
+            _ => return Ok(order.status),
+        };
+        match payments.query(out_trade_no).await {
             Ok(ProviderStatus::Paid { trade_no, amount_fen }) if amount_fen == order.amount_fen => {
                 let received = store::fees::Received {
                     provider: &order.provider,
@@ -634,7 +547,7 @@ impl Services {
                     paid: true,
                     status: "SUCCESS",
                     provider_trade_no: &trade_no,
-                    now: now(),
+                    now: self.now(),
                 };
                 store::fees::apply_notification(&self.db, &order, received).await.map_err(internal(lang))?;
                 Ok("paid".into())
@@ -660,39 +573,22 @@ impl Services {
         let (case, _) = self.visible_case(caller, case_id).await?;
         let me = caller.me.as_ref().ok_or_else(|| AppError::NotSignedIn(String::new()))?;
         if !may_close(me, &case) {
-            return Err(AppError::Forbidden(
-                t(lang, ("只有本案的承办法官可以结案。", "Only the judge of this case can close it.")).into(),
-            ));
+            return Err(Refusal::JudgeOnly.in_lang(lang));
         }
         let Some(outcome) = CaseOutcome::parse(outcome) else {
-            return Err(AppError::Invalid(
-                t(
-                    lang,
-                    (
-                        "请选择结案方式：判决、调解或撤诉。",
-                        "Choose how the case ended: judgment, mediation or withdrawal.",
-                    ),
-                )
-                .into(),
-            ));
+            return Err(Refusal::OutcomeMissing.in_lang(lang));
         };
-        let already =
-            || AppError::Conflict(t(lang, ("这个案件已经结案了。", "This case is already closed.")).into());
+        let already = || Refusal::CaseClosed.in_lang(lang);
         let events = store::cases::events(&self.db, case_id).await.map_err(internal(lang))?;
         if is_closed(&case, &events) {
             return Err(already());
         }
         if case.case_number.is_none() {
-            return Err(AppError::Conflict(
-                t(
-                    lang,
-                    ("案件还没有立案，不能结案。", "The case is not docketed yet, so it cannot be closed."),
-                )
-                .into(),
-            ));
+            return Err(Refusal::CaseClosed.in_lang(lang));
         }
-        let closing =
-            closing_of(&self.db, &case, outcome, &self.fee_settings, now()).await.map_err(internal(lang))?;
+        let closing = closing_of(&self.db, &case, outcome, &self.fee_settings, self.now())
+            .await
+            .map_err(internal(lang))?;
         if !store::fees::close_case(&self.db, closing).await.map_err(internal(lang))? {
             return Err(already());
         }
@@ -705,7 +601,7 @@ impl Services {
     /// ago without news. Runs after each closing and every minute (`startup`). Returns how
     /// many it sent.
     pub async fn chase_refunds(&self) -> usize {
-        let asked_before = now() - 600;
+        let asked_before = self.now() - 600;
         let open = match store::fees::refunds_to_chase(&self.db, asked_before, 100).await {
             Ok(open) => open,
             Err(e) => {
@@ -713,25 +609,29 @@ impl Services {
                 return 0;
             }
         };
+        // Without a provider, refunds wait for staff to pay them back by bank transfer.
+        let Some(payments) = self.payments.clone() else {
+            return 0;
+        };
         let mut sent = 0;
         for (refund, out_trade_no, provider) in open {
-            if provider != self.payments.name() {
+            if provider != payments.name() {
                 continue;
             }
             if refund.status == "processing" {
                 self.ask_about_refund(&refund).await;
                 continue;
             }
-            let request = crate::payments::RefundRequest {
+            let request = crate::adapters::payments::RefundRequest {
                 out_trade_no,
                 out_refund_no: refund.out_refund_no.clone(),
                 amount_fen: refund.amount_fen,
                 notify_url: format!("{}/api/v1/payments/notify/{provider}", self.public_base()),
             };
-            match self.payments.refund(&request).await {
+            match payments.refund(&request).await {
                 Ok(provider_no) => {
                     if let Err(e) =
-                        store::fees::mark_refund_sent(&self.db, refund.id, &provider_no, now()).await
+                        store::fees::mark_refund_sent(&self.db, refund.id, &provider_no, self.now()).await
                     {
                         tracing::error!(error = %e, "could not record a refund as sent");
                     } else {
@@ -748,9 +648,10 @@ impl Services {
 
     /// A refund without news for a while: the provider's answer, applied like a notification.
     async fn ask_about_refund(&self, refund: &store::fees::RefundRow) {
-        let (status, provider_no) = match self.payments.query_refund(&refund.out_refund_no).await {
-            Ok(crate::payments::RefundStatus::Refunded { refund_no }) => ("SUCCESS", refund_no),
-            Ok(crate::payments::RefundStatus::Failed) => ("FAILED", String::new()),
+        let Some(payments) = self.payments.as_ref() else { return };
+        let (status, provider_no) = match payments.query_refund(&refund.out_refund_no).await {
+            Ok(crate::adapters::payments::RefundStatus::Refunded { refund_no }) => ("SUCCESS", refund_no),
+            Ok(crate::adapters::payments::RefundStatus::Failed) => ("FAILED", String::new()),
             Ok(_) => return,
             Err(e) => {
                 tracing::warn!(error = %e, "refund query failed");
@@ -758,11 +659,11 @@ impl Services {
             }
         };
         let received = store::fees::RefundReceived {
-            provider: self.payments.name(),
+            provider: payments.name(),
             notify_id: &format!("query:{}:{status}", refund.out_refund_no),
             status,
             provider_refund_no: &provider_no,
-            now: now(),
+            now: self.now(),
         };
         if let Err(e) = store::fees::apply_refund_notification(&self.db, refund, received).await {
             tracing::error!(error = %e, "could not apply a refund's status");
@@ -774,7 +675,7 @@ impl Services {
         &self,
         provider: &str,
         out_refund_no: &str,
-        note: &crate::payments::Notification,
+        note: &crate::adapters::payments::Notification,
     ) -> NotifyOutcome {
         let refund = match store::fees::refund_by_out_refund_no(&self.db, out_refund_no).await {
             Ok(Some(r)) => r,
@@ -799,7 +700,7 @@ impl Services {
             notify_id: &note.notify_id,
             status: &note.status,
             provider_refund_no: &note.trade_no,
-            now: now(),
+            now: self.now(),
         };
         match store::fees::apply_refund_notification(&self.db, &refund, received).await {
             Ok(a) => NotifyOutcome::Ack(a),
@@ -847,16 +748,7 @@ impl Services {
         self.visible_case(caller, case_id).await?;
         let me = caller.me.as_ref().ok_or_else(|| AppError::NotSignedIn(String::new()))?;
         if !records_refunds(me.role) {
-            return Err(AppError::Forbidden(
-                t(
-                    lang,
-                    (
-                        "只有法院的书记员或法官可以登记退费。",
-                        "Only the court's clerks and judges record refunds.",
-                    ),
-                )
-                .into(),
-            ));
+            return Err(Refusal::RefundDenied.in_lang(lang));
         }
         let refund = store::fees::refund_by_out_refund_no(&self.db, out_refund_no)
             .await
@@ -865,36 +757,18 @@ impl Services {
             .ok_or_else(|| AppError::NotFound(t(lang, ("没有这笔退费。", "No such refund.")).into()))?;
         let reference = reference.trim();
         if reference.chars().count() < 4 || reference.chars().count() > 64 {
-            return Err(AppError::Invalid(
-                t(
-                    lang,
-                    (
-                        "请填写银行转账的流水号（4到64个字符）。",
-                        "Enter the bank transfer's reference (4 to 64 characters).",
-                    ),
-                )
-                .into(),
-            ));
+            return Err(Refusal::RefundReference.in_lang(lang));
         }
         let by_transfer = refund.order_id.is_none() || refund.status == "failed";
         if refund.status == "refunded" || !by_transfer {
-            return Err(AppError::Conflict(
-                t(
-                    lang,
-                    (
-                        "这笔退费已经退了，或者正在原路退回，不用转账。",
-                        "This refund is done, or on its way back to the payment; no transfer is needed.",
-                    ),
-                )
-                .into(),
-            ));
+            return Err(Refusal::RefundDone.in_lang(lang));
         }
         let received = store::fees::RefundReceived {
             provider: "court_transfer",
             notify_id: &format!("transfer:{}", refund.out_refund_no),
             status: "SUCCESS",
             provider_refund_no: reference,
-            now: now(),
+            now: self.now(),
         };
         store::fees::apply_refund_notification(&self.db, &refund, received).await.map_err(internal(lang))?;
         tracing::info!(refund = %refund.out_refund_no, by = me.id, "refund recorded as paid by transfer");

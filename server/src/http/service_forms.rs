@@ -7,17 +7,19 @@
 //!   `hearing_time`, `hearing_place`, `title`, `file`): serves a document.
 //! - `POST /staff/service/{id}/outcome` (`outcome` = `signed`|`signed_in_person`|`failed`,
 //!   `date`, `note`): how post / in-person service went.
-//! - `GET /service/{id}/document`: the document served (its recipient's first opening is
-//!   recorded as read); `GET /service/{id}/receipt.pdf` and `/service/{id}/receipt.json`: the
-//!   receipt (送达回证) with its proofs.
+//! - `POST /service/{id}/open`: the recipient opens the document from the receipt page — the
+//!   first time it is recorded as read — and is sent on to it. `GET /service/{id}/document`:
+//!   the document itself (recording nothing: a link from anywhere is not the recipient's
+//!   act). `GET /service/{id}/receipt.pdf` and `/service/{id}/receipt.json`: the receipt
+//!   (送达回证) with its proofs.
 //!
 //! Errors come back as fixed codes (`?error=...`), never as text from the address bar.
 
-use crate::e_service::{OfflineOutcome, ServeOutcome, ServeRequest};
-use crate::forms::{check, document_headers, same_origin, Checked};
-use crate::rest::{ApiCaller, ApiError};
-use crate::startup::AppState;
-use app::api::AppError;
+use crate::http::caller::{back_with, back_with_param, check, same_origin, ApiCaller, ApiError, Checked};
+use crate::http::documents::document_headers;
+use crate::http::state::AppState;
+use crate::services::e_service::{OfflineOutcome, ServeOutcome, ServeRequest};
+use app::api::{AppError, Refusal};
 use app::i18n::t;
 use axum::extract::{Path, State};
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
@@ -32,10 +34,12 @@ pub fn routes() -> Router<AppState> {
         .route("/profile/consent", post(consent))
         .route(
             "/staff/cases/{id}/serve",
-            post(serve)
-                .layer(axum::extract::DefaultBodyLimit::max(crate::e_service::MAX_UPLOAD_BYTES + 64 * 1024)),
+            post(serve).layer(axum::extract::DefaultBodyLimit::max(
+                crate::services::e_service::MAX_UPLOAD_BYTES + 64 * 1024,
+            )),
         )
         .route("/staff/service/{id}/outcome", post(outcome))
+        .route("/service/{id}/open", post(open))
         .route("/service/{id}/document", get(document))
         .route("/service/{id}/receipt.pdf", get(receipt_pdf))
         .route("/service/{id}/receipt.json", get(receipt_json))
@@ -92,11 +96,17 @@ async fn consent(
     let given = match f.consent.as_str() {
         "yes" => true,
         "no" => false,
-        _ => return Ok(Redirect::to(&format!("{back}?consent_error=choice#consent")).into_response()),
+        _ => {
+            return Ok(back_with_param(
+                "/profile#consent",
+                "consent_error",
+                &Refusal::ConsentChoice.in_lang(c.lang),
+            ))
+        }
     };
     match s.services.set_consent(&c, given, f.inbox.is_some(), &f.sms_phone, &f.email, "profile").await {
         Ok(()) => Ok(Redirect::to(&format!("{back}?consent=saved#consent")).into_response()),
-        Err(e) => Ok(Redirect::to(&format!("{back}?consent_error={}#consent", e.code)).into_response()),
+        Err(e) => Ok(back_with_param("/profile#consent", "consent_error", &e)),
     }
 }
 
@@ -115,9 +125,9 @@ async fn serve(
         Checked::Go(id, back) => (id, back),
         Checked::SignIn(to) => return Ok(to),
     };
-    let fail = |code: &str| Ok(Redirect::to(&format!("{back}?error={code}")).into_response());
+    let fail = |r: Refusal| Ok(back_with(&back, &r.in_lang(c.lang)));
     let Ok(mut multipart) = multipart else {
-        return fail("stale");
+        return fail(Refusal::Stale);
     };
     let mut req = ServeRequest {
         kind: String::new(),
@@ -133,13 +143,13 @@ async fn serve(
         let field = match multipart.next_field().await {
             Ok(Some(f)) => f,
             Ok(None) => break,
-            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return fail("too_large"),
-            Err(_) => return fail("upload"),
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return fail(Refusal::TooLarge),
+            Err(_) => return fail(Refusal::Upload),
         };
         let name = field.name().unwrap_or("").to_string();
         let has_file = field.file_name().is_some_and(|n| !n.is_empty());
         let Ok(bytes) = field.bytes().await else {
-            return fail("too_large");
+            return fail(Refusal::TooLarge);
         };
         let text = || String::from_utf8_lossy(&bytes).into_owned();
         match name.as_str() {
@@ -163,8 +173,7 @@ async fn serve(
             Ok(Redirect::to(&format!("{back}?served={electronic}-{offline}")).into_response())
         }
         Ok(ServeOutcome::Already) => Ok(Redirect::to(&format!("{back}?served=again")).into_response()),
-        Err(e) if e.code == "not_found" => Ok(Redirect::to(&back).into_response()),
-        Err(e) => fail(e.code),
+        Err(e) => Ok(back_with(&back, &e)),
     }
 }
 
@@ -202,10 +211,27 @@ async fn outcome(
         .await
     {
         Ok(()) => Ok(Redirect::to(&format!("{back}?recorded={id}#record-{id}")).into_response()),
-        Err(e) => {
-            Ok(Redirect::to(&format!("{back}?error={}&record={id}#record-{id}", e.code)).into_response())
-        }
+        Err(e) => Ok(back_with(&format!("{back}?record={id}#record-{id}"), &e)),
     }
+}
+
+/// The recipient's "open the document" on the receipt page: recorded as read (the first
+/// time), then on to the document.
+async fn open(
+    State(s): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let id = parse_id(&c, &id)?;
+    if c.me.is_none() {
+        return Ok(sign_in("/sign-in", &format!("/service/{id}")));
+    }
+    if !same_origin(&headers) {
+        return Err(foreign(&c));
+    }
+    s.services.mark_read(&c, id).await?;
+    Ok(Redirect::to(&format!("/service/{id}/document")).into_response())
 }
 
 async fn document(
@@ -218,7 +244,7 @@ async fn document(
         return Ok(sign_in("/sign-in", &format!("/service/{id}")));
     }
     let blob = s.services.open_served(&c, id).await?;
-    let mut res = blob.into_body().into_response();
+    let mut res = crate::http::documents::blob_body(blob).into_response();
     document_headers(res.headers_mut(), "application/pdf", &format!("service-{id}.pdf"));
     Ok(res)
 }

@@ -3,11 +3,12 @@
 //! (诉讼费用交纳办法 arts. 44–49). A grant changes what is due: a waiver or reduction is a
 //! ledger reduction, a deferral (or waiver) lifts the prepayment deadline.
 
-use crate::services::{internal, now, Services};
+use crate::adapters::file_check::sniff;
+use crate::services::{internal, Services};
 use crate::store;
 use app::api::port::Caller;
 use app::api::types::{ReliefFileView, ReliefView, Role};
-use app::api::AppError;
+use app::api::{AppError, Refusal};
 use app::i18n::t;
 use app::rules::dates::format_shanghai;
 use app::rules::fees::{relief_ground, relief_reduction, Fen, ReliefKind};
@@ -25,20 +26,6 @@ pub struct Upload {
     pub bytes: Vec<u8>,
 }
 
-/// What a document is, from its first bytes — never from its name or the upload's claimed
-/// type: photos (JPEG, PNG) and PDF only.
-pub fn sniff(bytes: &[u8]) -> Option<(&'static str, &'static str)> {
-    if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
-        Some(("image/jpeg", "jpg"))
-    } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
-        Some(("image/png", "png"))
-    } else if bytes.starts_with(b"%PDF-") {
-        Some(("application/pdf", "pdf"))
-    } else {
-        None
-    }
-}
-
 /// A file name fit to show and to put in a header: no path, no control or quote characters.
 pub(crate) fn clean_name(name: &str) -> String {
     let base = name.rsplit(['/', '\\']).next().unwrap_or("");
@@ -49,31 +36,6 @@ pub(crate) fn clean_name(name: &str) -> String {
     } else {
         cleaned
     }
-}
-
-/// A refusal, with the fixed code the fee page shows it by (`?error=...`; texts in
-/// `app::pages::case_fees`).
-#[derive(Debug)]
-pub struct Refused {
-    pub code: &'static str,
-    pub error: AppError,
-}
-
-impl From<AppError> for Refused {
-    fn from(error: AppError) -> Self {
-        let code = match &error {
-            AppError::Forbidden(_) => "relief_denied",
-            AppError::Conflict(_) => "relief_done",
-            AppError::NotFound(_) => "not_found",
-            AppError::Invalid(_) => "stale",
-            _ => "unavailable",
-        };
-        Refused { code, error }
-    }
-}
-
-fn refuse(code: &'static str, lang: Lang, pair: (&'static str, &'static str)) -> Refused {
-    Refused { code, error: AppError::Invalid(t(lang, pair).into()) }
 }
 
 /// The application form, as posted.
@@ -156,93 +118,42 @@ impl Services {
         case_id: i64,
         form: ReliefForm,
         uploads: Vec<Upload>,
-    ) -> Result<i64, Refused> {
+    ) -> Result<i64, AppError> {
         let lang = caller.lang;
         let (case, side) = self.visible_case(caller, case_id).await?;
         let me = caller.me.as_ref().ok_or_else(|| AppError::NotSignedIn(String::new()))?;
-        if !crate::fee_service::prepays(side.as_deref()) {
-            return Err(AppError::Forbidden(
-                t(
-                    lang,
-                    (
-                        "缓交、减交、免交由交费的原告申请。",
-                        "Relief is applied for by the plaintiff, who pays the fee.",
-                    ),
-                )
-                .into(),
-            )
-            .into());
+        if !crate::services::fees::prepays(side.as_deref()) {
+            return Err(Refusal::ReliefDenied.in_lang(lang));
         }
         let (kind, ground) = form.kind_ground.split_once(':').unwrap_or(("", ""));
         let Some(kind) = ReliefKind::from_code(kind).filter(|k| relief_ground(*k, ground).is_some()) else {
-            return Err(refuse(
-                "relief_choice",
-                lang,
-                (
-                    "请选择申请哪一种，以及符合哪一条情形。",
-                    "Choose what you ask for and which ground applies.",
-                ),
-            ));
+            return Err(Refusal::ReliefChoice.in_lang(lang));
         };
         let reason = form.reason.trim();
         if reason.chars().count() < 10 || reason.chars().count() > 1000 {
-            return Err(refuse(
-                "relief_reason",
-                lang,
-                (
-                    "请用几句话写明为什么交不起（10到1000个字）。",
-                    "Say in a few sentences why you cannot pay (10 to 1,000 characters).",
-                ),
-            ));
+            return Err(Refusal::ReliefReason.in_lang(lang));
         }
         let key = form.key.trim();
         if key.len() < 16 || key.len() > 64 || !key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
-            return Err(refuse(
-                "stale",
-                lang,
-                (
-                    "请求不完整，请刷新页面后再提交。",
-                    "Incomplete request: reload the page and send it again.",
-                ),
-            ));
+            return Err(Refusal::Stale.in_lang(lang));
         }
         let uploads: Vec<Upload> = uploads.into_iter().filter(|u| !u.bytes.is_empty()).collect();
         if uploads.len() > MAX_FILES {
-            return Err(refuse("relief_count", lang, ("最多上传3个证明材料。", "At most 3 documents.")));
+            return Err(Refusal::ReliefCount.in_lang(lang));
         }
         let mut checked = Vec::new();
         for u in uploads {
             if u.bytes.len() > MAX_FILE_BYTES {
-                return Err(refuse("relief_size", lang, (
-                    "每个文件不能超过4MB。手机照片太大时，可以截图后再上传。",
-                    "Each file must be under 4 MB. If a photo is too large, take a screenshot of it and upload that.",
-                )));
+                return Err(Refusal::ReliefSize.in_lang(lang));
             }
             let Some((content_type, ext)) = sniff(&u.bytes) else {
-                return Err(refuse(
-                    "relief_file",
-                    lang,
-                    (
-                        "只能上传照片（JPG、PNG）或PDF文件。",
-                        "Only photos (JPG, PNG) or PDF files can be uploaded.",
-                    ),
-                ));
+                return Err(Refusal::ReliefFile.in_lang(lang));
             };
             checked.push((u, content_type, ext));
         }
         let fees = self.account_of(case_id, lang).await?;
         if fees.due_fen == 0 || case.outcome.is_some() {
-            return Err(AppError::Conflict(
-                t(
-                    lang,
-                    (
-                        "这个案件现在没有要交的诉讼费，不用申请。",
-                        "Nothing is due on this case now: no need to apply.",
-                    ),
-                )
-                .into(),
-            )
-            .into());
+            return Err(Refusal::ReliefDone.in_lang(lang));
         }
         // Documents first, on disk under a name from their content; a failed application
         // leaves at most an unreferenced file, never a record without its file.
@@ -255,7 +166,7 @@ impl Services {
             let write = {
                 let path = path.clone();
                 let bytes = u.bytes;
-                tokio::task::spawn_blocking(move || crate::blob_store::write_durably(&path, &bytes))
+                tokio::task::spawn_blocking(move || crate::adapters::blob_store::write_durably(&path, &bytes))
             };
             write.await.map_err(|e| std::io::Error::other(e.to_string())).and_then(|r| r).map_err(|e| {
                 tracing::error!(error = %e, "could not save an uploaded document");
@@ -288,26 +199,14 @@ impl Services {
                 reason,
                 request_key: key,
                 files,
-                now: now(),
+                now: self.now(),
             },
         )
         .await
         .map_err(internal(lang))?;
         match filed {
             store::relief::Filed::New(id) | store::relief::Filed::Again(id) => Ok(id),
-            store::relief::Filed::AlreadyPending => Err(Refused {
-                code: "relief_pending",
-                error: AppError::Conflict(
-                    t(
-                        lang,
-                        (
-                            "您已经申请过了，法院正在审核。",
-                            "You have applied already; the court is reviewing it.",
-                        ),
-                    )
-                    .into(),
-                ),
-            }),
+            store::relief::Filed::AlreadyPending => Err(Refusal::ReliefPending.in_lang(lang)),
         }
     }
 
@@ -321,19 +220,12 @@ impl Services {
         grant: Option<bool>,
         reduce_yuan: &str,
         note: &str,
-    ) -> Result<(), Refused> {
+    ) -> Result<(), AppError> {
         let lang = caller.lang;
         let (case, _) = self.visible_case(caller, case_id).await?;
         let me = caller.me.as_ref().ok_or_else(|| AppError::NotSignedIn(String::new()))?;
         if !decides(me.role) {
-            return Err(AppError::Forbidden(
-                t(
-                    lang,
-                    ("只有法院的书记员或法官可以审批。", "Only the court's clerks and judges decide this."),
-                )
-                .into(),
-            )
-            .into());
+            return Err(Refusal::ReliefDenied.in_lang(lang));
         }
         let relief = store::relief::by_id(&self.db, relief_id)
             .await
@@ -341,25 +233,15 @@ impl Services {
             .filter(|r| r.case_id == case.id)
             .ok_or_else(|| AppError::NotFound(t(lang, ("没有这份申请。", "No such application.")).into()))?;
         let Some(grant) = grant else {
-            return Err(refuse(
-                "relief_decision",
-                lang,
-                ("请选择准许还是不准许。", "Choose grant or refuse."),
-            ));
+            return Err(Refusal::ReliefDecision.in_lang(lang));
         };
         let note = note.trim();
         if !grant && note.chars().count() < 4 {
-            return Err(refuse(
-                "relief_note",
-                lang,
-                (
-                    "不准许的，要写明理由（诉讼费用交纳办法第48条）。",
-                    "A refusal must give its reason (art. 48).",
-                ),
-            ));
+            return Err(Refusal::ReliefNote.in_lang(lang));
         }
         let kind = ReliefKind::from_code(&relief.kind).ok_or_else(|| AppError::Internal(String::new()))?;
-        let amount = |error: String| Refused { code: "relief_amount", error: AppError::Invalid(error) };
+        // The rule's own words for a wrong amount (its art. 46 minimum, worked out for this fee).
+        let amount = |message: String| Refusal::ReliefAmount.with_message(message);
         let account = self.account_of(case_id, lang).await?;
         let owed = Fen(account.charged_fen - account.reduced_fen);
         let reduced = if grant {
@@ -381,16 +263,13 @@ impl Services {
                 ledger_source: format!("{}（{}）", kind.label(true), kind.source()),
                 note,
                 decided_by: me.id,
-                now: now(),
+                now: self.now(),
             },
         )
         .await
         .map_err(internal(lang))?;
         if !decided {
-            return Err(AppError::Conflict(
-                t(lang, ("这份申请已经审批过了。", "This application was already decided.")).into(),
-            )
-            .into());
+            return Err(Refusal::ReliefDone.in_lang(lang));
         }
         Ok(())
     }

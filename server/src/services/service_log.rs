@@ -264,7 +264,7 @@ pub fn key_id(public_key: &PublicKey) -> String {
 
 fn write_key(path: &Path, seed: &[u8; 32]) -> std::io::Result<()> {
     if let Some(dir) = path.parent() {
-        crate::blob_store::create_dir_durably(dir)?;
+        crate::adapters::blob_store::create_dir_durably(dir)?;
     }
     let mut opts = std::fs::OpenOptions::new();
     opts.write(true).create_new(true);
@@ -278,7 +278,7 @@ fn write_key(path: &Path, seed: &[u8; 32]) -> std::io::Result<()> {
     writeln!(file, "{}", app::log::hex::encode(seed))?;
     file.sync_all()?;
     if let Some(dir) = path.parent() {
-        crate::blob_store::sync_dir(dir)?;
+        crate::adapters::blob_store::sync_dir(dir)?;
     }
     Ok(())
 }

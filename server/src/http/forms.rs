@@ -22,15 +22,16 @@
 //! The session cookie is `SameSite=Lax`, so another site cannot post here in the user's
 //! name; a request whose `Origin` names another host is refused as well.
 
-use crate::rest::{case_id, ApiCaller, ApiError};
-use crate::startup::AppState;
+use crate::http::caller::{back_with, case_id, check, ApiCaller, ApiError, Checked};
+use crate::http::documents::document_headers;
+use crate::http::state::AppState;
 use app::api::types::FeeReceipt;
-use app::api::AppError;
+use app::api::{AppError, Refusal};
 use app::i18n::t;
 use app::rules::fees::Fen;
 use app::rules::Lang;
 use axum::extract::{Path, State};
-use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE, HOST, ORIGIN};
+use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -73,15 +74,10 @@ async fn record_transfer(
         Checked::SignIn(to) => return Ok(to),
     };
     let reference = form.map(|f| f.0.reference).unwrap_or_default();
-    let code = match s.services.record_refund_transfer(&c, id, &no, &reference).await {
-        Ok(()) => return Ok(Redirect::to(&format!("{back}?refund=recorded")).into_response()),
-        Err(AppError::NotFound(_)) => return Ok(Redirect::to(&back).into_response()),
-        Err(AppError::Forbidden(_)) => "refund_denied",
-        Err(AppError::Invalid(_)) => "refund_reference",
-        Err(AppError::Conflict(_)) => "refund_done",
-        Err(_) => "unavailable",
-    };
-    Ok(Redirect::to(&format!("{back}?error={code}")).into_response())
+    match s.services.record_refund_transfer(&c, id, &no, &reference).await {
+        Ok(()) => Ok(Redirect::to(&format!("{back}?refund=recorded")).into_response()),
+        Err(e) => Ok(back_with(&back, &e)),
+    }
 }
 
 async fn apply_relief(
@@ -95,15 +91,16 @@ async fn apply_relief(
         Checked::Go(id, back) => (id, back),
         Checked::SignIn(to) => return Ok(to),
     };
-    let mut form = crate::relief_service::ReliefForm {
+    let mut form = crate::services::relief::ReliefForm {
         kind_ground: String::new(),
         reason: String::new(),
         key: String::new(),
     };
     let mut uploads = Vec::new();
-    let too_big = || Redirect::to(&format!("{back}?error=relief_size")).into_response();
+    let refuse = |r: Refusal| back_with(&back, &r.in_lang(c.lang));
+    let too_big = || refuse(Refusal::ReliefSize);
     let Ok(mut multipart) = multipart else {
-        return Ok(Redirect::to(&format!("{back}?error=stale")).into_response());
+        return Ok(refuse(Refusal::Stale));
     };
     loop {
         let field = match multipart.next_field().await {
@@ -111,7 +108,7 @@ async fn apply_relief(
             Ok(None) => break,
             // Over the body limit, or a broken upload (the connection dropped).
             Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Ok(too_big()),
-            Err(_) => return Ok(Redirect::to(&format!("{back}?error=upload")).into_response()),
+            Err(_) => return Ok(refuse(Refusal::Upload)),
         };
         let name = field.name().unwrap_or("").to_string();
         let file_name = field.file_name().map(str::to_string);
@@ -120,7 +117,7 @@ async fn apply_relief(
         };
         match (name.as_str(), file_name) {
             ("proof", Some(file_name)) => {
-                uploads.push(crate::relief_service::Upload { file_name, bytes: bytes.to_vec() })
+                uploads.push(crate::services::relief::Upload { file_name, bytes: bytes.to_vec() })
             }
             ("kind_ground", _) => form.kind_ground = String::from_utf8_lossy(&bytes).into_owned(),
             ("reason", _) => form.reason = String::from_utf8_lossy(&bytes).into_owned(),
@@ -130,8 +127,7 @@ async fn apply_relief(
     }
     match s.services.apply_relief(&c, id, form, uploads).await {
         Ok(_) => Ok(Redirect::to(&format!("{back}?relief=sent")).into_response()),
-        Err(e) if e.code == "not_found" => Ok(Redirect::to(&back).into_response()),
-        Err(e) => Ok(Redirect::to(&format!("{back}?error={}", e.code)).into_response()),
+        Err(e) => Ok(back_with(&back, &e)),
     }
 }
 
@@ -171,8 +167,7 @@ async fn decide_relief(
     };
     match s.services.decide_relief(&c, id, rid, grant, &f.reduce_yuan, &f.note).await {
         Ok(()) => Ok(Redirect::to(&format!("{back}?relief=decided")).into_response()),
-        Err(e) if e.code == "not_found" => Ok(Redirect::to(&back).into_response()),
-        Err(e) => Ok(Redirect::to(&format!("{back}?error={}", e.code)).into_response()),
+        Err(e) => Ok(back_with(&back, &e)),
     }
 }
 
@@ -189,27 +184,6 @@ async fn relief_file(
     let mut res = bytes.into_response();
     document_headers(res.headers_mut(), &file.content_type, &file.file_name);
     Ok(res)
-}
-
-/// Headers for an uploaded document shown in the browser: its checked type, never sniffed,
-/// never cached, named in ASCII. Anything but a PDF is also sandboxed with no sources allowed
-/// (a PDF is not: Chromium's PDF viewer does not open under a sandbox or `object-src 'none'`,
-/// and it runs the document in its own process anyway).
-pub(crate) fn document_headers(headers: &mut HeaderMap, content_type: &str, file_name: &str) {
-    use axum::http::header::{CACHE_CONTROL, CONTENT_SECURITY_POLICY, X_CONTENT_TYPE_OPTIONS};
-    use axum::http::HeaderValue;
-    let mut set = |name, value: String| {
-        if let Ok(v) = HeaderValue::from_str(&value) {
-            headers.insert(name, v);
-        }
-    };
-    set(CONTENT_TYPE, content_type.to_string());
-    set(CONTENT_DISPOSITION, format!("inline; filename=\"{}\"", ascii_file_name(file_name)));
-    set(X_CONTENT_TYPE_OPTIONS, "nosniff".into());
-    set(CACHE_CONTROL, "private, no-store".into());
-    if content_type != "application/pdf" {
-        set(CONTENT_SECURITY_POLICY, "sandbox; default-src 'none'; img-src 'self'; media-src 'self'".into());
-    }
 }
 
 #[derive(Deserialize)]
@@ -232,9 +206,7 @@ async fn close(
     let outcome = form.map(|f| f.0.outcome).unwrap_or_default();
     match s.services.close_case(&c, id, &outcome).await {
         Ok(_) => Ok(Redirect::to(&format!("{back}?closed=1")).into_response()),
-        Err(AppError::NotFound(_)) => Ok(Redirect::to(&back).into_response()),
-        Err(AppError::Invalid(_)) => Ok(Redirect::to(&format!("{back}?error=outcome")).into_response()),
-        Err(e) => Ok(Redirect::to(&format!("{back}?error={}", error_code(&e))).into_response()),
+        Err(e) => Ok(back_with(&back, &e)),
     }
 }
 
@@ -264,8 +236,7 @@ async fn change_procedure(
     let f = form.map(|f| f.0).unwrap_or_default();
     match s.services.change_procedure(&c, id, &f.to, &f.reason, f.agreed.is_some()).await {
         Ok(_) => Ok(Redirect::to(&format!("{back}?procedure=changed")).into_response()),
-        Err(e) if e.code == "not_found" => Ok(Redirect::to(&back).into_response()),
-        Err(e) => Ok(Redirect::to(&format!("{back}?error={}", e.code)).into_response()),
+        Err(e) => Ok(back_with(&back, &e)),
     }
 }
 
@@ -290,8 +261,7 @@ async fn record_appeal(
     let note = form.map(|f| f.0.note).unwrap_or_default();
     match s.services.record_appeal(&c, id, &note).await {
         Ok(()) => Ok(Redirect::to(&format!("{back}?appeal=recorded")).into_response()),
-        Err(e) if e.code == "not_found" => Ok(Redirect::to(&back).into_response()),
-        Err(e) => Ok(Redirect::to(&format!("{back}?error={}", e.code)).into_response()),
+        Err(e) => Ok(back_with(&back, &e)),
     }
 }
 
@@ -299,60 +269,6 @@ async fn record_appeal(
 struct PayForm {
     #[serde(default)]
     key: String,
-}
-
-/// What the fee page says for each `?error=` code (see `app::pages::case_fees`).
-fn error_code(e: &AppError) -> &'static str {
-    match e {
-        AppError::Forbidden(_) => "denied",
-        AppError::Invalid(_) => "stale",
-        AppError::Conflict(_) => "done",
-        _ => "unavailable",
-    }
-}
-
-/// A file name safe in a `Content-Disposition` header: ASCII letters, digits and dots.
-pub(crate) fn ascii_file_name(name: &str) -> String {
-    name.replace(|ch: char| !ch.is_ascii_alphanumeric() && ch != '.', "_")
-}
-
-pub(crate) fn same_origin(headers: &HeaderMap) -> bool {
-    let Some(origin) = headers.get(ORIGIN).and_then(|v| v.to_str().ok()) else {
-        return true; // Older browsers send none on same-origin posts; the cookie is Lax.
-    };
-    let host = headers.get(HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
-    origin.split_once("://").map(|(_, rest)| rest) == Some(host)
-}
-
-/// Who a form post is for, after the checks every one of them starts with.
-pub(crate) enum Checked {
-    /// Go on: the case id and the page to send the browser back to.
-    Go(i64, String),
-    /// Not signed in: to the sign-in page, then back.
-    SignIn(Response),
-}
-
-/// The checks every form post starts with: a case id (else "not found"), a signed-in caller
-/// (else to `sign_in`, then back to `back`), and a post from this site (else 403).
-pub(crate) fn check(
-    c: &app::api::port::Caller,
-    id: &str,
-    headers: &HeaderMap,
-    back: impl Fn(i64) -> String,
-    sign_in: &str,
-) -> Result<Checked, ApiError> {
-    let id = case_id(c, id)?;
-    let back = back(id);
-    if c.me.is_none() {
-        let next = app::i18n::url_encode(&back);
-        return Ok(Checked::SignIn(Redirect::to(&format!("{sign_in}?next={next}")).into_response()));
-    }
-    if !same_origin(headers) {
-        return Err(ApiError(AppError::Forbidden(
-            t(c.lang, ("请从本站页面操作。", "Please use this site's own page.")).into(),
-        )));
-    }
-    Ok(Checked::Go(id, back))
 }
 
 fn fee_page(id: i64) -> String {
@@ -379,8 +295,7 @@ async fn pay(
     match s.services.start_payment(&c, id, &key).await {
         Ok(checkout) => Ok(Redirect::to(&checkout).into_response()),
         // Someone else's case, or none: the fee page answers "not found" itself.
-        Err(AppError::NotFound(_)) => Ok(Redirect::to(&back).into_response()),
-        Err(e) => Ok(Redirect::to(&format!("{back}?error={}", error_code(&e))).into_response()),
+        Err(e) => Ok(back_with(&back, &e)),
     }
 }
 

@@ -31,14 +31,6 @@ pub struct Blob {
     pub reader: Pin<Box<dyn AsyncRead + Send>>,
 }
 
-impl Blob {
-    /// The file as a response body, read in pieces as the client takes them: a 200 MB video
-    /// never sits in memory.
-    pub fn into_body(self) -> axum::body::Body {
-        axum::body::Body::from_stream(tokio_util::io::ReaderStream::with_capacity(self.reader, 64 * 1024))
-    }
-}
-
 #[async_trait]
 pub trait BlobStore: Send + Sync {
     /// Keeps the finished file at `file` (a local file the caller has synced and no longer
@@ -186,7 +178,7 @@ mod tests {
 
     #[tokio::test]
     async fn the_same_content_is_stored_once_and_reads_back() {
-        let dir = std::env::temp_dir().join(format!("pc-blobs-{}", crate::crypto::random_token()));
+        let dir = std::env::temp_dir().join(format!("pc-blobs-{}", crate::adapters::crypto::random_token()));
         let store = LocalBlobStore::new(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         let (a, b) = (dir.join("a"), dir.join("b"));

@@ -22,7 +22,7 @@ fn facts(case: &CaseRow, events: &[EventRow]) -> TimelineFacts {
         // Claims for unpaid labour pay need not prepay (诉讼费用交纳办法 art. 20), nor does a
         // plaintiff granted a deferral or waiver (arts. 45, 47); a reduction leaves the rest
         // to prepay by the same deadline.
-        prepay_required: !crate::fee_service::claims_unpaid_wages(&case.cause)
+        prepay_required: !case.cause.is_some_and(app::rules::filing::Cause::claims_unpaid_wages)
             && !matches!(case.fee_relief.as_deref(), Some("defer" | "waive")),
         // A supplementary fee notice after a change of procedure (程序转换) restarts the
         // prepayment period for what it adds (art. 22).
@@ -167,7 +167,7 @@ pub fn summary(
     CaseSummary {
         id: case.id,
         case_number: case.case_number.clone(),
-        cause: case.cause.clone(),
+        cause: app::rules::filing::cause_label(case.cause, lang).to_string(),
         court_name: court_name(case, lang),
         stage_label: stage_label(&tl, lang),
         my_side,
@@ -226,7 +226,7 @@ pub fn full(
     CaseProgress {
         id: case.id,
         case_number: case.case_number.clone(),
-        cause: case.cause.clone(),
+        cause: app::rules::filing::cause_label(case.cause, lang).to_string(),
         court_name: court_name(case, lang),
         receiving_court_name: match lang {
             Lang::Zh => case.receiving_court_name_zh.clone(),
@@ -244,7 +244,10 @@ pub fn full(
         contacts,
         query_code: case.case_number.as_ref().map(|_| case.query_code.clone()),
         fee_due_fen: fee_balance_fen.max(0),
-        outcome: case.outcome.as_deref().map(|o| crate::fee_service::CaseOutcome::label(o, lang).to_string()),
+        outcome: case
+            .outcome
+            .as_deref()
+            .map(|o| app::rules::lifecycle::CaseOutcome::label(o, lang).to_string()),
         // Set by the caller, who knows who is asking.
         refund_open_fen: 0,
         refund_deadline: None,
@@ -263,7 +266,7 @@ pub fn public(case: &CaseRow, events: &[EventRow], lang: Lang, now: i64) -> Publ
     PublicProgress {
         case_number: case.case_number.clone().unwrap_or_default(),
         court_name: court_name(case, lang),
-        cause: case.cause.clone(),
+        cause: app::rules::filing::cause_label(case.cause, lang).to_string(),
         stage_label: stage_label(&tl, lang),
         timeline: nodes(&tl, lang, now),
     }

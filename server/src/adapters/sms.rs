@@ -28,6 +28,12 @@ pub trait SmsGateway: Send + Sync + 'static {
     fn confirms_delivery(&self) -> bool {
         false
     }
+    /// The development sink: what it "sends" is read back from the outbox (the demo's
+    /// /dev/inbox, the tests), so sign-in codes are kept there in full. A real gateway has
+    /// delivered them: the outbox keeps them blanked out.
+    fn is_dev_sink(&self) -> bool {
+        false
+    }
 }
 
 /// Development sink: logs the message; the outbox row is the "delivery".
@@ -39,12 +45,16 @@ impl SmsGateway for DevSink {
         "dev"
     }
     async fn deliver(&self, phone: &str, text: &str) -> Result<Option<String>, SmsError> {
+        // Never the text in the log: it may hold a sign-in code.
         let masked = app::rules::ids::Mobile::parse(phone).map(|m| m.masked()).unwrap_or_default();
-        tracing::info!(to = %masked, "dev SMS sink: {text}");
+        tracing::info!(to = %masked, chars = text.chars().count(), "dev SMS sink: kept in the outbox");
         Ok(None)
     }
     /// The dev inbox is the phone: what is in the outbox has arrived.
     fn confirms_delivery(&self) -> bool {
+        true
+    }
+    fn is_dev_sink(&self) -> bool {
         true
     }
 }
@@ -96,6 +106,8 @@ pub struct Outgoing<'a> {
     pub phone: &'a str,
     /// The text, starting with the court's name in 【】.
     pub text: &'a str,
+    /// A secret inside `text` (a sign-in code): sent, but never stored in clear.
+    pub secret: Option<&'a str>,
     pub purpose: &'a str,
     /// The case it is about, if any (the public check page shows its number).
     pub case_id: Option<i64>,
@@ -119,18 +131,22 @@ pub struct Sent {
 /// fraud): anyone can enter it on the public page `/check` to see that this court sent it,
 /// when, and about which case.
 pub async fn send(db: &Db, gateway: &dyn SmsGateway, m: Outgoing<'_>) -> Result<Sent, SmsError> {
-    let check_code = crate::crypto::check_code();
+    let check_code = crate::adapters::crypto::check_code();
     let body = format!("{}查验码{check_code}（可在掌上法庭“短信查验”核对真伪）", m.text);
     let outcome = gateway.deliver(m.phone, &body).await;
     let (status, reference) = match &outcome {
         Ok(r) => ("sent", r.clone()),
         Err(_) => ("failed", None),
     };
+    let stored = match m.secret.filter(|code| !code.is_empty() && !gateway.is_dev_sink()) {
+        Some(code) => body.replace(code, &"*".repeat(code.len())),
+        None => body.clone(),
+    };
     store::sms::insert(
         db,
         store::sms::NewSms {
             phone: m.phone,
-            body: &body,
+            body: &stored,
             purpose: m.purpose,
             provider: gateway.name(),
             status,

@@ -7,15 +7,15 @@
 //! transaction that records it; when a document took effect, and by which rule, comes from
 //! `app::rules::service`.
 
-use crate::notices::{NoticeFacts, NoticeKind};
-use crate::services::{internal, now, unavailable, Services};
+use crate::services::notices::{NoticeFacts, NoticeKind};
+use crate::services::{internal, unavailable, Services};
 use crate::store::{self, service::RecordRow};
 use app::api::port::Caller;
 use app::api::types::{
     CaseServiceView, CheckedMessage, ConsentView, Me, ReceiptPageView, RecipientView, Role,
     ServiceFiguresView, ServiceRecordView,
 };
-use app::api::AppError;
+use app::api::{AppError, Refusal};
 use app::i18n::t;
 use app::log::service::{
     verify_service_receipt, EventKind, LoggedEffect, ServiceEvent, ServiceReceipt, ENTRY_VERSION,
@@ -73,36 +73,9 @@ fn invalid(lang: Lang, pair: (&'static str, &'static str)) -> AppError {
     AppError::Invalid(t(lang, pair).into())
 }
 
-/// A refusal with the fixed code the staff page shows it by (`?error=...`; texts in
-/// `app::pages::service`), never text from the address bar.
-#[derive(Debug)]
-pub struct Refused {
-    pub code: &'static str,
-    pub error: AppError,
-}
-
-impl From<AppError> for Refused {
-    fn from(error: AppError) -> Self {
-        let code = match &error {
-            AppError::NotFound(_) => "not_found",
-            AppError::Forbidden(_) | AppError::NotSignedIn(_) => "forbidden",
-            AppError::Conflict(_) => "done",
-            _ => "unavailable",
-        };
-        Refused { code, error }
-    }
-}
-
-fn refuse(code: &'static str, lang: Lang, pair: (&'static str, &'static str)) -> Refused {
-    Refused { code, error: invalid(lang, pair) }
-}
-
 /// The outcome of a post / in-person service was recorded already (perhaps by a colleague).
-fn already_recorded(lang: Lang) -> Refused {
-    AppError::Conflict(
-        t(lang, ("这份送达的结果已经记录过了。", "The outcome of this service is already recorded.")).into(),
-    )
-    .into()
+fn already_recorded(lang: Lang) -> AppError {
+    Refusal::OutcomeRecorded.in_lang(lang)
 }
 
 fn record_not_found(lang: Lang) -> AppError {
@@ -333,10 +306,7 @@ impl Services {
         let me = self.require_me(caller)?;
         match (me.role, me.court_id) {
             (Role::Clerk | Role::Judge | Role::Admin, Some(court)) => Ok((me, court)),
-            _ => Err(AppError::Forbidden(
-                t(caller.lang, ("只有法院工作人员可以送达文书。", "Only court staff serve documents."))
-                    .into(),
-            )),
+            _ => Err(Refusal::StaffOnly.in_lang(caller.lang)),
         }
     }
 
@@ -400,7 +370,7 @@ impl Services {
         sms_phone: &str,
         email: &str,
         source: &str,
-    ) -> Result<(), Refused> {
+    ) -> Result<(), AppError> {
         let lang = caller.lang;
         let me = self.require_me(caller)?;
         let sms_phone = sms_phone.trim();
@@ -408,24 +378,16 @@ impl Services {
         let sms = if sms_phone.is_empty() {
             None
         } else {
-            let m = Mobile::parse(sms_phone)
-                .map_err(|e| Refused { code: "phone", error: AppError::Invalid(e.message(lang)) })?;
+            let m = Mobile::parse(sms_phone).map_err(|_e| Refusal::ConsentPhone.in_lang(lang))?;
             Some(m.as_str().to_string())
         };
-        if let Some(problem) =
+        if let Some(_problem) =
             Some(email).filter(|e| !e.is_empty()).and_then(|e| app::rules::filing::check_email(e, lang))
         {
-            return Err(Refused { code: "email", error: AppError::Invalid(problem) });
+            return Err(Refusal::ConsentEmail.in_lang(lang));
         }
         if given && !inbox && sms.is_none() {
-            return Err(refuse(
-                "address",
-                lang,
-                (
-                    "同意电子送达时，请至少选择一个接收地址：掌上法庭收件箱或手机号。",
-                    "To consent, choose at least one address: the Pocket Court inbox or a mobile number.",
-                ),
-            ));
+            return Err(Refusal::ConsentAddress.in_lang(lang));
         }
         store::service::record_consent(
             &self.db,
@@ -436,11 +398,11 @@ impl Services {
                 sms_phone: sms.as_deref().filter(|_| given),
                 email: Some(email).filter(|e| given && !e.is_empty()),
                 source,
-                now: now(),
+                now: self.now(),
             },
         )
         .await
-        .map_err(|e| internal(lang)(e).into())
+        .map_err(internal(lang))
     }
 
     // ---- the clerk's side ---------------------------------------------------------------
@@ -492,11 +454,11 @@ impl Services {
         Ok(CaseServiceView {
             case_id,
             case_number: case.case_number.clone().unwrap_or_default(),
-            cause: case.cause.clone(),
+            cause: app::rules::filing::cause_label(case.cause, lang).to_string(),
             recipients,
             records: records.iter().map(|r| record_view(r, lang)).collect(),
             kinds,
-            request_key: crate::crypto::random_token(),
+            request_key: crate::adapters::crypto::random_token(),
         })
     }
 
@@ -508,32 +470,17 @@ impl Services {
         caller: &Caller,
         case_id: i64,
         req: ServeRequest,
-    ) -> Result<ServeOutcome, Refused> {
+    ) -> Result<ServeOutcome, AppError> {
         let lang = caller.lang;
         let (me_id, case) = self.staff_case(caller, case_id).await?;
         let Some(case_number) = case.case_number.clone() else {
-            return Err(refuse(
-                "no_number",
-                lang,
-                (
-                    "案件还没有立案编号，立案后才能送达文书。",
-                    "The case has no number yet: documents are served after docketing.",
-                ),
-            ));
+            return Err(Refusal::NoNumber.in_lang(lang));
         };
         if req.request_key.len() < 16 || req.request_key.len() > 128 {
-            return Err(refuse(
-                "stale",
-                lang,
-                ("页面已过期，请刷新后再送达。", "The page is out of date; reload it and serve again."),
-            ));
+            return Err(Refusal::Stale.in_lang(lang));
         }
         if req.party_ids.is_empty() {
-            return Err(refuse(
-                "recipients",
-                lang,
-                ("请至少选择一位受送达人。", "Choose at least one recipient."),
-            ));
+            return Err(Refusal::Recipients.in_lang(lang));
         }
         let parties = store::service::recipients(&self.db, case_id).await.map_err(internal(lang))?;
         let mut chosen = Vec::new();
@@ -543,13 +490,7 @@ impl Services {
                     chosen.push(p)
                 }
                 Some(_) => {}
-                None => {
-                    return Err(refuse(
-                        "not_party",
-                        lang,
-                        ("受送达人不是本案当事人。", "A recipient is not a party of this case."),
-                    ))
-                }
+                None => return Err(Refusal::NotParty.in_lang(lang)),
             }
         }
         // The documents: the uploaded PDF once for everyone, or a notice made from the case
@@ -558,46 +499,24 @@ impl Services {
         let mut documents: Vec<ToServe<'_>> = Vec::new();
         if req.kind == "upload" || req.kind == JUDGMENT {
             let judgment = req.kind == JUDGMENT;
-            if judgment && case.outcome.as_deref() != Some(crate::fee_service::CaseOutcome::Judgment.code()) {
-                return Err(refuse(
-                    "not_judged",
-                    lang,
-                    (
-                        "要先由法官以判决结案，才能送达判决书。",
-                        "The judge must close the case by judgment before the judgment is served.",
-                    ),
-                ));
+            if judgment
+                && case.outcome.as_deref() != Some(crate::services::fees::CaseOutcome::Judgment.code())
+            {
+                return Err(Refusal::NotJudged.in_lang(lang));
             }
-            let bytes = req.upload.clone().ok_or_else(|| {
-                refuse("pdf_missing", lang, ("请选择要送达的PDF文件。", "Choose the PDF to serve."))
-            })?;
+            let bytes = req.upload.clone().ok_or_else(|| Refusal::PdfMissing.in_lang(lang))?;
             if bytes.is_empty() || !bytes.starts_with(b"%PDF-") {
-                return Err(refuse(
-                    "not_pdf",
-                    lang,
-                    (
-                        "只能送达PDF文件。这个文件不是PDF。",
-                        "Only PDF files can be served; this file is not a PDF.",
-                    ),
-                ));
+                return Err(Refusal::NotPdf.in_lang(lang));
             }
             if bytes.len() > MAX_UPLOAD_BYTES {
-                return Err(refuse(
-                    "too_large",
-                    lang,
-                    ("文件太大：送达的PDF最大20MB。", "The file is too large: at most 20 MB."),
-                ));
+                return Err(Refusal::TooLarge.in_lang(lang));
             }
             let title = match req.upload_title.trim() {
                 "" if judgment => "民事判决书",
                 title => title,
             };
             if title.chars().count() < 2 || title.chars().count() > 60 {
-                return Err(refuse(
-                    "title",
-                    lang,
-                    ("请写上文书名称（2到60个字）。", "Give the document's title (2 to 60 characters)."),
-                ));
+                return Err(Refusal::Title.in_lang(lang));
             }
             documents.push(ToServe {
                 kind_code: if judgment { JUDGMENT } else { "upload" },
@@ -607,21 +526,21 @@ impl Services {
                 request_key: req.request_key.clone(),
             });
         } else {
-            let kind = NoticeKind::parse(&req.kind).ok_or_else(|| {
-                refuse("kind", lang, ("请选择要送达的文书。", "Choose the document to serve."))
-            })?;
+            let kind = NoticeKind::parse(&req.kind).ok_or_else(|| Refusal::DocumentKind.in_lang(lang))?;
             let font = self.pdf_font(lang)?;
             let due_fen = self.account_of(case_id, lang).await?.due_fen;
             for p in &chosen {
-                let facts = notice_facts(&case, &case_number, &parties, p, due_fen, &req, lang)?;
-                let doc = crate::notices::notice(kind, &facts).map_err(|e| Refused {
-                    code: match e {
-                        crate::notices::NoticeError::WrongRecipient { .. } => "wrong_recipient",
-                        _ => "notice",
-                    },
-                    error: AppError::Invalid(e.to_string()),
+                let facts = notice_facts(&case, &parties, p, due_fen, &req, lang, self.now())?;
+                let doc = crate::services::notices::notice(kind, &facts).map_err(|e| {
+                    tracing::info!(error = %e, "a notice could not be made");
+                    match e {
+                        crate::services::notices::NoticeError::WrongRecipient { .. } => {
+                            Refusal::WrongRecipient.in_lang(lang)
+                        }
+                        _ => Refusal::Notice.in_lang(lang),
+                    }
                 })?;
-                let pdf = crate::pdf::render(&font, &doc);
+                let pdf = crate::adapters::pdf::render(&font, &doc);
                 let key = format!("{}:{}", req.request_key, p.party_id);
                 documents.push(ToServe {
                     kind_code: kind.code(),
@@ -659,12 +578,12 @@ impl Services {
         case_number: &str,
         doc: &ToServe<'_>,
         lang: Lang,
-    ) -> Result<Option<(usize, usize)>, Refused> {
+    ) -> Result<Option<(usize, usize)>, AppError> {
         let ToServe { kind_code, title, bytes, recipients, request_key } = doc;
         let (kind_code, title, request_key) = (*kind_code, title.as_str(), request_key.as_str());
-        let sha256 = crate::crypto::sha256_hex(bytes);
+        let sha256 = crate::adapters::crypto::sha256_hex(bytes);
         self.store_document(&sha256, bytes, lang).await?;
-        let at = now();
+        let at = self.now();
         let mut plans = Vec::new();
         for p in recipients {
             plans.push(self.plan(p, at, lang).await?);
@@ -775,15 +694,16 @@ impl Services {
             case.court_name_zh,
             self.public_base()
         );
-        let sms = crate::sms::Outgoing {
+        let sms = crate::adapters::sms::Outgoing {
             phone,
             text: &text,
+            secret: None,
             purpose: "service",
             case_id: Some(case.id),
             court_id: Some(case.court_id),
-            now: now(),
+            now: self.now(),
         };
-        match crate::sms::send(&self.db, self.sms.as_ref(), sms).await {
+        match crate::adapters::sms::send(&self.db, self.sms.as_ref(), sms).await {
             Ok(sent) if sent.delivered => {
                 if let Err(e) = self.sms_arrived(record_id).await {
                     tracing::error!(error = %e, "recording SMS arrival");
@@ -796,7 +716,7 @@ impl Services {
 
     async fn sms_arrived(&self, record_id: i64) -> Result<(), sqlx::Error> {
         let Some(r) = store::service::record(&self.db, record_id).await? else { return Ok(()) };
-        let at = now();
+        let at = self.now();
         let mut after = r.clone();
         after.sms_arrived_at = Some(at);
         let newly = new_effect(&r, &after);
@@ -909,14 +829,17 @@ impl Services {
             tracing::error!(error = %e, "storing a served document");
             unavailable(lang)
         };
-        let tmp = self.data_dir.join("uploads").join(format!("served-{}.pdf", crate::crypto::random_token()));
+        let tmp = self
+            .data_dir
+            .join("uploads")
+            .join(format!("served-{}.pdf", crate::adapters::crypto::random_token()));
         let path = tmp.clone();
         let data = bytes.to_vec();
-        crate::blob_store::blocking(move || {
+        crate::adapters::blob_store::blocking(move || {
             if let Some(dir) = path.parent() {
-                crate::blob_store::create_dir_durably(dir)?;
+                crate::adapters::blob_store::create_dir_durably(dir)?;
             }
-            crate::blob_store::write_durably(&path, &data)
+            crate::adapters::blob_store::write_durably(&path, &data)
         })
         .await
         .map_err(fail)?;
@@ -930,7 +853,7 @@ impl Services {
                 size: bytes.len() as i64,
                 content_type: "application/pdf",
                 stored_path: &stored.stored_path,
-                now: now(),
+                now: self.now(),
             },
         )
         .await
@@ -948,16 +871,30 @@ impl Services {
 
     /// The document's bytes. The recipient's first opening is recorded as read (art. 31), and
     /// may be what makes the service effective.
-    pub async fn open_served(&self, caller: &Caller, id: i64) -> Result<crate::blob_store::Blob, AppError> {
+    pub async fn open_served(
+        &self,
+        caller: &Caller,
+        id: i64,
+    ) -> Result<crate::adapters::blob_store::Blob, AppError> {
         let lang = caller.lang;
-        let (row, viewer) = self.service_record(caller, id).await?;
+        let (row, _) = self.service_record(caller, id).await?;
         let blob = self.uploads.blobs.open(&row.sha256).await.map_err(|e| {
             tracing::error!(error = %e, "opening a served document");
             unavailable(lang)
         })?;
-        let blob = blob.ok_or_else(|| unavailable(lang))?;
+        blob.ok_or_else(|| unavailable(lang))
+    }
+
+    /// The recipient opens a served document on our own page (a same-origin POST: the doors'
+    /// origin check refuses one from another site, and a mere link — a GET, which anyone can
+    /// make a browser follow — records nothing). The first time, it is recorded as read, once;
+    /// reading can make a service effective (在线诉讼规则 art. 31), so it must be the
+    /// recipient's own act. Staff opening it record nothing.
+    pub async fn mark_read(&self, caller: &Caller, id: i64) -> Result<(), AppError> {
+        let lang = caller.lang;
+        let (row, viewer) = self.service_record(caller, id).await?;
         if viewer == Viewer::Recipient && row.read_at.is_none() {
-            let at = now();
+            let at = self.now();
             let mut after = row.clone();
             after.read_at = Some(at);
             let newly = new_effect(&row, &after);
@@ -977,7 +914,7 @@ impl Services {
                 }
             }
         }
-        Ok(blob)
+        Ok(())
     }
 
     /// The receipt with its proofs, for the recipient and the court's staff.
@@ -1024,7 +961,7 @@ impl Services {
             .as_deref()
             .and_then(EffectiveRule::from_code)
             .map(|r| r.explain(Lang::Zh).to_string());
-        let facts = crate::notices::ReceiptFacts {
+        let facts = crate::services::notices::ReceiptFacts {
             court_name: row.court_zh.clone(),
             document_title: view.title.clone(),
             case_number: view.case_number.clone(),
@@ -1044,34 +981,25 @@ impl Services {
             key_fingerprint: self.log.key_id().to_string(),
         };
         let font = self.pdf_font(lang)?;
-        Ok(crate::pdf::render(&font, &crate::notices::receipt_document(&facts)))
+        Ok(crate::adapters::pdf::render(&font, &crate::services::notices::receipt_document(&facts)))
     }
 
     // ---- post / in person ---------------------------------------------------------------
 
-    pub async fn record_offline(&self, caller: &Caller, id: i64, o: OfflineOutcome) -> Result<(), Refused> {
+    pub async fn record_offline(&self, caller: &Caller, id: i64, o: OfflineOutcome) -> Result<(), AppError> {
         let lang = caller.lang;
         let (row, viewer) = self.service_record(caller, id).await?;
         if viewer != Viewer::Staff {
-            return Err(record_not_found(lang).into());
+            return Err(record_not_found(lang));
         }
         self.server_staff(caller)?;
         if row.status != "offline" {
             return Err(already_recorded(lang));
         }
-        let date = CivilDate::parse(o.date.trim()).ok_or_else(|| {
-            refuse("date", lang, ("请填写日期，例如 2026-11-25。", "Give the date, e.g. 2026-11-25."))
-        })?;
+        let date = CivilDate::parse(o.date.trim()).ok_or_else(|| Refusal::Date.in_lang(lang))?;
         let at = start_of_day_shanghai(date);
-        if end_of_day_shanghai(date) < row.sent_at || at > now() {
-            return Err(refuse(
-                "date_range",
-                lang,
-                (
-                    "日期不能早于发出送达的日期，也不能晚于今天。",
-                    "The date cannot be before the service was started or after today.",
-                ),
-            ));
+        if end_of_day_shanghai(date) < row.sent_at || at > self.now() {
+            return Err(Refusal::DateRange.in_lang(lang));
         }
         let note = o.note.trim();
         let f = facts_of(&row);
@@ -1101,7 +1029,7 @@ impl Services {
                         Some(note.to_string()).filter(|n| !n.is_empty()),
                     ],
                     entries,
-                    now: now(),
+                    now: self.now(),
                 };
                 if !store::service::change(&self.db, change).await.map_err(internal(lang))? {
                     return Err(already_recorded(lang));
@@ -1110,14 +1038,7 @@ impl Services {
             }
             "failed" => {
                 if note.chars().count() < 2 {
-                    return Err(refuse(
-                        "reason",
-                        lang,
-                        (
-                            "请写明没有送达的原因（例如：查无此人、拒收）。",
-                            "Say why it failed (e.g. not found, refused).",
-                        ),
-                    ));
+                    return Err(Refusal::FailureReason.in_lang(lang));
                 }
                 let entries = vec![entry(&f, EventKind::OfflineFailed, Channel::Post, at, None, Some(note))];
                 let change = store::service::Change {
@@ -1127,13 +1048,13 @@ impl Services {
                     binds: vec![],
                     texts: vec![Some(note.to_string())],
                     entries,
-                    now: now(),
+                    now: self.now(),
                 };
                 if !store::service::change(&self.db, change).await.map_err(internal(lang))? {
                     return Err(already_recorded(lang));
                 }
             }
-            _ => return Err(refuse("outcome", lang, ("请选择送达结果。", "Choose the outcome."))),
+            _ => return Err(Refusal::ServiceOutcome.in_lang(lang)),
         }
         Ok(())
     }
@@ -1144,8 +1065,8 @@ impl Services {
     /// about which case. Wrong codes count against the caller's address.
     pub async fn check_code_of(&self, caller: &Caller, input: &str) -> Result<CheckedMessage, AppError> {
         let lang = caller.lang;
-        let ip = caller.ip.to_string();
-        let at = now();
+        let ip = caller.rate_key();
+        let at = self.now();
         if store::people::failures_from(&self.db, &ip, "check_code", at - 3600)
             .await
             .map_err(internal(lang))?
@@ -1217,7 +1138,7 @@ impl Services {
                     .into(),
             ));
         };
-        let today = CivilDate::from_unix_shanghai(now());
+        let today = CivilDate::from_unix_shanghai(self.now());
         let parse = |s: Option<&str>, default: CivilDate| match s.map(str::trim).filter(|s| !s.is_empty()) {
             None => Ok(default),
             Some(s) => CivilDate::parse(s)
@@ -1259,55 +1180,43 @@ impl Services {
 /// (传票) the hearing the clerk typed.
 fn notice_facts(
     case: &store::cases::CaseRow,
-    case_number: &str,
     parties: &[store::service::RecipientRow],
     recipient: &store::service::RecipientRow,
     due_fen: i64,
     req: &ServeRequest,
     lang: Lang,
-) -> Result<NoticeFacts, Refused> {
+    now: i64,
+) -> Result<NoticeFacts, AppError> {
     let recipient_role = match recipient.side.as_str() {
-        "plaintiff" => crate::notices::PartyRole::Plaintiff,
-        "defendant" => crate::notices::PartyRole::Defendant,
-        _ => {
-            return Err(refuse(
-                "wrong_recipient",
-                lang,
-                ("第三人的文书请上传PDF送达。", "Serve a third party's documents as an uploaded PDF."),
-            ))
-        }
+        "plaintiff" => crate::services::notices::PartyRole::Plaintiff,
+        "defendant" => crate::services::notices::PartyRole::Defendant,
+        _ => return Err(Refusal::WrongRecipient.in_lang(lang)),
     };
     let names =
         |side: &str| parties.iter().filter(|p| p.side == side).map(|p| p.name.clone()).collect::<Vec<_>>();
     let hearing = if req.kind == NoticeKind::Summons.code() {
-        let date = CivilDate::parse(req.hearing_date.trim())
-            .ok_or_else(|| refuse("hearing_date", lang, ("请填写开庭日期。", "Give the hearing date.")))?;
+        let date =
+            CivilDate::parse(req.hearing_date.trim()).ok_or_else(|| Refusal::HearingDate.in_lang(lang))?;
         let (h, m) = req
             .hearing_time
             .trim()
             .split_once(':')
             .and_then(|(h, m)| Some((h.parse::<i64>().ok()?, m.parse::<i64>().ok()?)))
             .filter(|(h, m)| (0..24).contains(h) && (0..60).contains(m))
-            .ok_or_else(|| {
-                refuse(
-                    "hearing_time",
-                    lang,
-                    ("请填写开庭时间，例如 09:30。", "Give the hearing time, e.g. 09:30."),
-                )
-            })?;
+            .ok_or_else(|| Refusal::HearingTime.in_lang(lang))?;
         let starts = start_of_day_shanghai(date) + h * 3600 + m * 60;
-        if starts <= now() {
-            return Err(refuse(
-                "hearing_past",
-                lang,
-                ("开庭时间必须在今天之后。", "The hearing must be in the future."),
-            ));
+        if starts <= now {
+            return Err(Refusal::HearingPast.in_lang(lang));
         }
         let place = req.hearing_place.trim();
         if place.chars().count() < 2 {
-            return Err(refuse("hearing_place", lang, ("请填写开庭地点。", "Give the hearing place.")));
+            return Err(Refusal::HearingPlace.in_lang(lang));
         }
-        Some(crate::notices::Hearing { starts_at_utc_secs: starts, place: place.to_string(), online: false })
+        Some(crate::services::notices::Hearing {
+            starts_at_utc_secs: starts,
+            place: place.to_string(),
+            online: false,
+        })
     } else {
         None
     };
@@ -1315,20 +1224,21 @@ fn notice_facts(
         court_name: case.court_name_zh.clone(),
         court_address: String::new(),
         court_phone: case.clerk_phone.clone().unwrap_or_default(),
-        case_number: case_number.to_string(),
-        cause: case.cause.clone(),
+        case_number: case.case_number.clone().unwrap_or_default(),
+        // A court document names the cause in Chinese, whatever the reader's language.
+        cause: app::rules::filing::cause_label(case.cause, Lang::Zh).to_string(),
         plaintiffs: names("plaintiff"),
         defendants: names("defendant"),
         recipient_name: recipient.name.clone(),
         recipient_role,
-        recipient_domiciled_in_china: !(recipient_role == crate::notices::PartyRole::Defendant
+        recipient_domiciled_in_china: !(recipient_role == crate::services::notices::PartyRole::Defendant
             && case.defendant_abroad),
-        issued_on: CivilDate::from_unix_shanghai(now()),
+        issued_on: CivilDate::from_unix_shanghai(now),
         judge: case.judge_name.clone(),
-        clerk: case
-            .clerk_name
-            .clone()
-            .map(|name| crate::notices::Clerk { name, phone: case.clerk_phone.clone().unwrap_or_default() }),
+        clerk: case.clerk_name.clone().map(|name| crate::services::notices::Clerk {
+            name,
+            phone: case.clerk_phone.clone().unwrap_or_default(),
+        }),
         fee_due_fen: Some(due_fen).filter(|d| *d > 0),
         fee_basis: None,
         query_code: Some(case.query_code.clone()),

@@ -3,7 +3,7 @@
 //! video whose recording never finished is refused before it reaches a judge.
 //!
 //! Accepted: PDF, photos (JPEG, PNG, HEIC), recordings (MP3, M4A), videos (MP4, and MOV as
-//! iPhones record them). PDF, JPEG and PNG are recognised by `relief_service::sniff`, the
+//! iPhones record them). PDF, JPEG and PNG are recognised by `sniff`, the
 //! check fee-relief documents go through; the rest is added here.
 
 use sha2::{Digest, Sha256};
@@ -69,7 +69,7 @@ fn inspect(file: &mut std::fs::File, size: u64) -> io::Result<Result<&'static st
 
 /// What a file is, from its first bytes (up to 64).
 pub fn kind_of(head: &[u8]) -> Option<&'static str> {
-    if let Some((content_type, _ext)) = crate::relief_service::sniff(head) {
+    if let Some((content_type, _ext)) = sniff(head) {
         return Some(content_type);
     }
     if head.len() >= 12 && &head[4..8] == b"ftyp" {
@@ -217,6 +217,20 @@ fn jpeg_whole(file: &mut std::fs::File) -> io::Result<bool> {
     }
 }
 
+/// What a document is, from its first bytes — never from its name or the upload's claimed
+/// type: photos (JPEG, PNG) and PDF only.
+pub fn sniff(bytes: &[u8]) -> Option<(&'static str, &'static str)> {
+    if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Some(("image/jpeg", "jpg"))
+    } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Some(("image/png", "png"))
+    } else if bytes.starts_with(b"%PDF-") {
+        Some(("application/pdf", "pdf"))
+    } else {
+        None
+    }
+}
+
 #[cfg(test)]
 pub mod samples {
     //! Tiny files of every accepted kind, well formed at the level `check` looks at.
@@ -263,7 +277,7 @@ mod tests {
     use super::*;
 
     fn verdict(bytes: &[u8]) -> Result<&'static str, Problem> {
-        let path = std::env::temp_dir().join(format!("pc-check-{}", crate::crypto::random_token()));
+        let path = std::env::temp_dir().join(format!("pc-check-{}", crate::adapters::crypto::random_token()));
         std::fs::write(&path, bytes).unwrap();
         let checked = check(&path).unwrap();
         std::fs::remove_file(&path).unwrap();

@@ -13,7 +13,7 @@ use app::rules::deadlines::{answer_period, DaysPeriod, FEE_PREPAY_PERIOD};
 use app::rules::fees::Fen;
 use app::rules::Lang;
 
-use crate::pdf::{Block, Document};
+use crate::adapters::pdf::{Block, Document};
 
 /// The evidence period (举证期限) the notice states. The court sets it, and in first-instance
 /// ordinary procedure it may not be shorter than 15 days (民诉解释 art. 99); DOMAIN.md sets no
@@ -202,7 +202,7 @@ pub enum NoticeError {
     CaseNumber(app::rules::case_number::CaseNumberError),
 }
 
-/// The notice `kind` with `facts`, ready for [`crate::pdf::render`].
+/// The notice `kind` with `facts`, ready for [`crate::adapters::pdf::render`].
 pub fn notice(kind: NoticeKind, facts: &NoticeFacts) -> Result<Document, NoticeError> {
     let missing = |fact| NoticeError::Missing { notice: kind, fact };
     let case_number = CaseNumber::parse(&facts.case_number).map_err(NoticeError::CaseNumber)?.to_string();
@@ -575,8 +575,8 @@ pub fn receipt_document(facts: &ReceiptFacts) -> Document {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pdf::render;
-    use crate::pdf::testing::{font, pdftotext, poppler, squash};
+    use crate::adapters::pdf::render;
+    use crate::adapters::pdf::testing::{font, pdftotext, poppler, squash};
 
     fn day(y: i32, m: u8, d: u8) -> CivilDate {
         CivilDate::new(y, m, d).expect("valid test date")

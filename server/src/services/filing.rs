@@ -3,11 +3,11 @@
 //! `app::rules::filing` (what a complaint must contain), `app::rules::case_number` and
 //! `app::rules::deadlines` (the 7-day review); this file applies them and checks who may act.
 
-use crate::services::{internal, now, unavailable, Services};
+use crate::services::{internal, unavailable, Services};
 use crate::store::{self, filings::FilingRow};
 use app::api::port::Caller;
 use app::api::types::*;
-use app::api::AppError;
+use app::api::{AppError, Refusal};
 use app::i18n::t;
 use app::rules::case_number::{CaseNumber, CaseType};
 use app::rules::dates::{format_shanghai, CivilDate};
@@ -15,6 +15,14 @@ use app::rules::fees::Fen;
 use app::rules::filing::{self, Draft, Side};
 use app::rules::lifecycle::{Procedure, Stage, HUNAN_SMALL_CLAIMS_LIMIT_FEN};
 use app::rules::Lang;
+
+/// A stored file for a door to send: its checked type, the name it was uploaded with, and its
+/// bytes as a stream.
+pub struct StoredDocument {
+    pub content_type: String,
+    pub file_name: String,
+    pub blob: crate::adapters::blob_store::Blob,
+}
 
 /// A draft's JSON may not grow past this (10,000 characters of facts fit many times).
 const MAX_DRAFT_BYTES: usize = 256 * 1024;
@@ -86,9 +94,7 @@ impl Services {
         let lang = caller.lang;
         let me = self.require_me(caller)?;
         if me.role.is_staff() {
-            return Err(AppError::Forbidden(
-                t(lang, ("工作人员请用立案审查功能。", "Staff review filings from the review queue.")).into(),
-            ));
+            return Err(Refusal::StaffFileElsewhere.in_lang(lang));
         }
         Ok(me)
     }
@@ -115,16 +121,7 @@ impl Services {
             .map_err(internal(lang))?
             .ok_or_else(|| filing_not_found(lang))?;
         let (Some(name), Some(resident_id)) = (user.name.clone(), user.resident_id.clone()) else {
-            return Err(AppError::Invalid(
-                t(
-                    lang,
-                    (
-                        "立案前请先完成实名认证（填写姓名和身份证号码）。",
-                        "Before filing, complete your real-name profile (name and ID number).",
-                    ),
-                )
-                .into(),
-            ));
+            return Err(Refusal::ProfileFirst.in_lang(lang));
         };
         let courts = store::filings::courts(&self.db).await.map_err(internal(lang))?;
         let mut draft = Draft {
@@ -143,7 +140,7 @@ impl Services {
             });
         }
         let body = serde_json::to_string(&draft).unwrap_or_default();
-        store::filings::create(&self.db, me.id, &body, now()).await.map_err(internal(lang))
+        store::filings::create(&self.db, me.id, &body, self.now()).await.map_err(internal(lang))
     }
 
     /// Saves one screen of the draft: `edit` changes the draft read at `version`. A draft
@@ -158,16 +155,7 @@ impl Services {
         let lang = caller.lang;
         let (me, row, mut draft) = self.own_filing(caller, id).await?;
         if row.status == "submitted" {
-            return Err(AppError::Forbidden(
-                t(
-                    lang,
-                    (
-                        "已经提交，正在审查，不能再修改。",
-                        "Already filed and under review: it cannot be changed.",
-                    ),
-                )
-                .into(),
-            ));
+            return Err(Refusal::Filed.in_lang(lang));
         }
         if row.version != version {
             return Err(stale(lang));
@@ -176,7 +164,7 @@ impl Services {
         sync_evidence(&mut draft, &self.uploads_of(id, lang).await?);
         let body = serde_json::to_string(&draft).unwrap_or_default();
         if body.len() > MAX_DRAFT_BYTES {
-            return Err(AppError::Invalid(
+            return Err(Refusal::Incomplete.with_message(
                 t(
                     lang,
                     ("内容太多了，请把事实和理由写得简短一些。", "Too much text: please shorten the facts."),
@@ -184,7 +172,7 @@ impl Services {
                 .into(),
             ));
         }
-        store::filings::save(&self.db, id, me.id, version, &body, now())
+        store::filings::save(&self.db, id, me.id, version, &body, self.now())
             .await
             .map_err(internal(lang))?
             .ok_or_else(|| stale(lang))
@@ -214,9 +202,7 @@ impl Services {
         if row.status != "draft"
             || !store::filings::delete_draft(&self.db, id, me.id).await.map_err(internal(lang))?
         {
-            return Err(AppError::Forbidden(
-                t(lang, ("已经提交过的材料不能删除。", "A filing already sent cannot be deleted.")).into(),
-            ));
+            return Err(Refusal::Filed.in_lang(lang));
         }
         Ok(())
     }
@@ -249,7 +235,7 @@ impl Services {
         uploads: &[UploadView],
         lang: Lang,
     ) -> Vec<filing::Problem> {
-        let today = CivilDate::from_unix_shanghai(now());
+        let today = CivilDate::from_unix_shanghai(self.now());
         let mut problems = filing::check(draft, me.role == Role::Agent, today, lang);
         let courts = store::filings::courts(&self.db).await.unwrap_or_default();
         let known = |code: &str| courts.iter().any(|c| c.0 == code);
@@ -388,7 +374,7 @@ impl Services {
         let uploads = self.uploads_of(id, lang).await?;
         let problems = self.problems(&me, &draft, &uploads, lang).await;
         if let Some(first) = problems.first() {
-            return Err(AppError::Invalid(match lang {
+            return Err(Refusal::Incomplete.with_message(match lang {
                 Lang::Zh => format!("还有{}处需要补充或改正。第一处：{}", problems.len(), first.message),
                 Lang::En => format!("{} things still need fixing. First: {}", problems.len(), first.message),
             }));
@@ -413,7 +399,7 @@ impl Services {
                 && user.resident_id.as_deref().is_some_and(|id| p.id_number.trim().eq_ignore_ascii_case(id))
         };
         if !is_agent && !draft.plaintiffs.iter().any(mine) {
-            return Err(AppError::Invalid(
+            return Err(Refusal::Incomplete.with_message(
                 t(
                     lang,
                     (
@@ -444,7 +430,7 @@ impl Services {
         let estimate = self.estimate(&draft);
         let procedure = estimate.as_ref().map(|e| e.procedure).unwrap_or(Procedure::Ordinary);
         let claim = filing::claim_total(&draft).as_fen();
-        let cause = draft.cause.map(|c| c.name_zh()).unwrap_or("民事纠纷");
+        let cause = draft.cause;
         let case_id_before = row.case_id;
         // The target court reviews at once, unless a receiving court must check it first
         // (and has not yet forwarded it: a correction after forwarding goes straight back).
@@ -461,7 +447,7 @@ impl Services {
         } else {
             &["submitted", "under_review"]
         };
-        let query_code = crate::crypto::query_code();
+        let query_code = crate::adapters::crypto::query_code();
         let submitted = store::filings::submit(
             &self.db,
             store::filings::Submission {
@@ -477,7 +463,7 @@ impl Services {
                 query_code: &query_code,
                 parties,
                 stages,
-                now: now(),
+                now: self.now(),
             },
         )
         .await
@@ -517,15 +503,16 @@ impl Services {
             .map(|c| c.1)
             .unwrap_or_default();
         let body = format!("【{court}】{text}");
-        let sms = crate::sms::Outgoing {
+        let sms = crate::adapters::sms::Outgoing {
             phone,
             text: &body,
+            secret: None,
             purpose: "filing",
             case_id: Some(case_id),
             court_id: Some(court_id),
-            now: now(),
+            now: self.now(),
         };
-        if let Err(e) = crate::sms::send(&self.db, self.sms.as_ref(), sms).await {
+        if let Err(e) = crate::adapters::sms::send(&self.db, self.sms.as_ref(), sms).await {
             tracing::warn!(error = %e, "filing SMS not sent");
         }
     }
@@ -536,13 +523,7 @@ impl Services {
         let me = self.require_me(caller)?;
         match (me.role, me.court_id) {
             (Role::Clerk | Role::Judge | Role::Admin, Some(court)) => Ok((me, court)),
-            _ => Err(AppError::Forbidden(
-                t(
-                    lang,
-                    ("只有法院立案工作人员可以审查立案。", "Only the court's filing staff review filings."),
-                )
-                .into(),
-            )),
+            _ => Err(Refusal::ReviewStaffOnly.in_lang(lang)),
         }
     }
 
@@ -551,7 +532,7 @@ impl Services {
         let (_, court) = self.reviewer(caller)?;
         let rows = store::filings::queue(&self.db, court).await.map_err(internal(lang))?;
         let mut out = Vec::new();
-        let at = now();
+        let at = self.now();
         for r in rows {
             let Some(case) = store::cases::case_by_id(&self.db, r.case_id).await.map_err(internal(lang))?
             else {
@@ -577,7 +558,7 @@ impl Services {
                 .unwrap_or(case.created_at);
             out.push(ReviewItem {
                 case_id: case.id,
-                cause: case.cause.clone(),
+                cause: app::rules::filing::cause_label(case.cause, lang).to_string(),
                 parties: match lang {
                     Lang::Zh => format!("{} 诉 {}", names(&draft.plaintiffs), names(&draft.defendants)),
                     Lang::En => format!("{} v. {}", names(&draft.plaintiffs), names(&draft.defendants)),
@@ -585,7 +566,7 @@ impl Services {
                 receiving: case.court_id != court,
                 channel: channel_label(&case.channel, lang),
                 submitted: format_shanghai(submitted_at, lang),
-                deadline: crate::progress::review_deadline(&case, &events, lang, at),
+                deadline: crate::services::progress::review_deadline(&case, &events, lang, at),
             });
         }
         // The oldest deadline first; filings waiting at a receiving court (no clock yet) after.
@@ -624,7 +605,7 @@ impl Services {
             evidence: draft.evidence.iter().map(|e| (e.clone(), find(&e.upload_id))).collect(),
             poa: draft.agent.as_ref().and_then(|a| find(&a.poa_upload)),
             decisions: decisions.iter().map(|d| decision_view(d, lang)).collect(),
-            deadline: crate::progress::review_deadline(&case, &events, lang, now()),
+            deadline: crate::services::progress::review_deadline(&case, &events, lang, self.now()),
             suggested_procedure: procedure_code(
                 estimate.as_ref().map(|e| e.procedure).unwrap_or(Procedure::Ordinary),
             )
@@ -649,18 +630,7 @@ impl Services {
         let (case, _) = self.visible_case(caller, case_id).await?;
         let receiving = case.court_id != court;
         let from_stage = if receiving { "submitted" } else { "under_review" };
-        let done = || {
-            AppError::Conflict(
-                t(
-                    lang,
-                    (
-                        "这份立案已经处理过了（可能是同事刚处理）。",
-                        "This filing was already decided (perhaps by a colleague).",
-                    ),
-                )
-                .into(),
-            )
-        };
+        let done = || Refusal::Decided.in_lang(lang);
         if case.stage != from_stage || case.case_number.is_some() {
             return Err(done());
         }
@@ -668,16 +638,12 @@ impl Services {
             store::filings::by_case(&self.db, case_id).await.map_err(internal(lang))?.ok_or_else(done)?;
         let owner =
             store::people::user_by_id(&self.db, filing.owner_user_id).await.map_err(internal(lang))?;
-        let at = now();
+        let at = self.now();
         let (kind, to_stage, stages, note, sms): (&str, &str, &[&str], String, String) = match &decision {
             FilingDecision::Docket { .. } | FilingDecision::Reject { .. } if receiving => {
-                return Err(AppError::Forbidden(
-                    t(lang, ("跨域立案由受理法院决定是否立案；递交法院负责核验和转交。", "Only the target court dockets or refuses; the receiving court checks and forwards.")).into(),
-                ))
+                return Err(Refusal::ForwardOnly.in_lang(lang))
             }
-            FilingDecision::Forward { .. } if !receiving => {
-                return Err(AppError::Forbidden(t(lang, ("这个案件就在本院审查，不需要转交。", "This filing is already at this court.")).into()))
-            }
+            FilingDecision::Forward { .. } if !receiving => return Err(Refusal::NoForward.in_lang(lang)),
             FilingDecision::Forward { note } => (
                 "forward",
                 "under_review",
@@ -686,11 +652,12 @@ impl Services {
                 "您的跨域立案材料已核验，已转交受理法院审查，法院将在7日内决定是否立案。".to_string(),
             ),
             FilingDecision::Correction { items, note } => {
-                let known: Vec<&String> = items.iter().filter(|c| filing::CORRECTION_ITEMS.iter().any(|i| i.0 == c.as_str())).collect();
+                let known: Vec<&String> = items
+                    .iter()
+                    .filter(|c| filing::CORRECTION_ITEMS.iter().any(|i| i.0 == c.as_str()))
+                    .collect();
                 if known.is_empty() && note.trim().chars().count() < 4 {
-                    return Err(AppError::Invalid(
-                        t(lang, ("请勾选所有缺少的材料，或写明要补正什么（一次性告知）。", "Tick every missing item, or write what to add (all at once).")).into(),
-                    ));
+                    return Err(Refusal::CorrectionItems.in_lang(lang));
                 }
                 (
                     "correction",
@@ -702,22 +669,23 @@ impl Services {
             }
             FilingDecision::Reject { reason } => {
                 if reason.trim().chars().count() < 4 {
-                    return Err(AppError::Invalid(
-                        t(lang, ("不予受理必须写明理由（当事人可以上诉）。", "A refusal needs its written reason (the litigant may appeal).")).into(),
-                    ));
+                    return Err(Refusal::DecisionReason.in_lang(lang));
                 }
                 (
                     "reject",
                     "not_accepted",
                     &["not_accepted"],
                     reason.trim().to_string(),
-                    "法院决定对您的起诉不予受理，理由请在掌上法庭查看。对裁定不服的，可以在10日内上诉。".to_string(),
+                    "法院决定对您的起诉不予受理，理由请在掌上法庭查看。对裁定不服的，可以在10日内上诉。"
+                        .to_string(),
                 )
             }
-            FilingDecision::Docket { .. } => ("docket", "docketed", &["docketed"], String::new(), String::new()),
+            FilingDecision::Docket { .. } => {
+                ("docket", "docketed", &["docketed"], String::new(), String::new())
+            }
         };
         if note.chars().count() > 2000 {
-            return Err(AppError::Invalid(t(lang, ("说明最多2000字。", "2,000 characters at most.")).into()));
+            return Err(Refusal::NoteTooLong.in_lang(lang));
         }
         let items_json = match &decision {
             FilingDecision::Correction { items, .. } => serde_json::to_string(
@@ -747,8 +715,8 @@ impl Services {
             let court_code = self.court_code(court, lang).await?;
             // The fee notice (交费通知书): the acceptance fee under the procedure chosen
             // (诉讼费用交纳办法 arts. 13, 16), when there is one to prepay (art. 20).
-            let charge = crate::fee_service::charge_for(
-                &case.cause,
+            let charge = crate::services::fees::charge_for(
+                case.cause,
                 case.claim_fen,
                 procedure_code(procedure),
                 None,
@@ -806,8 +774,7 @@ impl Services {
         id: i64,
         upload_id: &str,
         staff: bool,
-    ) -> Result<axum::response::Response, AppError> {
-        use axum::response::IntoResponse;
+    ) -> Result<StoredDocument, AppError> {
         let lang = caller.lang;
         let filing_id = if staff {
             self.reviewer(caller)?;
@@ -834,9 +801,7 @@ impl Services {
             })?
             .ok_or_else(not_found)?;
         let content_type = upload.content_type.clone().unwrap_or_else(|| "application/octet-stream".into());
-        let mut res = blob.into_body().into_response();
-        crate::forms::document_headers(res.headers_mut(), &content_type, &upload.file_name);
-        Ok(res)
+        Ok(StoredDocument { content_type, file_name: upload.file_name, blob })
     }
 
     /// The review of an online filing, for its case page: only while it is not docketed
@@ -896,16 +861,7 @@ pub fn sync_evidence(draft: &mut Draft, uploads: &[UploadView]) {
 }
 
 fn stale(lang: Lang) -> AppError {
-    AppError::Conflict(
-        t(
-            lang,
-            (
-                "这份材料刚在别处（可能是另一台手机）改过。页面已是最新内容，请再看一遍。",
-                "This filing was just changed elsewhere (perhaps on another phone). The page now shows the latest; please check it again.",
-            ),
-        )
-        .into(),
-    )
+    Refusal::FilingChanged.in_lang(lang)
 }
 
 fn channel_label(channel: &str, lang: Lang) -> String {

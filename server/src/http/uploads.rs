@@ -24,12 +24,12 @@
 //! blob store (`blob_store`), once per content. A partial upload expires 24 hours after its
 //! last bytes arrived; `remove_expired` (every minute, from `startup`) deletes it.
 
-use crate::blob_store::{self, BlobStore};
-use crate::config::ServeArgs;
-use crate::file_check::{self, Problem};
-use crate::rest::ApiCaller;
-use crate::services::{now, Services};
-use crate::startup::AppState;
+use crate::adapters::blob_store;
+use crate::adapters::file_check::{self, Problem};
+use crate::http::caller::ApiCaller;
+use crate::http::state::AppState;
+use crate::services::uploads::{remove_partial, PARTIAL_TTL_SECS};
+use crate::services::Services;
 use crate::store;
 use app::api::port::Caller;
 use app::api::types::Me;
@@ -48,8 +48,7 @@ use futures_util::StreamExt;
 use sha2::Digest;
 use std::collections::HashMap;
 use std::io::Write;
-use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::Notify;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -57,8 +56,6 @@ use tower_http::set_header::SetResponseHeaderLayer;
 pub const TUS_VERSION: &str = "1.0.0";
 const EXTENSIONS: &str = "creation,checksum,termination,expiration";
 const CHECKSUM_ALGORITHMS: &str = "sha1,sha256";
-/// A partial upload lives this long after its last bytes arrived.
-pub const PARTIAL_TTL_SECS: i64 = 24 * 3600;
 /// A PATCH whose bytes stop coming for this long keeps what came and ends: a phone that lost
 /// its network may hold the connection half-open for much longer.
 const IDLE_READ: Duration = Duration::from_secs(60);
@@ -67,7 +64,7 @@ const TAKE_OVER_WAIT: Duration = Duration::from_secs(5);
 /// Bytes gathered before each write to disk (two such buffers per transfer: one filling from
 /// the network while the other is written).
 const WRITE_BUFFER: usize = 1024 * 1024;
-const MB: i64 = 1024 * 1024;
+use crate::services::uploads::MB;
 
 const TUS_RESUMABLE: HeaderName = HeaderName::from_static("tus-resumable");
 const TUS_VERSION_H: HeaderName = HeaderName::from_static("tus-version");
@@ -82,48 +79,6 @@ const UPLOAD_CHECKSUM: HeaderName = HeaderName::from_static("upload-checksum");
 const UPLOAD_DEFER_LENGTH: HeaderName = HeaderName::from_static("upload-defer-length");
 /// tus's status for a checksum that does not match.
 const CHECKSUM_MISMATCH: u16 = 460;
-
-/// The upload settings and the transfers running in this process.
-pub struct Uploads {
-    pub max_file_bytes: i64,
-    pub max_filing_bytes: i64,
-    /// Where finished files go.
-    pub blobs: Arc<dyn BlobStore>,
-    partial_dir: PathBuf,
-    /// Transfers in progress here, by upload id. A phone whose connection dropped comes back
-    /// before the server notices the old connection is dead; its new request asks the old
-    /// transfer to keep what it has and stop, instead of waiting for it.
-    active: Mutex<HashMap<String, Arc<Notify>>>,
-}
-
-impl Uploads {
-    pub fn new(args: &ServeArgs) -> Uploads {
-        let mb = |n: u64| i64::try_from(n).unwrap_or(i64::MAX / MB).saturating_mul(MB);
-        let data_dir = &args.storage.data_dir;
-        Uploads {
-            max_file_bytes: mb(args.uploads.max_file_mb),
-            max_filing_bytes: mb(args.uploads.max_filing_mb),
-            blobs: Arc::new(blob_store::LocalBlobStore::new(data_dir)),
-            partial_dir: data_dir.join("uploads").join("partial"),
-            active: Mutex::default(),
-        }
-    }
-
-    /// Where a partial upload's bytes are (ids are our own base64url: no path in them).
-    pub fn partial_path(&self, id: &str) -> PathBuf {
-        self.partial_dir.join(id)
-    }
-
-    /// Asks a transfer of `id` running here to stop; true if there was one.
-    fn kick(&self, id: &str) -> bool {
-        let active = self.active.lock().unwrap_or_else(|e| e.into_inner());
-        active.get(id).map(|n| n.notify_one()).is_some()
-    }
-
-    fn busy(&self, id: &str) -> bool {
-        self.active.lock().unwrap_or_else(|e| e.into_inner()).contains_key(id)
-    }
-}
 
 pub fn routes() -> Router<AppState> {
     // No DefaultBodyLimit here: PATCH reads its body as a stream (never buffered whole, so
@@ -291,7 +246,7 @@ fn signed_in(c: &Caller) -> Result<&Me, Refusal> {
 }
 
 fn check_origin(headers: &HeaderMap, lang: Lang) -> Result<(), Refusal> {
-    if crate::forms::same_origin(headers) {
+    if crate::http::caller::same_origin(headers) {
         Ok(())
     } else {
         Err(say(403, lang, ("请从本站页面操作。", "Please use this site's own page.")))
@@ -431,9 +386,9 @@ async fn create(
     let no_filing =
         || say(404, lang, ("没有找到这份立案材料，或者您无权查看。", "No such filing among yours."));
     let filing_id = text("filing").and_then(|f| f.parse::<i64>().ok()).ok_or_else(no_filing)?;
-    let file_name = crate::relief_service::clean_name(text("filename").unwrap_or(""));
+    let file_name = crate::services::relief::clean_name(text("filename").unwrap_or(""));
     let id = new_id();
-    let at = now();
+    let at = s.services.now();
     let created = store::uploads::create(
         &s.services.db,
         &store::uploads::NewUpload {
@@ -482,7 +437,7 @@ async fn status(
 ) -> Result<Response, Refusal> {
     let me = check_request(&c, &headers, false)?;
     let mut row = owned(&s.services, &c, me, &id).await?;
-    if is_expired(&row, now()) {
+    if is_expired(&row, s.services.now()) {
         return Err(expired(c.lang));
     }
     let uploads = &s.services.uploads;
@@ -524,15 +479,6 @@ async fn terminate(
     s.services.uploads.kick(&id);
     remove_partial(&s.services.uploads, &id).await;
     Ok(StatusCode::NO_CONTENT.into_response())
-}
-
-async fn remove_partial(uploads: &Uploads, id: &str) {
-    let path = uploads.partial_path(id);
-    if let Err(e) = tokio::fs::remove_file(&path).await {
-        if e.kind() != std::io::ErrorKind::NotFound {
-            tracing::warn!(error = %e, path = %path.display(), "could not remove a partial upload");
-        }
-    }
 }
 
 /// A `Upload-Checksum` being computed over a PATCH's bytes.
@@ -597,7 +543,7 @@ async fn append(
     };
     let sent = headers.get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<i64>().ok());
     let row = owned(&s.services, &c, me, &id).await?;
-    check_position(&row, claimed, sent, lang)?;
+    check_position(&row, claimed, sent, lang, s.services.now())?;
     if row.is_complete() {
         let mut res = StatusCode::NO_CONTENT.into_response();
         progress_headers(&mut res, &row);
@@ -626,8 +572,9 @@ fn check_position(
     claimed: i64,
     sent: Option<i64>,
     lang: Lang,
+    at: i64,
 ) -> Result<(), Refusal> {
-    if is_expired(row, now()) {
+    if is_expired(row, at) {
         return Err(expired(lang));
     }
     if claimed != row.offset {
@@ -707,7 +654,7 @@ impl Transfer {
             remove_partial(uploads, &self.id).await; // deleted meanwhile: opening made the file again
             return Err(no_upload(lang));
         };
-        check_position(&row, self.claimed, self.sent, lang)?;
+        check_position(&row, self.claimed, self.sent, lang, self.services.now())?;
         let offset = row.offset as u64;
         // Bytes past the offset were never acknowledged (a transfer cut before it recorded
         // them): they go. Fewer bytes than the offset: the partial file was lost.
@@ -778,7 +725,7 @@ impl Transfer {
         }
         // Bytes are on disk (synced above) before the offset says so: a crash never leaves an
         // offset past them.
-        let at = now();
+        let at = self.services.now();
         let to = row.offset + written as i64;
         let advanced =
             store::uploads::advance(&self.services.db, &self.id, row.offset, to, at + PARTIAL_TTL_SECS, at)
@@ -992,7 +939,7 @@ async fn finish(
         size: row.length,
         content_type,
         stored_path: &stored.stored_path,
-        now: now(),
+        now: services.now(),
     };
     match store::uploads::complete(&services.db, &row.id, &blob).await.map_err(db_failed(lang))? {
         store::uploads::Completed::Completed => {
@@ -1002,38 +949,6 @@ async fn finish(
         }
         store::uploads::Completed::FilingClosed => refuse(filing_closed(lang)).await,
         store::uploads::Completed::Gone => Err(no_upload(lang)),
-    }
-}
-
-/// Deletes partial uploads whose expiry has passed at `at`, with their bytes. Returns how
-/// many. Run every minute (`startup`); a failure is logged and tried again next time.
-pub async fn remove_expired(services: &Services, at: i64) -> usize {
-    let mut removed = 0;
-    loop {
-        let batch = match store::uploads::expired(&services.db, at, 100).await {
-            Ok(b) => b,
-            Err(e) => {
-                tracing::error!(error = %e, "upload cleanup: listing expired uploads");
-                return removed;
-            }
-        };
-        for row in &batch {
-            match store::uploads::delete_expired(&services.db, &row.id, at).await {
-                Ok(true) => {
-                    services.uploads.kick(&row.id);
-                    remove_partial(&services.uploads, &row.id).await;
-                    removed += 1;
-                }
-                Ok(false) => {} // bytes arrived since: alive again
-                Err(e) => {
-                    tracing::error!(error = %e, "upload cleanup: deleting an expired upload");
-                    return removed;
-                }
-            }
-        }
-        if batch.len() < 100 {
-            return removed;
-        }
     }
 }
 

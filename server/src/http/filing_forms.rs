@@ -15,11 +15,10 @@
 //!
 //! Errors come back as fixed codes (`?error=...`), never as text from the address bar.
 
-use crate::filing_service::{procedure_from_code, FilingDecision};
-use crate::forms::{check, same_origin, Checked};
-use crate::rest::{ApiCaller, ApiError};
-use crate::startup::AppState;
-use app::api::AppError;
+use crate::http::caller::{back_with, check, same_origin, ApiCaller, ApiError, Checked};
+use crate::http::state::AppState;
+use crate::services::filing::{procedure_from_code, FilingDecision};
+use app::api::{AppError, Refusal};
 use app::i18n::t;
 use app::rules::filing::{
     AgentDraft, AgentKind, ClaimDraft, Draft, EvidenceDraft, PartyDraft, PartyKind, Step,
@@ -55,16 +54,6 @@ fn filing_step(id: i64, step: Step) -> String {
     format!("/filings/{id}/{}", step.code())
 }
 
-fn error_code(e: &AppError) -> &'static str {
-    match e {
-        AppError::Conflict(_) => "stale",
-        AppError::Forbidden(_) => "filed",
-        AppError::Invalid(_) => "incomplete",
-        AppError::NotSignedIn(_) => "signin",
-        _ => "unavailable",
-    }
-}
-
 async fn new_filing(
     State(s): State<AppState>,
     ApiCaller(c): ApiCaller,
@@ -80,9 +69,7 @@ async fn new_filing(
     }
     match s.services.new_filing(&c).await {
         Ok(id) => Ok(Redirect::to(&filing_step(id, Step::Court)).into_response()),
-        Err(AppError::Invalid(_)) => Ok(Redirect::to("/filings?error=profile").into_response()),
-        Err(AppError::Forbidden(_)) => Ok(Redirect::to("/filings?error=staff").into_response()),
-        Err(e) => Ok(Redirect::to(&format!("/filings?error={}", error_code(&e))).into_response()),
+        Err(e) => Ok(back_with("/filings", &e)),
     }
 }
 
@@ -234,7 +221,7 @@ fn kind_of(op: &str) -> PartyKind {
 }
 
 fn parse_id(c: &app::api::port::Caller, id: &str) -> Result<i64, ApiError> {
-    crate::rest::case_id(c, id)
+    crate::http::caller::case_id(c, id)
 }
 
 async fn save(
@@ -257,7 +244,7 @@ async fn save(
         op.strip_prefix("remove_evidence.").and_then(|i| field(&fields, &format!("evidence.{i}.upload_id")))
     {
         if let Err(e) = s.services.remove_filing_upload(&c, id, upload).await {
-            return Ok(Redirect::to(&format!("{back}?error={}", error_code(&e))).into_response());
+            return Ok(back_with(&back, &e));
         }
     }
     let result = s.services.save_filing(&c, id, version, |d| apply(d, step, &fields, &op)).await;
@@ -270,8 +257,7 @@ async fn save(
         (Ok(_), "save") => format!("{back}?saved=1"),
         (Ok(_), op) if op.starts_with("add_") => format!("{back}#last"),
         (Ok(_), _) => back,
-        (Err(AppError::NotFound(_)), _) => back,
-        (Err(e), _) => format!("{back}?error={}", error_code(&e)),
+        (Err(e), _) => return Ok(back_with(&back, &e)),
     };
     Ok(Redirect::to(&to).into_response())
 }
@@ -291,8 +277,7 @@ async fn submit(
     let version = field(&fields, "version").and_then(|v| v.parse().ok()).unwrap_or(0);
     match s.services.submit_filing(&c, id, version).await {
         Ok(case_id) => Ok(Redirect::to(&format!("/cases/{case_id}?filed=1")).into_response()),
-        Err(AppError::NotFound(_)) => Ok(Redirect::to(&back).into_response()),
-        Err(e) => Ok(Redirect::to(&format!("{back}?error={}", error_code(&e))).into_response()),
+        Err(e) => Ok(back_with(&back, &e)),
     }
 }
 
@@ -308,7 +293,7 @@ async fn delete(
     };
     match s.services.delete_filing(&c, id).await {
         Ok(()) => Ok(Redirect::to("/filings?deleted=1").into_response()),
-        Err(e) => Ok(Redirect::to(&format!("/filings?error={}", error_code(&e))).into_response()),
+        Err(e) => Ok(back_with("/filings", &e)),
     }
 }
 
@@ -328,7 +313,7 @@ async fn decide(
     let decision = match field(&fields, "decision") {
         Some("docket") => match field(&fields, "procedure").and_then(procedure_from_code) {
             Some(procedure) => FilingDecision::Docket { procedure },
-            None => return Ok(Redirect::to(&format!("{back}?error=procedure")).into_response()),
+            None => return Ok(back_with(&back, &Refusal::DocketProcedure.in_lang(c.lang))),
         },
         Some("correction") => FilingDecision::Correction {
             items: fields.iter().filter(|(k, _)| k == "item").map(|(_, v)| v.clone()).collect(),
@@ -336,7 +321,7 @@ async fn decide(
         },
         Some("reject") => FilingDecision::Reject { reason: note },
         Some("forward") => FilingDecision::Forward { note },
-        _ => return Ok(Redirect::to(&format!("{back}?error=decision")).into_response()),
+        _ => return Ok(back_with(&back, &Refusal::Decision.in_lang(c.lang))),
     };
     let kind = match &decision {
         FilingDecision::Docket { .. } => "docket",
@@ -344,18 +329,10 @@ async fn decide(
         FilingDecision::Reject { .. } => "reject",
         FilingDecision::Forward { .. } => "forward",
     };
-    let code = match s.services.decide_filing(&c, id, decision).await {
-        Ok(_) => return Ok(Redirect::to(&format!("{back}?decided={kind}")).into_response()),
-        Err(AppError::NotFound(_)) => return Ok(Redirect::to(&back).into_response()),
-        Err(AppError::Conflict(_)) => "decided",
-        Err(AppError::Forbidden(_)) => "denied",
-        Err(AppError::Invalid(_)) => match kind {
-            "correction" => "items",
-            _ => "reason",
-        },
-        Err(_) => "unavailable",
-    };
-    Ok(Redirect::to(&format!("{back}?error={code}")).into_response())
+    match s.services.decide_filing(&c, id, decision).await {
+        Ok(_) => Ok(Redirect::to(&format!("{back}?decided={kind}")).into_response()),
+        Err(e) => Ok(back_with(&back, &e)),
+    }
 }
 
 async fn owner_file(
@@ -364,7 +341,11 @@ async fn owner_file(
     Path((id, upload)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
     let id = parse_id(&c, &id)?;
-    s.services.filing_file(&c, id, &upload, false).await.map_err(ApiError)
+    s.services
+        .filing_file(&c, id, &upload, false)
+        .await
+        .map(crate::http::documents::document)
+        .map_err(ApiError)
 }
 
 async fn staff_file(
@@ -373,7 +354,11 @@ async fn staff_file(
     Path((id, upload)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
     let id = parse_id(&c, &id)?;
-    s.services.filing_file(&c, id, &upload, true).await.map_err(ApiError)
+    s.services
+        .filing_file(&c, id, &upload, true)
+        .await
+        .map(crate::http::documents::document)
+        .map_err(ApiError)
 }
 
 #[cfg(test)]

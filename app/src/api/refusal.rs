@@ -1,0 +1,360 @@
+//! Every refusal a person can meet, written once: a stable code (what a form post's redirect
+//! carries as `?error=<code>` and the REST API as `"code"`), the HTTP status, and the message in
+//! each language. Services refuse with a variant (`AppError::refused`); doors pass its code on;
+//! pages show `Refusal::from_code(code).message(lang)` — the address bar can only pick one of
+//! these texts, never put words on a page.
+//!
+//! Plain words, short sentences, and what to do next: many readers are elderly, on a phone.
+
+use super::error::AppError;
+use crate::rules::procedure::ConversionError;
+use crate::rules::Lang;
+
+macro_rules! refusals {
+    ($( $(#[$doc:meta])* $name:ident = $code:literal, $status:literal, $zh:literal, $en:literal; )*) => {
+        /// A refusal with its stable code. See the module's documentation.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub enum Refusal {
+            $( $(#[$doc])* $name, )*
+            /// 程序转换 the law does not allow (`rules::procedure::conversion`).
+            Conversion(ConversionError),
+        }
+
+        impl Refusal {
+            /// Every refusal but the conversion ones (those are listed by `ConversionError::ALL`).
+            pub const LISTED: &'static [Refusal] = &[$(Refusal::$name),*];
+
+            /// The stable code: never changes once published (pages and clients match on it).
+            pub fn code(self) -> &'static str {
+                match self {
+                    $(Refusal::$name => $code,)*
+                    Refusal::Conversion(e) => e.code(),
+                }
+            }
+
+            /// The HTTP status the REST API and server functions answer with.
+            pub fn status(self) -> u16 {
+                match self {
+                    $(Refusal::$name => $status,)*
+                    Refusal::Conversion(ConversionError::Closed) => 409,
+                    Refusal::Conversion(_) => 422,
+                }
+            }
+
+            /// What the person reads.
+            pub fn message(self, lang: Lang) -> &'static str {
+                match self {
+                    $(Refusal::$name => lang.pick($zh, $en),)*
+                    Refusal::Conversion(e) => e.message(lang),
+                }
+            }
+        }
+    };
+}
+
+refusals! {
+    // ---- any page ----------------------------------------------------------------------
+    /// A request key or a form that does not belong to the page it came from.
+    Stale = "stale", 422,
+        "页面已过期，请刷新后再试一次。",
+        "This page was out of date. Please reload and try again.";
+    /// A file cut off on the way (the connection dropped).
+    Upload = "upload", 422,
+        "文件没有传完整，没有提交。网络好一点时再试一次。",
+        "The file did not arrive whole, and nothing was sent. Try again when the connection is better.";
+
+    // ---- paying (the fee page) ---------------------------------------------------------
+    PayDenied = "pay_denied", 403,
+        "只有案件的当事人或代理人可以交费。",
+        "Only a party or their agent can pay.";
+    /// No payment provider is configured here (and this is not the demo): pay at the court.
+    OnlinePaymentUnavailable = "online_payment_unavailable", 409,
+        "这里暂时不能在网上交费。请到法院的诉讼服务中心窗口交费，或者按交费通知书上的银行账户转账。",
+        "Online payment is not available here yet. Please pay at the court's service counter, or by bank transfer to the account on the fee notice.";
+    FeePaid = "fee_paid", 409,
+        "这笔费用已经交过了，不用再交。请看下面的交费记录。",
+        "This has already been paid. See the records below.";
+
+    // ---- fee relief (缓交、减交、免交) -----------------------------------------------------
+    ReliefDenied = "relief_denied", 403,
+        "缓交、减交、免交由交费的原告申请，由法院的书记员或法官审批。",
+        "Relief is applied for by the plaintiff and decided by the court's clerks and judges.";
+    ReliefChoice = "relief_choice", 422,
+        "请选择申请哪一种，以及符合哪一条情形。",
+        "Choose what you ask for and which ground applies.";
+    ReliefReason = "relief_reason", 422,
+        "请用几句话写明为什么交不起（10到1000个字）。您填的内容没有提交，请重新填写。",
+        "Say in a few sentences why you cannot pay (10 to 1,000 characters). Nothing was sent; please fill it in again.";
+    ReliefCount = "relief_count", 422,
+        "最多上传3个证明材料。",
+        "At most 3 documents.";
+    ReliefSize = "relief_size", 413,
+        "文件太大：每个不能超过4MB。手机照片太大时，可以截图后再上传。",
+        "A file is too large: each must be under 4 MB. Take a screenshot of a large photo and upload that.";
+    ReliefFile = "relief_file", 422,
+        "只能上传照片（JPG、PNG）或PDF文件。",
+        "Only photos (JPG, PNG) or PDF files can be uploaded.";
+    ReliefPending = "relief_pending", 409,
+        "您已经申请过了，法院正在审核。",
+        "You have applied already; the court is reviewing it.";
+    ReliefDone = "relief_done", 409,
+        "这份申请已经处理过了，或者现在没有要交的费用。",
+        "This was already handled, or nothing is due now.";
+    ReliefDecision = "relief_decision", 422,
+        "请选择准许还是不准许。",
+        "Choose grant or refuse.";
+    ReliefNote = "relief_note", 422,
+        "不准许的，要写明理由（诉讼费用交纳办法第48条）。",
+        "A refusal must give its reason (art. 48).";
+    /// The amount of a reduction (the fee page works out the art. 46 minimum itself).
+    ReliefAmount = "relief_amount", 422,
+        "减交的金额不对：减交后至少要交应交费用的30%（诉讼费用交纳办法第46条）。",
+        "That reduction is not allowed: at least 30 % of the fee remains payable (art. 46).";
+
+    // ---- refunds ---------------------------------------------------------------------
+    RefundDenied = "refund_denied", 403,
+        "只有法院的书记员或法官可以登记退费。",
+        "Only the court's clerks and judges record refunds.";
+    RefundReference = "refund_reference", 422,
+        "请填写银行转账的流水号（4到64个字符）。",
+        "Enter the bank transfer's reference (4 to 64 characters).";
+    RefundDone = "refund_done", 409,
+        "这笔退费已经退了，或者正在原路退回，不用转账。",
+        "This refund is done, or on its way back to the payment; no transfer is needed.";
+
+    // ---- the judge's and clerk's forms on the case page --------------------------------
+    ProcedureMissing = "procedure", 422,
+        "请选择要转为哪种程序。",
+        "Choose the procedure to change to.";
+    ProcedureReason = "reason", 422,
+        "请写明转换程序的理由（4到200个字），它会写进裁定。",
+        "Give the reason for the change (4 to 200 characters); it goes into the ruling.";
+    ProcedureChanged = "changed", 409,
+        "案件的程序刚刚已经变了，请看页面上现在的程序。",
+        "The procedure was just changed; see the case page for the current one.";
+    NotDocketed = "not_docketed", 409,
+        "案件还没有立案。",
+        "The case is not docketed yet.";
+    AppealNote = "appeal_note", 422,
+        "请写明谁上诉、哪天递交的上诉状（2到200个字）。",
+        "Say who appealed and when the appeal was lodged (2 to 200 characters).";
+    AppealDone = "appeal_done", 409,
+        "已经登记过上诉，或者判决已经生效，不能再登记。",
+        "An appeal is recorded already, or the judgment is in force.";
+    NotJudgment = "not_judgment", 409,
+        "只有判决结案的案件才能登记上诉。",
+        "Only a case closed by judgment can be appealed here.";
+    OutcomeMissing = "outcome", 422,
+        "请选择结案方式：判决、调解或撤诉。",
+        "Choose how the case ended: judgment, mediation or withdrawal.";
+    JudgeOnly = "denied", 403,
+        "您不能做这件事：结案和转换程序由本案承办法官操作，登记上诉由本院书记员或法官操作。",
+        "Not allowed: the case's judge closes it and changes its procedure; the court's clerks and judges record appeals.";
+    CaseClosed = "done", 409,
+        "这个案件已经结案了，或者还没有立案。",
+        "This case is already closed, or not docketed yet.";
+
+    // ---- filing (立案) ---------------------------------------------------------------
+    FilingChanged = "filing_changed", 409,
+        "这份材料刚在别处（可能是另一台手机）改过。下面是最新内容，请再看一遍。",
+        "This filing was just changed elsewhere (perhaps on another phone). Below is the latest; please check it again.";
+    Filed = "filed", 403,
+        "已经提交，正在审查，不能再修改。",
+        "Already filed and under review: it cannot be changed.";
+    Incomplete = "incomplete", 422,
+        "还不能提交：下面列出的问题需要先改好。",
+        "It cannot be filed yet: fix the problems listed below first.";
+    ProfileFirst = "profile", 422,
+        "立案前请先完成实名认证（填写姓名和身份证号码）。",
+        "Before filing, complete your real-name profile (name and ID number).";
+    SignIn = "signin", 401,
+        "请先登录。",
+        "Please sign in first.";
+    StaffFileElsewhere = "staff", 403,
+        "工作人员不在这里立案：窗口收到的材料请在立案审查里处理。",
+        "Staff do not file here: handle papers from the counter in the review queue.";
+    SaveFailed = "save_failed", 500,
+        "系统暂时无法保存，请稍后再试。您填的内容还在。",
+        "Could not save just now; try again shortly. What you typed is kept.";
+
+    // ---- the review of a filing (立案审查) -------------------------------------------------
+    Decided = "decided", 409,
+        "这份立案已经处理过了（可能是同事刚处理）。",
+        "Already decided (perhaps by a colleague).";
+    ForwardOnly = "forward_only", 403,
+        "跨域立案由受理法院决定是否立案；递交法院负责核验和转交。",
+        "Only the target court dockets or refuses; the receiving court checks and forwards.";
+    CorrectionItems = "items", 422,
+        "请勾选所有缺少的材料，或写明要补正什么（一次性告知）。",
+        "Tick every missing item, or write what to add (all at once).";
+    DecisionReason = "decision_reason", 422,
+        "请写明理由（至少4个字）。",
+        "Write the reason (4 characters or more).";
+    DocketProcedure = "docket_procedure", 422,
+        "请选择适用的程序。",
+        "Choose the procedure.";
+    Decision = "decision", 422,
+        "请选择一种处理方式。",
+        "Choose a decision.";
+    ReviewStaffOnly = "review_staff_only", 403,
+        "只有法院立案工作人员可以审查立案。",
+        "Only the court's filing staff review filings.";
+    NoForward = "no_forward", 409,
+        "这个案件就在本院审查，不需要转交。",
+        "This filing is already at this court.";
+    NoteTooLong = "note_too_long", 422,
+        "说明最多2000字。",
+        "2,000 characters at most.";
+
+    // ---- electronic service (电子送达), the clerk's page --------------------------------------
+    Recipients = "recipients", 422,
+        "请至少勾选一位受送达人。",
+        "Tick at least one recipient.";
+    NotParty = "not_party", 422,
+        "受送达人不是本案当事人。",
+        "A recipient is not a party of this case.";
+    DocumentKind = "kind", 422,
+        "请选择要送达的文书。",
+        "Choose the document to serve.";
+    PdfMissing = "pdf_missing", 422,
+        "请选择要送达的PDF文件。",
+        "Choose the PDF file to serve.";
+    NotPdf = "not_pdf", 422,
+        "只能送达PDF文件，这个文件不是PDF。",
+        "Only PDF files can be served; this file is not a PDF.";
+    TooLarge = "too_large", 413,
+        "文件太大：最大20MB。",
+        "The file is too large: 20 MB at most.";
+    Title = "title", 422,
+        "请写上文书名称（2到60个字）。",
+        "Give the document's title (2 to 60 characters).";
+    NotJudged = "not_judged", 409,
+        "要先由法官以判决结案，才能送达判决书。",
+        "The judge must close the case by judgment before the judgment is served.";
+    HearingDate = "hearing_date", 422,
+        "请填写开庭日期。",
+        "Give the hearing date.";
+    HearingTime = "hearing_time", 422,
+        "请填写开庭时间，例如 09:30。",
+        "Give the hearing time, e.g. 09:30.";
+    HearingPast = "hearing_past", 422,
+        "开庭时间必须在现在之后。",
+        "The hearing must be in the future.";
+    HearingPlace = "hearing_place", 422,
+        "请填写开庭地点。",
+        "Give the hearing place.";
+    WrongRecipient = "wrong_recipient", 422,
+        "这份通知书不能送给这位当事人（例如应诉通知书只送被告）。",
+        "This notice cannot go to that party (e.g. a notice to respond goes to defendants only).";
+    Notice = "notice", 422,
+        "这份通知书还缺少必要的内容（例如应交的诉讼费）。",
+        "This notice lacks something it needs (e.g. a fee owed).";
+    NoNumber = "no_number", 409,
+        "案件还没有案号，立案后才能送达。",
+        "The case has no number yet: serve after docketing.";
+    OutcomeRecorded = "outcome_recorded", 409,
+        "这份送达的结果已经记录过了。",
+        "The outcome was already recorded.";
+    Date = "date", 422,
+        "请填写日期，例如 2026-11-25。",
+        "Give the date, e.g. 2026-11-25.";
+    DateRange = "date_range", 422,
+        "日期不能早于发出送达的日期，也不能晚于今天。",
+        "The date cannot be before the service started or after today.";
+    FailureReason = "failure_reason", 422,
+        "请写明没有送达的原因（例如：查无此人、拒收）。",
+        "Say why it failed (e.g. not found, refused).";
+    ServiceOutcome = "service_outcome", 422,
+        "请选择送达结果。",
+        "Choose the outcome.";
+    StaffOnly = "staff_only", 403,
+        "只有本院工作人员可以送达文书。",
+        "Only this court's staff serve documents.";
+
+    // ---- consent to electronic service (the profile page) -------------------------------
+    ConsentPhone = "phone", 422,
+        "手机号格式不对：应为1开头的11位数字。",
+        "That mobile number is not valid: 11 digits starting with 1.";
+    ConsentEmail = "email", 422,
+        "电子邮箱格式不对，例如 name@example.com。",
+        "That e-mail address is not valid, e.g. name@example.com.";
+    ConsentAddress = "address", 422,
+        "同意电子送达时，请至少选一个接收地址：收件箱或手机号。",
+        "To consent, choose at least one address: the inbox or a mobile number.";
+    ConsentChoice = "choice", 422,
+        "请选择同意或不同意。",
+        "Choose yes or no.";
+
+    // ---- when it is not the person's doing -------------------------------------------
+    Unavailable = "unavailable", 500,
+        "暂时没能办好，请稍后再试。您填的内容没有丢，也没有扣款。",
+        "That did not work just now. Nothing was lost and nothing was charged. Please try again later.";
+}
+
+impl Refusal {
+    /// The refusal a code names, if any (a code from the address bar is only ever looked up).
+    pub fn from_code(code: &str) -> Option<Refusal> {
+        if let Some(e) = ConversionError::from_code(code) {
+            return Some(Refusal::Conversion(e));
+        }
+        Refusal::LISTED.iter().copied().find(|r| r.code() == code)
+    }
+
+    /// The message for a code from a redirect, or the plain "try again" for any other.
+    pub fn message_for_code(code: &str, lang: Lang) -> &'static str {
+        Refusal::from_code(code).unwrap_or(Refusal::Unavailable).message(lang)
+    }
+
+    /// This refusal with words worked out by a rule for this very case (the first problem of
+    /// a filing, a reduction's minimum): the code and status stay the refusal's.
+    pub fn with_message(self, message: String) -> AppError {
+        AppError::Refused { code: self.code().to_string(), status: self.status(), message }
+    }
+
+    /// This refusal as the error a use case returns, in the caller's language.
+    pub fn in_lang(self, lang: Lang) -> AppError {
+        AppError::Refused {
+            code: self.code().to_string(),
+            status: self.status(),
+            message: self.message(lang).into(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_is_unique_and_finds_its_refusal() {
+        let mut seen = std::collections::HashSet::new();
+        let conversions = ConversionError::ALL.into_iter().map(Refusal::Conversion);
+        for r in Refusal::LISTED.iter().copied().chain(conversions) {
+            assert!(seen.insert(r.code()), "code {} used twice", r.code());
+            assert_eq!(Refusal::from_code(r.code()), Some(r));
+            assert!((400..600).contains(&r.status()), "{r:?}");
+            assert!(!r.message(Lang::Zh).is_empty() && !r.message(Lang::En).is_empty());
+        }
+        // The generic kinds `AppError::code` gives are not refusals of their own.
+        for kind in ["not_found", "not_signed_in", "forbidden", "invalid", "conflict", "rate_limited"] {
+            assert_eq!(Refusal::from_code(kind), None, "{kind}");
+        }
+    }
+
+    #[test]
+    fn an_unknown_code_from_the_address_bar_shows_the_plain_try_again() {
+        assert_eq!(Refusal::message_for_code("<script>", Lang::Zh), Refusal::Unavailable.message(Lang::Zh));
+        assert_eq!(
+            Refusal::message_for_code("conv_closed", Lang::En),
+            ConversionError::Closed.message(Lang::En)
+        );
+    }
+
+    #[test]
+    fn a_refusal_keeps_its_code_and_status_as_an_error() {
+        let e = Refusal::FeePaid.in_lang(Lang::En);
+        assert_eq!(e.code(), "fee_paid");
+        assert_eq!(e.status(), 409);
+        assert_eq!(e.message(), Refusal::FeePaid.message(Lang::En));
+    }
+}
