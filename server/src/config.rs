@@ -163,6 +163,8 @@ pub struct ServeArgs {
     #[command(flatten)]
     pub fees: FeeArgs,
     #[command(flatten)]
+    pub payment: PaymentArgs,
+    #[command(flatten)]
     pub uploads: UploadArgs,
     #[command(flatten)]
     pub service: ServiceArgs,
@@ -320,6 +322,238 @@ impl FeeArgs {
     }
 }
 
+/// WeChat Pay's API address (WeChat Pay API v3, 直连商户).
+pub const WECHATPAY_BASE_URL: &str = "https://api.mch.weixin.qq.com";
+
+/// Paying fees online: the provider and its merchant settings. Without one, the fee pages
+/// say where to pay at the court; `--demo` uses its sandbox, whatever is set here.
+#[derive(Debug, Clone, Args)]
+pub struct PaymentArgs {
+    /// `none` or `wechatpay` (WeChat Pay API v3, direct merchant, H5 payment in a phone's
+    /// browser; the POCKET_COURT_WECHATPAY_* settings below).
+    #[arg(long = "payment-provider", env = "POCKET_COURT_PAYMENT_PROVIDER", default_value = "none")]
+    pub provider: String,
+    /// The merchant number (商户号, digits).
+    #[arg(long = "wechatpay-mchid", env = "POCKET_COURT_WECHATPAY_MCHID")]
+    pub wechatpay_mchid: Option<String>,
+    /// The AppID bound to the merchant number (the court's official account or site).
+    #[arg(long = "wechatpay-appid", env = "POCKET_COURT_WECHATPAY_APPID")]
+    pub wechatpay_appid: Option<String>,
+    /// The serial number of the merchant's API certificate (商户API证书序列号, hex).
+    #[arg(long = "wechatpay-merchant-serial", env = "POCKET_COURT_WECHATPAY_MERCHANT_SERIAL")]
+    pub wechatpay_merchant_serial: Option<String>,
+    /// The merchant's API private key (apiclient_key.pem, PKCS#8 PEM): signs every request.
+    #[arg(long = "wechatpay-merchant-key-file", env = "POCKET_COURT_WECHATPAY_MERCHANT_KEY_FILE")]
+    pub wechatpay_merchant_key_file: Option<PathBuf>,
+    /// The APIv3 key (32 characters, set in the merchant platform): decrypts notifications.
+    #[arg(long = "wechatpay-apiv3-key", env = "POCKET_COURT_WECHATPAY_APIV3_KEY", hide_env_values = true)]
+    pub wechatpay_apiv3_key: Option<Secret>,
+    /// WeChat Pay's key that signs its answers and notifications: a platform certificate
+    /// (PEM `BEGIN CERTIFICATE`, its serial is read from it) or a WeChat Pay public key
+    /// (PEM `BEGIN PUBLIC KEY`, with POCKET_COURT_WECHATPAY_PLATFORM_KEY_ID).
+    #[arg(long = "wechatpay-platform-key-file", env = "POCKET_COURT_WECHATPAY_PLATFORM_KEY_FILE")]
+    pub wechatpay_platform_key_file: Option<PathBuf>,
+    /// The WeChat Pay public key's id (`PUB_KEY_ID_...`); for a certificate, optional (if
+    /// set, it must be the certificate's serial).
+    #[arg(long = "wechatpay-platform-key-id", env = "POCKET_COURT_WECHATPAY_PLATFORM_KEY_ID")]
+    pub wechatpay_platform_key_id: Option<String>,
+    /// Where WeChat Pay's API is (tests point it at a simulator).
+    #[arg(long = "wechatpay-base-url", env = "POCKET_COURT_WECHATPAY_BASE_URL", default_value = WECHATPAY_BASE_URL)]
+    pub wechatpay_base_url: String,
+}
+
+impl Default for PaymentArgs {
+    fn default() -> Self {
+        PaymentArgs {
+            provider: "none".into(),
+            wechatpay_mchid: None,
+            wechatpay_appid: None,
+            wechatpay_merchant_serial: None,
+            wechatpay_merchant_key_file: None,
+            wechatpay_apiv3_key: None,
+            wechatpay_platform_key_file: None,
+            wechatpay_platform_key_id: None,
+            wechatpay_base_url: WECHATPAY_BASE_URL.into(),
+        }
+    }
+}
+
+/// WeChat Pay's settings, files read and keys parsed (`PaymentArgs::wechat_pay`).
+#[derive(Clone)]
+pub struct WechatPayConfig {
+    pub mchid: String,
+    pub appid: String,
+    pub merchant_serial: String,
+    pub merchant_key: rsa::RsaPrivateKey,
+    /// Exactly 32 bytes (AES-256).
+    pub apiv3_key: Secret,
+    pub platform_key: rsa::RsaPublicKey,
+    /// What `Wechatpay-Serial` names when the platform key signed: the certificate's serial
+    /// or the public key's id.
+    pub platform_key_id: String,
+    pub base_url: String,
+}
+
+// By hand: the keys' own Debug would print the private key's numbers.
+impl fmt::Debug for WechatPayConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("WechatPayConfig")
+            .field("mchid", &self.mchid)
+            .field("appid", &self.appid)
+            .field("merchant_serial", &self.merchant_serial)
+            .field("merchant_key", &"***")
+            .field("apiv3_key", &self.apiv3_key)
+            .field("platform_key_id", &self.platform_key_id)
+            .field("base_url", &self.base_url)
+            .finish()
+    }
+}
+
+impl PaymentArgs {
+    /// WeChat Pay's settings when it is the provider, with its key files read and checked;
+    /// None for `none`. The error names the setting (a missing or unreadable file, a key of
+    /// the wrong kind or length stops the server at start).
+    pub fn wechat_pay(&self) -> Result<Option<WechatPayConfig>, String> {
+        match self.provider.trim() {
+            "" | "none" => return Ok(None),
+            "wechatpay" => {}
+            other => {
+                return Err(format!(
+                    "POCKET_COURT_PAYMENT_PROVIDER: unknown provider {other:?} (none, wechatpay)"
+                ))
+            }
+        }
+        let required = |value: &Option<String>, name: &str| {
+            value.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_string).ok_or_else(|| {
+                format!(
+                    "POCKET_COURT_WECHATPAY_{name} is required with POCKET_COURT_PAYMENT_PROVIDER=wechatpay"
+                )
+            })
+        };
+        // These go into the Authorization header between quotes and into request bodies:
+        // WeChat's own are letters and digits.
+        let plain = |value: String, name: &str| {
+            if value.bytes().all(|b| b.is_ascii_alphanumeric()) {
+                Ok(value)
+            } else {
+                Err(format!("POCKET_COURT_WECHATPAY_{name}: letters and digits only"))
+            }
+        };
+        let mchid = plain(required(&self.wechatpay_mchid, "MCHID")?, "MCHID")?;
+        let appid = plain(required(&self.wechatpay_appid, "APPID")?, "APPID")?;
+        let merchant_serial =
+            plain(required(&self.wechatpay_merchant_serial, "MERCHANT_SERIAL")?, "MERCHANT_SERIAL")?;
+        let read = |path: &Option<PathBuf>, name: &str| {
+            let path = path.as_ref().ok_or_else(|| {
+                format!(
+                    "POCKET_COURT_WECHATPAY_{name} is required with POCKET_COURT_PAYMENT_PROVIDER=wechatpay"
+                )
+            })?;
+            std::fs::read_to_string(path)
+                .map_err(|e| format!("POCKET_COURT_WECHATPAY_{name}: cannot read {}: {e}", path.display()))
+        };
+        let merchant_key =
+            merchant_private_key(&read(&self.wechatpay_merchant_key_file, "MERCHANT_KEY_FILE")?)
+                .map_err(|e| format!("POCKET_COURT_WECHATPAY_MERCHANT_KEY_FILE: {e}"))?;
+        // AES-256-GCM takes a 32-byte key; WeChat's APIv3 key is 32 characters
+        // (pay.weixin.qq.com, 证书和回调报文解密).
+        let apiv3_key = self.wechatpay_apiv3_key.clone().unwrap_or_default();
+        if apiv3_key.expose().len() != 32 {
+            return Err(format!(
+                "POCKET_COURT_WECHATPAY_APIV3_KEY must be exactly 32 bytes (it has {})",
+                apiv3_key.expose().len()
+            ));
+        }
+        let id = self.wechatpay_platform_key_id.as_deref().map(str::trim).filter(|v| !v.is_empty());
+        let (platform_key, platform_key_id) =
+            wechat_platform_key(&read(&self.wechatpay_platform_key_file, "PLATFORM_KEY_FILE")?, id)
+                .map_err(|e| format!("POCKET_COURT_WECHATPAY_PLATFORM_KEY_FILE: {e}"))?;
+        let base_url = self.wechatpay_base_url.trim().trim_end_matches('/').to_string();
+        // Signed or not, payment orders never travel in the clear, except to a simulator on
+        // this machine.
+        let loopback = ["http://127.0.0.1", "http://localhost", "http://[::1]"];
+        if !base_url.starts_with("https://") && !loopback.iter().any(|l| base_url.starts_with(l)) {
+            return Err(format!("POCKET_COURT_WECHATPAY_BASE_URL must be https:// (got {base_url})"));
+        }
+        // A request's signature covers its path from `/v3/`: a base with a path of its own
+        // would send a path other than the one signed.
+        if base_url.split_once("://").is_some_and(|(_, rest)| rest.contains('/')) {
+            return Err(format!(
+                "POCKET_COURT_WECHATPAY_BASE_URL is a scheme and host only (got {base_url})"
+            ));
+        }
+        Ok(Some(WechatPayConfig {
+            mchid,
+            appid,
+            merchant_serial,
+            merchant_key,
+            apiv3_key,
+            platform_key,
+            platform_key_id,
+            base_url,
+        }))
+    }
+}
+
+/// The merchant's API private key: PKCS#8 PEM, as the merchant platform's certificate tool
+/// writes apiclient_key.pem; RSA of 2048 bits or more (the scheme is SHA256-RSA2048).
+pub fn merchant_private_key(pem: &str) -> Result<rsa::RsaPrivateKey, String> {
+    use rsa::pkcs8::DecodePrivateKey;
+    use rsa::traits::PublicKeyParts;
+    if pem.contains("BEGIN RSA PRIVATE KEY") {
+        return Err(
+            "a PKCS#1 key; convert it: openssl pkcs8 -topk8 -nocrypt -in KEY -out apiclient_key.pem".into()
+        );
+    }
+    let key = rsa::RsaPrivateKey::from_pkcs8_pem(pem.trim())
+        .map_err(|e| format!("not an unencrypted PKCS#8 PEM RSA private key ({e})"))?;
+    if key.size() < 256 {
+        return Err(format!("an RSA key of {} bits; WeChat Pay signs with 2048", key.size() * 8));
+    }
+    Ok(key)
+}
+
+/// WeChat Pay's key that signs its answers and notifications, and the name `Wechatpay-Serial`
+/// gives it: a platform certificate (平台证书) is named by its serial number, upper-case hex as
+/// WeChat Pay prints it; a WeChat Pay public key (微信支付公钥) by its id, `PUB_KEY_ID_...`,
+/// which the merchant platform shows next to it.
+pub fn wechat_platform_key(pem: &str, id: Option<&str>) -> Result<(rsa::RsaPublicKey, String), String> {
+    use rsa::pkcs8::DecodePublicKey;
+    use x509_cert::der::{DecodePem, Encode};
+    if pem.contains("BEGIN CERTIFICATE") {
+        let cert = x509_cert::Certificate::from_pem(pem.trim().as_bytes())
+            .map_err(|e| format!("not a readable X.509 certificate ({e})"))?;
+        let tbs = &cert.tbs_certificate;
+        let der = tbs.subject_public_key_info.to_der().map_err(|e| e.to_string())?;
+        let key = rsa::RsaPublicKey::from_public_key_der(&der)
+            .map_err(|e| format!("the certificate's key is not RSA ({e})"))?;
+        let serial = serial_hex(tbs.serial_number.as_bytes());
+        if let Some(id) = id.filter(|id| !id.eq_ignore_ascii_case(&serial)) {
+            return Err(format!(
+                "the certificate's serial is {serial}, not {id} (POCKET_COURT_WECHATPAY_PLATFORM_KEY_ID)"
+            ));
+        }
+        Ok((key, serial))
+    } else if pem.contains("BEGIN PUBLIC KEY") {
+        let key = rsa::RsaPublicKey::from_public_key_pem(pem.trim())
+            .map_err(|e| format!("not an RSA public key ({e})"))?;
+        // Answers name the key that signed them by this id; a merchant serial or certificate
+        // serial here would make every answer look forged.
+        let id = id.filter(|id| id.starts_with("PUB_KEY_ID_")).ok_or(
+            "a WeChat Pay public key needs its id, PUB_KEY_ID_..., in POCKET_COURT_WECHATPAY_PLATFORM_KEY_ID",
+        )?;
+        Ok((key, id.to_string()))
+    } else {
+        Err("neither a certificate (BEGIN CERTIFICATE) nor a public key (BEGIN PUBLIC KEY) in PEM".into())
+    }
+}
+
+/// A certificate serial the way WeChat Pay writes it: upper-case hex, no sign byte.
+fn serial_hex(bytes: &[u8]) -> String {
+    let start = bytes.iter().position(|b| *b != 0).unwrap_or(bytes.len().saturating_sub(1));
+    hex::encode_upper(&bytes[start..])
+}
+
 /// Loads `KEY=VALUE` lines into the environment, without overriding variables already set.
 pub fn load_config_file(path: &Path) -> std::io::Result<()> {
     let text = std::fs::read_to_string(path)?;
@@ -416,5 +650,185 @@ mod tests {
             config_path_from_args(&a(&["x", "--config=g.env", "serve"])),
             Some(PathBuf::from("g.env"))
         );
+    }
+}
+
+/// Keys for tests of WeChat Pay's settings and adapter (`adapters::wechat_pay`): made for
+/// these tests with OpenSSL, never used anywhere else.
+#[cfg(test)]
+pub(crate) mod wechat_fixtures {
+    /// RSA 2048, PKCS#8 (`openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048`).
+    pub const KEY_PEM: &str = "\
+-----BEGIN PRIVATE KEY-----
+MIIEvgIBADANBgkqhkiG9w0BAQEFAASCBKgwggSkAgEAAoIBAQCUzWOd0yzo7TDv
+/ltUf0zJjcpou3nK2QojO9YYzVe9/UDywj1sD4IhaesxuIwr5ciT53JsPujmtNR6
+3CrR93YkRzTIngjFBWAOeMZTAcfwSvwogjFsMvBI4Rbs0lzfFEZo1Y+G/OQEwp53
+ACqBTSYs8Nj40b9F4xgTkRBBAVx+IifKJkr7i/P1+Hkvnd7sOVDKIvCP7OJT1JLQ
+o2s4uwA1vI8VZuA7vX27O54fi/YTCoP5KWWyQBZZ7Ew96PaJkmkmZ6j1J3yZ2tOM
+5wYxPFrDhDf/cSCzdraLgy1dYHn3eueriuEnlpSUliomLpUvyyV3k0su0yX8uPC1
+Qfm/ITlXAgMBAAECggEAA0IYC02jbxo6dxbPsyLycHtdUjvAp/NmqGzX/EUKxcs0
+z9v28lXImKi0EKukzhVC9hIcTEh4WwzcljAZ8+0CNjsk6bukH4RFnSuB1DF2ykkq
+Ck0HfgIDhuT+1oKoq+3KuOLsOJ1y9LO6OorTY29oBZXkelZFZOdbEJqdi37XIp/e
+SOqysd1qlvt54K++5J9c/mpNGVwvQlHJMLvpdQg8M2uLC57vCVjDQmvIam/45hVT
+LzOQPV97mY0QSy636cvOlT8TW11guO6+NHURR7z+6tDRtl9cOU8vmohuYMDOvFhD
+bWW9ToP+ZU0g4AslGKKQcWeyt/txmRhYB/KbqXArSQKBgQDFhmmHtC5i6b+8cRWX
+tUXjp64onZWgfJsJ80/485e4maLeJgzJHEZRXZegOymRQRnPTsnO4DXqDVKhRAJO
+qvwwggQ/joe1HeJs+YVvPtVjO546ygsU3jWz37dtgrY5puXGLVSUAfbrgaZfQh6b
+QynIboqMmQ+1u05txisRHK0AcwKBgQDA2nxuQuK/ic0wURBKt4eQfyuL4yBg+GYL
+AHOzwHcVuFUxWgmEEtXLSPBf+KcETBo5ekBKelFbvzD59lS1sVLl2zeYxqYvnOQJ
+86rHgW1zX0VWX3zGUSq572b4jTUirHUPW2UYHhPQFx/tpcxWuusHDaW2QeNEoWd0
+yd5tLOuejQKBgE8EQykXSkslaR9QOawTxx6YEJKM37NwxXDIleBoSfR9+WpW3FyD
+ZBnej+54XFuQKGwG/7IzfT3hEIIUu7uOqQ4apOpr8RviFZc0hk2HXEOzMMwh0ScK
+8X7Aaxdy58TOYDLUJXaEBqwVlGGdCLNhvdBBcEloXaF8iZZeZRIWX5rDAoGBAIpW
+b7mcSxEAZWrKS3h9TEZPosoWo6xLos8zhMulPQcckifzoS3XYPsQmDUPpabEfG9M
+jX+fXGsGq7gyhjNLPt7ZMHlrzdwLm9yzqIayBfQjnBZIKrYLlS2JWIDksf/sW5An
+jE4PjUDQxbtwGjMApAUMOhmSC9e4PAEfqWkBNwclAoGBALaAf/rtUlPAKxdnnehn
+MjYLs7iw2emdifl7zEOo+b18btv4+VMsjqcloy0EbLazae69YWt3WYL0Z52n70ax
+3WVooag4Is5vsQJTnP6tuKC5uuVzNSGWb7ap7O0ee/BUrcSmNiIbhsNQWBqToE4z
+5H6M9s4+P9K39FB5o8YUQ4cw
+-----END PRIVATE KEY-----
+";
+    /// Self-signed with KEY_PEM, serial 0x9F2E…7E8F: its top bit is set, so DER writes a
+    /// leading zero byte that WeChat Pay's serials do not show.
+    pub const CERT_PEM: &str = "\
+-----BEGIN CERTIFICATE-----
+MIIDujCCAqKgAwIBAgIVAJ8uS2wdCj5feoucDR4vOktcbX6PMA0GCSqGSIb3DQEB
+CwUAMGsxCzAJBgNVBAYTAkNOMRMwEQYDVQQKDApUZW5wYXkuY29tMR0wGwYDVQQL
+DBRUZW5wYXkuY29tIENBIENlbnRlcjEoMCYGA1UEAwwfVGVucGF5LmNvbSBSb290
+IENBIHRlc3QgZml4dHVyZTAgFw0yNjEyMDcwMzMwNDlaGA8yMTI2MTExMzAzMzA0
+OVowazELMAkGA1UEBhMCQ04xEzARBgNVBAoMClRlbnBheS5jb20xHTAbBgNVBAsM
+FFRlbnBheS5jb20gQ0EgQ2VudGVyMSgwJgYDVQQDDB9UZW5wYXkuY29tIFJvb3Qg
+Q0EgdGVzdCBmaXh0dXJlMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA
+lM1jndMs6O0w7/5bVH9MyY3KaLt5ytkKIzvWGM1Xvf1A8sI9bA+CIWnrMbiMK+XI
+k+dybD7o5rTUetwq0fd2JEc0yJ4IxQVgDnjGUwHH8Er8KIIxbDLwSOEW7NJc3xRG
+aNWPhvzkBMKedwAqgU0mLPDY+NG/ReMYE5EQQQFcfiInyiZK+4vz9fh5L53e7DlQ
+yiLwj+ziU9SS0KNrOLsANbyPFWbgO719uzueH4v2EwqD+SllskAWWexMPej2iZJp
+Jmeo9Sd8mdrTjOcGMTxaw4Q3/3Egs3a2i4MtXWB593rnq4rhJ5aUlJYqJi6VL8sl
+d5NLLtMl/LjwtUH5vyE5VwIDAQABo1MwUTAdBgNVHQ4EFgQUasY6ZnuLs+gJJApm
+gS6VkgmFeM0wHwYDVR0jBBgwFoAUasY6ZnuLs+gJJApmgS6VkgmFeM0wDwYDVR0T
+AQH/BAUwAwEB/zANBgkqhkiG9w0BAQsFAAOCAQEAeOuFiOrb45hHu96dz7kwlAa6
+AeP6T3fzBVrhOf5kdRizSu74LgkODf13F2Ryga648i1x3MFYdmOtQJ6M54GVVC+r
+/7ExJTtbDU7ZYhmfFHbzhyAE298eY4fpFpNn0p+kokJDgsJ8pXzVfRzdlZAanL/e
+xgKQIMtedCd93gH++zsBNr6CnXqPPrTlDdriZJUkMLmRqL7Zp/dskA7muSHZjZ44
+y4WPGI5VH4YaLO8GeZBDbQRhTARLElHV1AuPOdVSjkozPdkzQwLNMs/DKZsIv72l
+BK+at0E2QxSaK1lpP9+olvzmDPB1l5ZxZrdfMJP55ekrH6tGLy4pPc7zzCeh9Q==
+-----END CERTIFICATE-----
+";
+    pub const CERT_SERIAL: &str = "9F2E4B6C1D0A3E5F7A8B9C0D1E2F3A4B5C6D7E8F";
+    /// KEY_PEM's public key (`openssl pkey -pubout`).
+    pub const PUBLIC_KEY_PEM: &str = "\
+-----BEGIN PUBLIC KEY-----
+MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAlM1jndMs6O0w7/5bVH9M
+yY3KaLt5ytkKIzvWGM1Xvf1A8sI9bA+CIWnrMbiMK+XIk+dybD7o5rTUetwq0fd2
+JEc0yJ4IxQVgDnjGUwHH8Er8KIIxbDLwSOEW7NJc3xRGaNWPhvzkBMKedwAqgU0m
+LPDY+NG/ReMYE5EQQQFcfiInyiZK+4vz9fh5L53e7DlQyiLwj+ziU9SS0KNrOLsA
+NbyPFWbgO719uzueH4v2EwqD+SllskAWWexMPej2iZJpJmeo9Sd8mdrTjOcGMTxa
+w4Q3/3Egs3a2i4MtXWB593rnq4rhJ5aUlJYqJi6VL8sld5NLLtMl/LjwtUH5vyE5
+VwIDAQAB
+-----END PUBLIC KEY-----
+";
+}
+
+#[cfg(test)]
+mod payment_tests {
+    use super::wechat_fixtures::*;
+    use super::*;
+
+    fn wechat_args(dir: &Path) -> PaymentArgs {
+        std::fs::create_dir_all(dir).unwrap();
+        std::fs::write(dir.join("apiclient_key.pem"), KEY_PEM).unwrap();
+        std::fs::write(dir.join("pub_key.pem"), PUBLIC_KEY_PEM).unwrap();
+        PaymentArgs {
+            provider: "wechatpay".into(),
+            wechatpay_mchid: Some("1900000109".into()),
+            wechatpay_appid: Some("wxd678efh567hg6787".into()),
+            wechatpay_merchant_serial: Some("3775B6A45ACD588826D15E583A95F5DD12345678".into()),
+            wechatpay_merchant_key_file: Some(dir.join("apiclient_key.pem")),
+            wechatpay_apiv3_key: Some(Secret::new("0123456789abcdefghijABCDEFGHIJ01")),
+            wechatpay_platform_key_file: Some(dir.join("pub_key.pem")),
+            wechatpay_platform_key_id: Some("PUB_KEY_ID_0119000001092026120700000000000001".into()),
+            wechatpay_base_url: WECHATPAY_BASE_URL.into(),
+        }
+    }
+
+    fn temp_dir(name: &str) -> PathBuf {
+        std::env::temp_dir().join(format!("pocket-court-config-{name}-{}", std::process::id()))
+    }
+
+    #[test]
+    fn no_payment_provider_unless_one_is_chosen() {
+        let Command::Serve(args) = Cli::try_parse_from(["pocket-court", "serve"]).unwrap().command else {
+            panic!("serve");
+        };
+        assert_eq!(args.payment.provider, "none");
+        assert_eq!(args.payment.wechatpay_base_url, "https://api.mch.weixin.qq.com");
+        let d = PaymentArgs::default();
+        assert_eq!((d.provider.as_str(), d.wechatpay_base_url.as_str()), ("none", WECHATPAY_BASE_URL));
+        assert!(d.wechat_pay().unwrap().is_none());
+        let unknown = PaymentArgs { provider: "alipay".into(), ..PaymentArgs::default() };
+        assert!(unknown.wechat_pay().unwrap_err().contains("alipay"));
+    }
+
+    #[test]
+    fn wechat_pay_settings_are_read_and_checked_at_start() {
+        let dir = temp_dir("ok");
+        let args = wechat_args(&dir);
+        let config = args.wechat_pay().unwrap().expect("configured");
+        assert_eq!(config.mchid, "1900000109");
+        assert_eq!(config.platform_key_id, "PUB_KEY_ID_0119000001092026120700000000000001");
+        assert_eq!(config.platform_key, config.merchant_key.to_public_key(), "the fixtures share one key");
+        let shown = format!("{config:?}");
+        assert!(!shown.contains("0123456789abcdef") && shown.contains("Secret(***)"), "{shown}");
+
+        let short = PaymentArgs { wechatpay_apiv3_key: Some(Secret::new("too-short")), ..args.clone() };
+        assert!(short.wechat_pay().unwrap_err().contains("32 bytes"));
+        let none = PaymentArgs { wechatpay_apiv3_key: None, ..args.clone() };
+        assert!(none.wechat_pay().is_err());
+        // The platform's public key given as the merchant's private key, and a file not there.
+        let swapped =
+            PaymentArgs { wechatpay_merchant_key_file: Some(dir.join("pub_key.pem")), ..args.clone() };
+        assert!(swapped.wechat_pay().unwrap_err().contains("MERCHANT_KEY_FILE"));
+        let missing =
+            PaymentArgs { wechatpay_platform_key_file: Some(dir.join("nothing.pem")), ..args.clone() };
+        assert!(missing.wechat_pay().unwrap_err().contains("PLATFORM_KEY_FILE"));
+        // A public key is named by its PUB_KEY_ID_, not by a serial.
+        let serial =
+            PaymentArgs { wechatpay_platform_key_id: Some("5157F09EFDC096DE".into()), ..args.clone() };
+        assert!(serial.wechat_pay().unwrap_err().contains("PUB_KEY_ID_"));
+        let no_mchid = PaymentArgs { wechatpay_mchid: None, ..args.clone() };
+        assert!(no_mchid.wechat_pay().unwrap_err().contains("MCHID"));
+        let quoted = PaymentArgs { wechatpay_mchid: Some("19\",x=\"1".into()), ..args.clone() };
+        assert!(quoted.wechat_pay().is_err(), "nothing that could break out of the Authorization header");
+        let plain_http =
+            PaymentArgs { wechatpay_base_url: "http://api.mch.weixin.qq.com".into(), ..args.clone() };
+        assert!(plain_http.wechat_pay().unwrap_err().contains("https"));
+        let with_path =
+            PaymentArgs { wechatpay_base_url: "https://proxy.example/wechat".into(), ..args.clone() };
+        assert!(with_path.wechat_pay().is_err());
+        let simulator = PaymentArgs { wechatpay_base_url: "http://127.0.0.1:4000/".into(), ..args };
+        assert_eq!(simulator.wechat_pay().unwrap().unwrap().base_url, "http://127.0.0.1:4000");
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn a_platform_certificate_gives_its_key_and_its_serial_as_wechat_pay_prints_it() {
+        let (key, serial) = wechat_platform_key(CERT_PEM, None).unwrap();
+        assert_eq!(serial, CERT_SERIAL);
+        let (from_pem, _) = wechat_platform_key(PUBLIC_KEY_PEM, Some("PUB_KEY_ID_01")).unwrap();
+        assert_eq!(key, from_pem);
+        // The id, if given, must be the certificate's (in either case).
+        assert!(wechat_platform_key(CERT_PEM, Some(&CERT_SERIAL.to_lowercase())).is_ok());
+        assert!(wechat_platform_key(CERT_PEM, Some("5157F09EFDC096DE15EBE81A47057A7232F1B8E1")).is_err());
+        assert!(wechat_platform_key(KEY_PEM, None).is_err(), "a private key is neither");
+        assert_eq!(serial_hex(&[0x00, 0x9F, 0x2E]), "9F2E");
+        assert_eq!(serial_hex(&[0x01]), "01");
+    }
+
+    #[test]
+    fn a_merchant_key_must_be_pkcs8_rsa() {
+        assert!(merchant_private_key(KEY_PEM).is_ok());
+        assert!(merchant_private_key(PUBLIC_KEY_PEM).is_err());
+        let pkcs1 = "-----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY-----\n";
+        assert!(merchant_private_key(pkcs1).unwrap_err().contains("pkcs8"));
     }
 }

@@ -43,6 +43,7 @@ pub async fn spawn_with_clock(
 ) -> Result<Running, StartError> {
     args.fees.settings().map_err(StartError::Fees)?;
     args.trusted_proxies().map_err(StartError::Config)?;
+    args.payment.wechat_pay().map_err(StartError::Config)?;
     // The demo shows every sign-in code at /dev/inbox: never on a network address unless asked
     // for in so many words.
     if args.demo && !args.addr.ip().is_loopback() && !args.demo_on_network {
@@ -88,6 +89,7 @@ pub async fn spawn_with_clock(
             every.tick().await;
             job.bring_judgments_into_force(job.now()).await;
             job.chase_refunds().await;
+            job.reconcile_open_orders().await;
         }
     });
     // Partial uploads not continued for 24 hours go, with their bytes (tus expiration).
@@ -99,7 +101,11 @@ pub async fn spawn_with_clock(
             crate::services::uploads::remove_expired(&job.db, &job.uploads, job.now()).await;
         }
     });
+    let trusted = services.trusted_proxies.clone();
     let handle = tokio::spawn(async move {
+        // Bounded connections (`http::listener`); `tap_io` only to keep axum's `ConnectInfo`.
+        use axum::serve::ListenerExt;
+        let listener = crate::http::listener::GuardedListener::new(listener, trusted).tap_io(|_| {});
         axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).await
     });
     Ok(Running { addr, services, handle })

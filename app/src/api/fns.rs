@@ -48,13 +48,9 @@ pub mod ssr {
         e
     }
 
-    /// `Set-Cookie` for a new session: HttpOnly, SameSite=Lax, Secure behind https.
+    /// `Set-Cookie` for a new session (`port::session_cookie`).
     pub fn set_session_cookie(backend: &SharedBackend, s: &NewSession) {
-        let secure = if backend.secure_cookies() { "; Secure" } else { "" };
-        let cookie = format!(
-            "{SESSION_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
-            s.token, s.max_age_secs
-        );
+        let cookie = super::super::port::session_cookie(&s.token, s.max_age_secs, backend.secure_cookies());
         if let (Some(res), Ok(v)) = (use_context::<ResponseOptions>(), HeaderValue::from_str(&cookie)) {
             res.append_header(SET_COOKIE, v);
         }

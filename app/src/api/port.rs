@@ -151,6 +151,13 @@ pub type SharedBackend = Arc<dyn Backend>;
 /// The session cookie's name.
 pub const SESSION_COOKIE: &str = "pc_session";
 
+/// `Set-Cookie` for a new session: HttpOnly (no script reads it), SameSite=Lax (not sent on
+/// another site's posts), Secure behind https. Every door that signs someone in uses this.
+pub fn session_cookie(token: &str, max_age_secs: i64, secure: bool) -> String {
+    let secure = if secure { "; Secure" } else { "" };
+    format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}")
+}
+
 /// The one caller check of every door — server functions, the REST API, form posts, uploads:
 /// the session from `Authorization: Bearer <token>` or the session cookie; the language from
 /// the `pc_lang` cookie, else `Accept-Language` (Chinese unless English is asked for first);

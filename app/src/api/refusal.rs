@@ -63,6 +63,47 @@ refusals! {
         "文件没有传完整，没有提交。网络好一点时再试一次。",
         "The file did not arrive whole, and nothing was sent. Try again when the connection is better.";
 
+    // ---- signing in --------------------------------------------------------------------
+    BadNumber = "bad_number", 422,
+        "手机号格式不对：应为1开头的11位数字。",
+        "That mobile number is not valid: 11 digits starting with 1.";
+    CodeResendWait = "code_wait", 429,
+        "刚发过验证码，请等一分钟再获取。",
+        "A code was just sent. Wait a minute before asking again.";
+    TooManyCodes = "too_many_codes", 429,
+        "验证码请求太多了，请1小时后再试。",
+        "Too many codes asked for. Try again in an hour.";
+    TooManyTries = "too_many_tries", 429,
+        "输错次数太多，请1小时后再试。",
+        "Too many wrong codes. Try again in an hour.";
+    CodeInvalid = "code_invalid", 422,
+        "验证码无效，请重新获取。",
+        "That code is not valid. Ask for a new one.";
+    CodeExpired = "code_expired", 422,
+        "验证码已过期，请重新获取。",
+        "The code has expired. Ask for a new one.";
+    CodeVoid = "code_void", 422,
+        "输错5次，这个验证码已作废，请重新获取。",
+        "5 wrong tries: this code is void. Ask for a new one.";
+    CodeUsed = "code_used", 409,
+        "这个验证码已经用过了，请重新获取。",
+        "This code was already used. Ask for a new one.";
+    WrongCode = "wrong_code", 422,
+        "验证码不对，请再看一下短信。",
+        "Wrong code. Look at the SMS again.";
+    CodeDigits = "code_digits", 422,
+        "验证码是6位数字。",
+        "The code has 6 digits.";
+    WrongPassword = "wrong_password", 422,
+        "手机号或密码不对。",
+        "Wrong phone number or password.";
+    TooManyPasswords = "too_many_passwords", 429,
+        "密码输错太多次，请1小时后再试。忘记密码请联系本院管理员。",
+        "Too many wrong passwords: try again in an hour. Forgot it? Ask the court's administrator.";
+    SignInBusy = "sign_in_busy", 429,
+        "登录的人太多，请稍等几秒再试。",
+        "Many people are signing in; try again in a few seconds.";
+
     // ---- paying (the fee page) ---------------------------------------------------------
     PayDenied = "pay_denied", 403,
         "只有案件的当事人或代理人可以交费。",
@@ -153,6 +194,14 @@ refusals! {
     CaseClosed = "done", 409,
         "这个案件已经结案了，或者还没有立案。",
         "This case is already closed, or not docketed yet.";
+
+    // ---- representation (诉讼代理) --------------------------------------------------------
+    RepresentationNotYours = "representation_not_yours", 403,
+        "只有被代理的当事人本人或本院工作人员可以解除这份委托。",
+        "Only the party represented, or the court's staff, can end this representation.";
+    RepresentationEnded = "representation_ended", 409,
+        "这份委托已经解除了。",
+        "This representation has already ended.";
 
     // ---- filing (立案) ---------------------------------------------------------------
     FilingChanged = "filing_changed", 409,

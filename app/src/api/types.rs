@@ -153,6 +153,18 @@ pub struct PartyView {
     pub name: String,
 }
 
+/// A representation in force (诉讼代理), as the represented party and the court see it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgentView {
+    /// The representation's id (the end form posts it).
+    pub id: i64,
+    pub party_name: String,
+    pub agent_name: String,
+    /// The caller may end it: the party it acts for (revoking the authority, CPL art. 63),
+    /// or the case's court.
+    pub can_end: bool,
+}
+
 /// The case page (案件进度查询).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CaseProgress {
@@ -170,6 +182,10 @@ pub struct CaseProgress {
     pub timeline: Vec<TimelineNodeView>,
     pub next_deadline: Option<DeadlineView>,
     pub contacts: Vec<Contact>,
+    /// Representations in force, for the parties they act for and the case's court (empty
+    /// for anyone else).
+    #[serde(default)]
+    pub agents: Vec<AgentView>,
     /// 查询码, shown to the parties only (it is printed on the acceptance notice).
     pub query_code: Option<String>,
     /// Litigation fee the caller still has to prepay, in fen: the plaintiff's side only
@@ -331,6 +347,18 @@ pub struct CaseFees {
     pub relief_key: String,
     /// Court staff may record a refund paid back by bank transfer.
     pub can_record_refunds: bool,
+    /// For the case's court: money that needs a person (a payment that arrived for an order
+    /// already closed — credited, and what it overpays on its way back).
+    pub payment_flags: Vec<PaymentFlagView>,
+}
+
+/// One payment that needs a person, for the case's court.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct PaymentFlagView {
+    /// When it was flagged, Asia/Shanghai.
+    pub at: String,
+    /// What happened, in plain words.
+    pub text: String,
 }
 
 /// One fee relief application (诉讼费用交纳办法 arts. 44–49).

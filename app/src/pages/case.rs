@@ -1,6 +1,6 @@
 use super::{case_not_found, redirect_to_sign_in, viewer, ErrorNote};
 use crate::api::fns::load_case_progress;
-use crate::api::types::{CaseProgress, FilingStatus, NodeStatus, TimelineNodeView};
+use crate::api::types::{AgentView, CaseProgress, FilingStatus, NodeStatus, TimelineNodeView};
 use crate::api::AppError;
 use crate::i18n::Prefs;
 use crate::ui::countdown::DeadlineBox;
@@ -28,6 +28,14 @@ pub fn CasePage() -> impl IntoView {
             p.t((
                 "程序已转换。受理费和审限已按新程序计算。",
                 "The procedure is changed; fee and trial limit follow it.",
+            )),
+        ))
+    } else if query.get("agent").is_some() {
+        Some((
+            false,
+            p.t((
+                "委托已解除，代理人不能再看这个案件。",
+                "The representation has ended; the agent can no longer see this case.",
             )),
         ))
     } else if query.get("appeal").is_some() {
@@ -284,6 +292,7 @@ fn case_view(p: Prefs, c: CaseProgress) -> impl IntoView {
                 {c.parties.into_iter().map(|x| view! { <li>{x.side} "：" {x.name}</li> }).collect_view()}
             </ul>
         </section>
+        {agents_view(p, c.id, c.agents)}
         {(!c.contacts.is_empty())
             .then(|| {
                 view! {
@@ -450,6 +459,56 @@ fn appeal_form(p: Prefs, id: i64) -> AnyView {
         </section>
     }
     .into_any()
+}
+
+/// The representations the caller may end: a party revokes its own agent's authority (it
+/// needs no reason), the case's court ends any. A plain form: works without JavaScript.
+fn agents_view(p: Prefs, case_id: i64, agents: Vec<AgentView>) -> Option<AnyView> {
+    if agents.is_empty() {
+        return None;
+    }
+    let items = agents
+        .into_iter()
+        .map(|a| {
+            let action = format!("/cases/{case_id}/agents/{}/end", a.id);
+            view! {
+                <li data-testid="agent">
+                    <p>{a.agent_name} " " {p.t(("代理", "acts for"))} " " {a.party_name}</p>
+                    {a
+                        .can_end
+                        .then(|| {
+                            view! {
+                                <form method="post" action=action class="inline-form">
+                                    <label>
+                                        {p.t(("原因（可以不填）", "Reason (optional)"))}
+                                        <input type="text" name="reason" maxlength="200" />
+                                    </label>
+                                    <button type="submit" class="btn secondary" data-testid="end-agent">
+                                        {p.t(("解除这份委托", "End this representation"))}
+                                    </button>
+                                </form>
+                            }
+                        })}
+                </li>
+            }
+        })
+        .collect_view();
+    Some(
+        view! {
+            <section class="card">
+                <h2>{p.t(("诉讼代理人", "Agents"))}</h2>
+                <p class="hint">
+                    {p
+                        .t((
+                            "解除后，代理人马上就不能再看这个案件了。法院会记下谁在什么时候解除的。",
+                            "Once ended, the agent can no longer see this case. The court records who ended it and when.",
+                        ))}
+                </p>
+                <ul class="plain">{items}</ul>
+            </section>
+        }
+            .into_any(),
+    )
 }
 
 /// What the case page says after the judge's or clerk's forms: `?closed=1`,

@@ -153,6 +153,22 @@ fn fees_view(p: Prefs, f: CaseFees, error: Option<String>, relief_done: Option<S
         }
         .into_any()
     };
+    let flags = f
+        .payment_flags
+        .iter()
+        .map(|flag| {
+            view! {
+                <div class="card error-note" role="status" data-testid="payment-flag">
+                    <p>
+                        <strong>{p.t(("需要核对", "Needs checking"))}</strong>
+                        " "
+                        {flag.at.clone()}
+                    </p>
+                    <p>{flag.text.clone()}</p>
+                </div>
+            }
+        })
+        .collect_view();
     let counter_only = (a.due_fen > 0 && f.can_pay && !f.online_payment).then(|| {
         view! {
             <div class="card" role="status" data-testid="pay-counter">
@@ -256,7 +272,7 @@ fn fees_view(p: Prefs, f: CaseFees, error: Option<String>, relief_done: Option<S
                 <dd data-testid="fee-paid">{yuan(a.paid_fen)}</dd>
                 <dt>{p.t(("已退", "Refunded"))}</dt>
                 <dd>{yuan(a.refunded_fen)}</dd>
-            </dl> {pay} {counter_only} {deadline}
+            </dl> {flags} {pay} {counter_only} {deadline}
         </section>
         {refunds}
         {(!f.relief.is_empty()).then(|| relief_list(p, &f))}

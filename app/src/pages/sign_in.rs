@@ -10,6 +10,18 @@ fn next_param() -> String {
     safe_next(&next).to_string()
 }
 
+/// The plain form's state from the address: the code's request id (`?rid=`, a token of
+/// ours: letters and digits only) and a refusal's code (`?error=`, shown from the one table).
+fn form_state(lang: crate::rules::Lang) -> (Option<String>, Option<String>) {
+    let q = use_query_map();
+    let q = q.read_untracked();
+    let rid = q
+        .get("rid")
+        .filter(|r| !r.is_empty() && r.len() <= 128 && r.bytes().all(|b| b.is_ascii_alphanumeric()));
+    let error = q.get("error").map(|code| crate::api::Refusal::message_for_code(&code, lang).to_string());
+    (rid, error)
+}
+
 #[component]
 pub fn SignIn() -> impl IntoView {
     let p = viewer().prefs;
@@ -22,16 +34,12 @@ pub fn SignIn() -> impl IntoView {
                     "Enter your mobile number. We will text you a 6-digit code.",
                 ))}
         </p>
-        <SignInForm lang=p.lang staff=false next=next_param() />
-        <noscript>
-            <p class="card notice">
-                {p
-                    .t((
-                        "登录需要开启浏览器的 JavaScript。",
-                        "Signing in needs JavaScript turned on.",
-                    ))}
-            </p>
-        </noscript>
+        {
+            let (request_id, error) = form_state(p.lang);
+            view! {
+                <SignInForm lang=p.lang staff=false next=next_param() request_id=request_id error=error />
+            }
+        }
         <p>
             <a href="/staff/sign-in">{p.t(("法院工作人员登录", "Court staff sign-in"))}</a>
         </p>
@@ -50,6 +58,11 @@ pub fn StaffSignIn() -> impl IntoView {
                     "Enter your phone and password, then the code we text you.",
                 ))}
         </p>
-        <SignInForm lang=p.lang staff=true next=next_param() />
+        {
+            let (request_id, error) = form_state(p.lang);
+            view! {
+                <SignInForm lang=p.lang staff=true next=next_param() request_id=request_id error=error />
+            }
+        }
     }
 }

@@ -1,6 +1,11 @@
 //! Sign-in (island): mobile number and SMS code for litigants; phone, password and SMS code
 //! for staff. The number is checked as it is typed with the same rule the server applies
 //! (`rules::ids::Mobile`, DOMAIN.md §2).
+//!
+//! It is a real form first: before the island wakes (a weak network) or with JavaScript off,
+//! its buttons post it to `/sign-in` or `/staff/sign-in` (`server/src/http/sign_in_forms.rs`):
+//! "send" texts the code and the page comes back with `?rid=` (the code box shows), "sign in"
+//! checks it. Awake, the island does the same without leaving the page.
 
 use crate::api::fns::{send_code, staff_password, verify_code};
 use crate::i18n::t;
@@ -10,15 +15,29 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 #[island(lazy)]
-pub fn SignInForm(lang: Lang, staff: bool, next: String) -> impl IntoView {
+pub fn SignInForm(
+    lang: Lang,
+    staff: bool,
+    next: String,
+    /// A code already sent by the plain form (`?rid=`): the code box shows at once.
+    request_id: Option<String>,
+    /// What the plain form was refused with, in words (from `?error=`).
+    error: Option<String>,
+) -> impl IntoView {
+    let from_form = request_id;
+    let refused = error;
     let phone = RwSignal::new(crate::ui::typed_before_wake("phone", String::new()));
     let password = RwSignal::new(crate::ui::typed_before_wake("password", String::new()));
     let awake = crate::ui::awake();
     let code = RwSignal::new(String::new());
-    let request_id = RwSignal::new(None::<String>);
+    let request_id = RwSignal::new(from_form.clone());
     let busy = RwSignal::new(false);
-    let error = RwSignal::new(None::<String>);
-    let info = RwSignal::new(None::<String>);
+    let error = RwSignal::new(refused);
+    let info = RwSignal::new(from_form.as_ref().map(|_| {
+        t(lang, ("验证码已发到您的手机，请输入。", "The code was sent to your phone; enter it.")).to_string()
+    }));
+    let action = if staff { "/staff/sign-in" } else { "/sign-in" };
+    let next_field = next.clone();
     let resend_in = RwSignal::new(0u32);
     let touched = RwSignal::new(false);
     // Whether a code was sent (the code box shows from then on, kept as it is on a resend).
@@ -98,11 +117,13 @@ pub fn SignInForm(lang: Lang, staff: bool, next: String) -> impl IntoView {
             data-testid="sign-in-form"
             data-waking=move || (!awake.get()).then_some("")
             method="post"
+            action=action
             on:submit=move |ev| {
                 ev.prevent_default();
                 if request_id.get_untracked().is_some() { check_code() } else { ask_code() }
             }
         >
+            <input type="hidden" name="next" value=next_field />
             <label for="phone">{t(lang, ("手机号码", "Mobile number"))}</label>
             <input
                 id="phone"
@@ -135,12 +156,18 @@ pub fn SignInForm(lang: Lang, staff: bool, next: String) -> impl IntoView {
                         />
                     }
                 })}
+            // Without the island, this button posts the form ("send"); awake, it asks here.
             <button
-                type="button"
+                type="submit"
+                name="step"
+                value="send"
                 class="btn secondary"
                 data-testid="send-code"
-                disabled=move || { !awake.get() || busy.get() || resend_in.get() > 0 }
-                on:click=move |_| ask_code()
+                disabled=move || { busy.get() || resend_in.get() > 0 }
+                on:click=move |ev| {
+                    ev.prevent_default();
+                    ask_code()
+                }
             >
                 {move || {
                     let n = resend_in.get();
@@ -161,6 +188,7 @@ pub fn SignInForm(lang: Lang, staff: bool, next: String) -> impl IntoView {
                     .get()
                     .then(|| {
                         view! {
+                            <input type="hidden" name="rid" value=move || request_id.get() />
                             <label for="code">
                                 {t(lang, ("短信验证码（6位数字）", "Code from the SMS (6 digits)"))}
                             </label>
@@ -176,6 +204,8 @@ pub fn SignInForm(lang: Lang, staff: bool, next: String) -> impl IntoView {
                             />
                             <button
                                 type="submit"
+                                name="step"
+                                value="verify"
                                 class="btn primary"
                                 data-testid="verify-code"
                                 disabled=move || busy.get()

@@ -9,3 +9,4 @@ pub mod file_check;
 pub mod payments;
 pub mod pdf;
 pub mod sms;
+pub mod wechat_pay;

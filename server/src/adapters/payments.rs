@@ -59,6 +59,8 @@ pub struct RefundRequest {
     pub out_trade_no: String,
     pub out_refund_no: String,
     pub amount_fen: i64,
+    /// What the order was paid in full (providers check a refund against it).
+    pub order_total_fen: i64,
     pub notify_url: String,
 }
 
@@ -86,8 +88,12 @@ pub trait PaymentProvider: Send + Sync + 'static {
     async fn refund(&self, r: &RefundRequest) -> Result<String, anyhow_like::Error>;
     /// Asks the provider what became of a refund.
     async fn query_refund(&self, out_refund_no: &str) -> Result<RefundStatus, anyhow_like::Error>;
-    /// Checks a notification's signature and timestamp; returns what it says.
-    fn verify(&self, signature: Option<&str>, body: &[u8], now: i64) -> Result<Notification, VerifyError>;
+    /// Closes an unpaid order at the provider, so it can never be paid (a second tab, a new
+    /// amount). Closing an order that is already closed is not an error.
+    async fn close(&self, out_trade_no: &str) -> Result<(), anyhow_like::Error>;
+    /// Checks a notification's signature and timestamp (from its HTTP headers, names in lower
+    /// case) and decrypts it where the provider encrypts; returns what it says.
+    fn verify(&self, headers: &NotifyHeaders, body: &[u8], now: i64) -> Result<Notification, VerifyError>;
 }
 
 pub struct CheckoutRequest {
@@ -96,7 +102,14 @@ pub struct CheckoutRequest {
     pub description: String,
     pub notify_url: String,
     pub return_url: String,
+    /// The payer's address (a phone's browser checkout asks for it: WeChat Pay H5's
+    /// `scene_info.payer_client_ip`).
+    pub payer_ip: String,
 }
+
+/// A notification's HTTP headers by lower-case name: what a door hands an adapter (no http
+/// type below the doors).
+pub type NotifyHeaders = std::collections::BTreeMap<String, String>;
 
 /// A small error type for gateway calls (no extra dependency).
 pub mod anyhow_like {
@@ -343,8 +356,23 @@ impl PaymentProvider for Arc<Sandbox> {
         })
     }
 
-    fn verify(&self, signature: Option<&str>, body: &[u8], now: i64) -> Result<Notification, VerifyError> {
-        let signature = signature.ok_or(VerifyError::NoSignature)?;
+    async fn close(&self, out_trade_no: &str) -> Result<(), anyhow_like::Error> {
+        if let Some(o) = store::fees::sandbox_by_out_trade_no(&self.db, out_trade_no).await? {
+            if o.status == "created" {
+                store::fees::sandbox_finish(
+                    &self.db,
+                    &o.trade_no,
+                    "cancelled",
+                    crate::adapters::clock::now(),
+                )
+                .await?;
+            }
+        }
+        Ok(())
+    }
+
+    fn verify(&self, headers: &NotifyHeaders, body: &[u8], now: i64) -> Result<Notification, VerifyError> {
+        let signature = headers.get(SANDBOX_SIGNATURE_HEADER).ok_or(VerifyError::NoSignature)?;
         if !verify_signature(&self.key, body, signature) {
             return Err(VerifyError::BadSignature);
         }

@@ -19,6 +19,9 @@
 //! - `POST /cases/{id}/fees/refunds/{no}/transfer` (`reference`): staff record a refund paid
 //!   back by bank transfer; back with `?refund=recorded` or `?error=...`.
 //!
+//! - `POST /cases/{id}/agents/{aid}/end` (`reason`): the represented party revokes its agent,
+//!   or the court ends the representation; back with `?agent=ended` or `?error=...`.
+//!
 //! The session cookie is `SameSite=Lax`, so another site cannot post here in the user's
 //! name; a request whose `Origin` names another host is refused as well.
 
@@ -53,6 +56,35 @@ pub fn routes() -> Router<AppState> {
         .route("/cases/{id}/fees/relief/{rid}/decide", post(decide_relief))
         .route("/cases/{id}/fees/relief/files/{fid}", get(relief_file))
         .route("/cases/{id}/fees/refunds/{no}/transfer", post(record_transfer))
+        .route("/cases/{id}/agents/{aid}/end", post(end_representation))
+}
+
+#[derive(Deserialize, Default)]
+struct EndForm {
+    #[serde(default)]
+    reason: String,
+}
+
+/// The party revokes its agent, or the court ends a representation; back to the case page.
+async fn end_representation(
+    State(s): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    Path((id, aid)): Path<(String, String)>,
+    headers: HeaderMap,
+    form: Result<Form<EndForm>, axum::extract::rejection::FormRejection>,
+) -> Result<Response, ApiError> {
+    let (id, back) = match check(&c, &id, &headers, case_page, "/sign-in")? {
+        Checked::Go(id, back) => (id, back),
+        Checked::SignIn(to) => return Ok(to),
+    };
+    let Ok(aid) = aid.parse::<i64>() else {
+        return Ok(back_with(&back, &Refusal::RepresentationEnded.in_lang(c.lang)));
+    };
+    let reason = form.map(|f| f.0.reason).unwrap_or_default();
+    match s.services.end_representation(&c, id, aid, &reason).await {
+        Ok(()) => Ok(Redirect::to(&format!("{back}?agent=ended")).into_response()),
+        Err(e) => Ok(back_with(&back, &e)),
+    }
 }
 
 #[derive(Deserialize)]

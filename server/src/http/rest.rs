@@ -326,9 +326,13 @@ async fn payment_notify(
     headers: axum::http::HeaderMap,
     body: axum::body::Bytes,
 ) -> Response {
-    let signature =
-        headers.get(crate::adapters::payments::SANDBOX_SIGNATURE_HEADER).and_then(|v| v.to_str().ok());
-    match s.services.payment_notification(&provider, signature, &body).await {
+    // Every header, by lower-case name: each provider signs with its own (WeChat Pay's four
+    // `Wechatpay-*`, the sandbox's one).
+    let headers: crate::adapters::payments::NotifyHeaders = headers
+        .iter()
+        .filter_map(|(k, v)| Some((k.as_str().to_ascii_lowercase(), v.to_str().ok()?.to_string())))
+        .collect();
+    match s.services.payment_notification(&provider, &headers, &body).await {
         crate::services::fees::NotifyOutcome::Ack(_) => (StatusCode::OK, "SUCCESS").into_response(),
         crate::services::fees::NotifyOutcome::Refuse(status, reason) => {
             (StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST), reason).into_response()

@@ -10,7 +10,7 @@ use crate::services::progress;
 use crate::store::{self};
 use app::api::port::{Backend, Caller, NewSession};
 use app::api::types::*;
-use app::api::AppError;
+use app::api::{AppError, Refusal};
 use app::i18n::t;
 use app::rules::case_number::CaseNumber;
 use app::rules::dates::CivilDate;
@@ -60,7 +60,7 @@ impl Services {
         if let Some(last) = last {
             let wait = last + RESEND_AFTER_SECS - now;
             if wait > 0 {
-                return Err(AppError::RateLimited(match lang {
+                return Err(Refusal::CodeResendWait.with_message(match lang {
                     Lang::Zh => format!("刚发过验证码，请{wait}秒后再试。"),
                     Lang::En => format!("A code was just sent. Try again in {wait} seconds."),
                 }));
@@ -70,7 +70,7 @@ impl Services {
             .await
             .map_err(internal(lang))?;
         if last_hour >= CODES_PER_NUMBER_PER_HOUR || last_day >= CODES_PER_NUMBER_PER_DAY {
-            return Err(AppError::RateLimited(
+            return Err(Refusal::TooManyCodes.with_message(
                 t(
                     lang,
                     (
@@ -84,7 +84,7 @@ impl Services {
         if store::people::codes_sent_from(&self.db, &ip, now - 3600).await.map_err(internal(lang))?
             >= CODES_PER_IP_PER_HOUR
         {
-            return Err(AppError::RateLimited(
+            return Err(Refusal::TooManyCodes.with_message(
                 t(
                     lang,
                     (
@@ -154,7 +154,7 @@ impl Services {
     }
 
     fn mobile(&self, phone: &str, lang: Lang) -> Result<Mobile, AppError> {
-        Mobile::parse(phone).map_err(|e| AppError::Invalid(e.message(lang)))
+        Mobile::parse(phone).map_err(|e| Refusal::BadNumber.with_message(e.message(lang)))
     }
 }
 
@@ -204,7 +204,15 @@ impl Backend for Services {
     ) -> Result<NewSession, AppError> {
         use limits::*;
         let lang = caller.lang;
-        let phone = self.mobile(phone, lang)?;
+        // The plain form (no JavaScript) sends the code with its request id only: the number
+        // is the one the code was sent to (the address bar never carries it).
+        let phone = if phone.trim().is_empty() {
+            let row = store::people::code(&self.db, request_id).await.map_err(internal(lang))?;
+            let row = row.ok_or_else(|| Refusal::CodeInvalid.in_lang(lang))?;
+            self.mobile(&row.phone, lang)?
+        } else {
+            self.mobile(phone, lang)?
+        };
         let now = self.now();
         let ip = caller.rate_key();
         // Every try is counted before anything is compared, so a burst of guesses at once is
@@ -220,13 +228,13 @@ impl Backend for Services {
         )
         .map_err(internal(lang))?;
         if from_ip > FAILED_CODES_PER_IP_PER_HOUR {
-            return Err(AppError::RateLimited(
+            return Err(Refusal::TooManyTries.with_message(
                 t(lang, ("输错次数太多，请1小时后再试。", "Too many wrong codes. Try again in an hour."))
                     .into(),
             ));
         }
         if to_phone > FAILED_CODES_PER_NUMBER_PER_DAY {
-            return Err(AppError::RateLimited(
+            return Err(Refusal::TooManyTries.with_message(
                 t(
                     lang,
                     (
@@ -237,7 +245,7 @@ impl Backend for Services {
                 .into(),
             ));
         }
-        let ask_again = |zh: &'static str, en: &'static str| AppError::Invalid(t(lang, (zh, en)).into());
+        let ask_again = |r: Refusal| r.in_lang(lang);
         let Some(tries) =
             store::people::claim_code_attempt(&self.db, request_id, phone.as_str(), CODE_MAX_ATTEMPTS, now)
                 .await
@@ -246,78 +254,46 @@ impl Backend for Services {
             // Why it may not be tried, for the person: read after the claim failed.
             let row = store::people::code(&self.db, request_id).await.map_err(internal(lang))?;
             return Err(match row.filter(|r| r.phone == phone.as_str()) {
-                None => ask_again("验证码无效，请重新获取。", "That code is not valid. Ask for a new one."),
-                Some(r) if r.consumed_at.is_some() => AppError::Conflict(
-                    t(
-                        lang,
-                        (
-                            "这个验证码已经用过了，请重新获取。",
-                            "This code was already used. Ask for a new one.",
-                        ),
-                    )
-                    .into(),
-                ),
-                Some(r) if now >= r.expires_at => {
-                    ask_again("验证码已过期，请重新获取。", "The code has expired. Ask for a new one.")
-                }
-                Some(_) => ask_again(
-                    "输错5次，这个验证码已作废，请重新获取。",
-                    "5 wrong tries: this code is void. Ask for a new one.",
-                ),
+                None => ask_again(Refusal::CodeInvalid),
+                Some(r) if r.consumed_at.is_some() => ask_again(Refusal::CodeUsed),
+                Some(r) if now >= r.expires_at => ask_again(Refusal::CodeExpired),
+                Some(_) => ask_again(Refusal::CodeVoid),
             });
         };
-        let row =
-            store::people::code(&self.db, request_id).await.map_err(internal(lang))?.ok_or_else(|| {
-                ask_again("验证码无效，请重新获取。", "That code is not valid. Ask for a new one.")
-            })?;
+        let row = store::people::code(&self.db, request_id)
+            .await
+            .map_err(internal(lang))?
+            .ok_or_else(|| ask_again(Refusal::CodeInvalid))?;
         let typed: String = code.chars().filter(|c| c.is_ascii_digit()).collect();
         if !crypto::constant_time_eq(&crypto::code_hash(request_id, &typed), &row.code_hash) {
             let left = CODE_MAX_ATTEMPTS - tries;
-            return Err(AppError::Invalid(if left > 0 {
-                match lang {
+            return Err(if left > 0 {
+                Refusal::WrongCode.with_message(match lang {
                     Lang::Zh => format!("验证码不对，还可以再试{left}次。"),
                     Lang::En => format!("Wrong code. {left} tries left."),
-                }
+                })
             } else {
-                t(
-                    lang,
-                    (
-                        "输错5次，这个验证码已作废，请重新获取。",
-                        "5 wrong tries: this code is void. Ask for a new one.",
-                    ),
-                )
-                .into()
-            }));
+                Refusal::CodeVoid.in_lang(lang)
+            });
         }
         store::people::forget_failure(&self.db, pending).await.map_err(internal(lang))?;
         // Exactly one request may use the code: a double tap or a replay loses here.
         if !store::people::consume_code(&self.db, request_id, now).await.map_err(internal(lang))? {
-            return Err(AppError::Conflict(
-                t(
-                    lang,
-                    ("这个验证码已经用过了，请重新获取。", "This code was already used. Ask for a new one."),
-                )
-                .into(),
-            ));
+            return Err(Refusal::CodeUsed.in_lang(lang));
         }
         let user = match row.purpose.as_str() {
             "staff" => store::people::user_by_phone(&self.db, phone.as_str())
                 .await
                 .map_err(internal(lang))?
                 .filter(|u| Role::parse(&u.role).is_some_and(Role::is_staff))
-                .ok_or_else(|| {
-                    ask_again("验证码无效，请重新获取。", "That code is not valid. Ask for a new one.")
-                })?,
+                .ok_or_else(|| ask_again(Refusal::CodeInvalid))?,
             _ => {
                 let u = store::people::ensure_litigant(&self.db, phone.as_str(), now)
                     .await
                     .map_err(internal(lang))?;
                 if Role::parse(&u.role).is_some_and(Role::is_staff) {
                     // The same answer as a wrong code: a staff number is not told apart here.
-                    return Err(ask_again(
-                        "验证码无效，请重新获取。",
-                        "That code is not valid. Ask for a new one.",
-                    ));
+                    return Err(ask_again(Refusal::CodeInvalid));
                 }
                 u
             }
@@ -349,16 +325,7 @@ impl Backend for Services {
         )
         .map_err(internal(lang))?;
         if from_ip > FAILED_PASSWORDS_PER_IP_PER_HOUR || this_number > FAILED_PASSWORDS_PER_NUMBER_PER_HOUR {
-            return Err(AppError::RateLimited(
-                t(
-                    lang,
-                    (
-                        "密码输错太多次，请1小时后再试。忘记密码请联系本院管理员。",
-                        "Too many wrong passwords: try again in an hour. Forgot it? Ask the court's administrator.",
-                    ),
-                )
-                .into(),
-            ));
+            return Err(Refusal::TooManyPasswords.in_lang(lang));
         }
         let user = store::people::user_by_phone(&self.db, phone.as_str()).await.map_err(internal(lang))?;
         let hash = user
@@ -370,18 +337,7 @@ impl Backend for Services {
         // once than the machine has cores — a flood of sign-ins waits its turn (a short while)
         // instead of exhausting CPU and memory. An unknown number is checked against a dummy
         // hash so both answers take the same time.
-        let busy = || {
-            AppError::RateLimited(
-                t(
-                    lang,
-                    (
-                        "登录的人太多，请稍等几秒再试。",
-                        "Many people are signing in; try again in a few seconds.",
-                    ),
-                )
-                .into(),
-            )
-        };
+        let busy = || Refusal::SignInBusy.in_lang(lang);
         let permit = tokio::time::timeout(std::time::Duration::from_secs(5), self.password_checks.acquire())
             .await
             .map_err(|_| busy())?
@@ -397,9 +353,7 @@ impl Backend for Services {
         .unwrap_or(false);
         drop(permit);
         if !ok {
-            return Err(AppError::Invalid(
-                t(lang, ("手机号或密码不对。", "Wrong phone number or password.")).into(),
-            ));
+            return Err(Refusal::WrongPassword.in_lang(lang));
         }
         store::people::forget_failure(&self.db, pending).await.map_err(internal(lang))?;
         self.issue_code(caller, &phone, "staff").await
@@ -508,6 +462,20 @@ impl Backend for Services {
                 sheet.case.refund_due_at.map(|at| crate::services::fees::refund_deadline_view(at, lang, now));
         }
         view.can_close = crate::services::fees::can_close_now(me, &sheet.case, &sheet.events);
+        // The representations: the party each acts for may revoke its own; the case's court may
+        // end any. The agent and the other side see none of these buttons.
+        let court = crate::services::own_court_staff(me, &sheet.case);
+        view.agents = sheet
+            .agents
+            .iter()
+            .filter(|a| court || a.party_user_id == Some(me.id))
+            .map(|a| AgentView {
+                id: a.id,
+                party_name: a.party_name.clone(),
+                agent_name: a.agent_name.clone().unwrap_or_else(|| t(lang, ("代理人", "Agent")).into()),
+                can_end: true,
+            })
+            .collect();
         self.procedure_view(me, &sheet.case, &sheet.events, lang, &mut view).await?;
         view.filing = self.filing_status(me, &sheet.case, lang).await?;
         Ok(view)

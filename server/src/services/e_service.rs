@@ -373,36 +373,10 @@ impl Services {
     ) -> Result<(), AppError> {
         let lang = caller.lang;
         let me = self.require_me(caller)?;
-        let sms_phone = sms_phone.trim();
-        let email = email.trim();
-        let sms = if sms_phone.is_empty() {
-            None
-        } else {
-            let m = Mobile::parse(sms_phone).map_err(|_e| Refusal::ConsentPhone.in_lang(lang))?;
-            Some(m.as_str().to_string())
-        };
-        if let Some(_problem) =
-            Some(email).filter(|e| !e.is_empty()).and_then(|e| app::rules::filing::check_email(e, lang))
-        {
-            return Err(Refusal::ConsentEmail.in_lang(lang));
-        }
-        if given && !inbox && sms.is_none() {
-            return Err(Refusal::ConsentAddress.in_lang(lang));
-        }
-        store::service::record_consent(
-            &self.db,
-            store::service::NewConsent {
-                user_id: me.id,
-                given,
-                inbox: given && inbox,
-                sms_phone: sms.as_deref().filter(|_| given),
-                email: Some(email).filter(|e| given && !e.is_empty()),
-                source,
-                now: self.now(),
-            },
-        )
-        .await
-        .map_err(internal(lang))
+        let c = checked_consent(given, inbox, sms_phone, email, lang)?;
+        store::service::record_consent(&self.db, c.record(me.id, source, self.now()))
+            .await
+            .map_err(internal(lang))
     }
 
     // ---- the clerk's side ---------------------------------------------------------------
@@ -1276,4 +1250,49 @@ fn effect_change(
         }
     };
     store::service::Change { record_id, set, condition, binds, texts, entries, now }
+}
+
+/// A consent to electronic service as given, checked (在线诉讼规则 art. 29: an address to serve
+/// at when consenting): the mobile number parsed, the e-mail checked, at least one address.
+pub struct CheckedConsent {
+    pub given: bool,
+    pub inbox: bool,
+    pub sms_phone: Option<String>,
+    pub email: Option<String>,
+}
+
+impl CheckedConsent {
+    pub fn record<'a>(&'a self, user_id: i64, source: &'a str, now: i64) -> store::service::NewConsent<'a> {
+        store::service::NewConsent {
+            user_id,
+            given: self.given,
+            inbox: self.given && self.inbox,
+            sms_phone: self.sms_phone.as_deref().filter(|_| self.given),
+            email: self.email.as_deref().filter(|_| self.given),
+            source,
+            now,
+        }
+    }
+}
+
+pub fn checked_consent(
+    given: bool,
+    inbox: bool,
+    sms_phone: &str,
+    email: &str,
+    lang: Lang,
+) -> Result<CheckedConsent, AppError> {
+    let (sms_phone, email) = (sms_phone.trim(), email.trim());
+    let sms = if sms_phone.is_empty() {
+        None
+    } else {
+        Some(Mobile::parse(sms_phone).map_err(|_| Refusal::ConsentPhone.in_lang(lang))?.as_str().to_string())
+    };
+    if !email.is_empty() && app::rules::filing::check_email(email, lang).is_some() {
+        return Err(Refusal::ConsentEmail.in_lang(lang));
+    }
+    if given && !inbox && sms.is_none() {
+        return Err(Refusal::ConsentAddress.in_lang(lang));
+    }
+    Ok(CheckedConsent { given, inbox, sms_phone: sms, email: (!email.is_empty()).then(|| email.to_string()) })
 }

@@ -14,6 +14,7 @@ use crate::store::{self, fees::Applied};
 use app::api::port::Caller;
 use app::api::types::{
     CaseFees, DeadlineView, FeeAccount, FeeEntryView, FeeOrderView, FeeReceipt, FeeRefundView,
+    PaymentFlagView,
 };
 use app::api::{AppError, Refusal};
 use app::i18n::t;
@@ -336,7 +337,34 @@ impl Services {
             can_apply_relief,
             can_decide_relief,
             relief_key: crate::adapters::crypto::random_token()[..32].to_string(),
-            can_record_refunds: caller.me.as_ref().is_some_and(|m| records_refunds(m.role)),
+            payment_flags: if caller.me.as_ref().is_some_and(|m| crate::services::own_court_staff(m, &case)) {
+                store::fees::flags_of_case(&self.db, case_id)
+                    .await
+                    .map_err(internal(lang))?
+                    .iter()
+                    .filter(|f| f.resolved_at.is_none())
+                    .map(|f| PaymentFlagView {
+                        at: format_shanghai(f.at, lang),
+                        text: match f.kind.as_str() {
+                            "paid_after_close" => t(
+                                lang,
+                                (
+                                    "一笔交费在订单关闭后才到账：已计入，多交的部分正在原路退回。请核对这笔款项。",
+                                    "A payment arrived after its order was closed: credited, and what it overpaid is on its way back. Please check it.",
+                                ),
+                            ),
+                            _ => t(lang, ("这笔交费需要核对。", "This payment needs checking.")),
+                        }
+                        .to_string(),
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            },
+            can_record_refunds: caller
+                .me
+                .as_ref()
+                .is_some_and(|m| records_refunds(m.role) && crate::services::own_court_staff(m, &case)),
             account,
         })
     }
@@ -418,22 +446,62 @@ impl Services {
         let Some(payments) = self.payments.clone() else {
             return Err(Refusal::OnlinePaymentUnavailable.in_lang(lang));
         };
-        let account = self.account_of(case_id, lang).await?;
-        let out_trade_no = format!("PC{}{}", case.id, &crate::adapters::crypto::random_token()[..16]);
-        let (order, fresh) = store::fees::create_order(
-            &self.db,
-            store::fees::NewOrder {
-                case_id,
-                payer_user_id: me.id,
-                out_trade_no: &out_trade_no,
-                amount_fen: account.due_fen.max(1),
-                provider: payments.name(),
-                idempotency_key: key,
-                now: self.now(),
-            },
-        )
-        .await
-        .map_err(internal(lang))?;
+        let try_later = || {
+            AppError::Internal(
+                t(
+                    lang,
+                    (
+                        "支付通道暂时不可用，请稍后再试。",
+                        "Payment is unavailable right now. Please try again later.",
+                    ),
+                )
+                .into(),
+            )
+        };
+        // One open order per case: another tab's (or an earlier tap's) open order is settled
+        // with the provider first — credited if it was paid, else closed there and here — so
+        // one fee is never paid twice. Two rounds at most (two taps racing each other).
+        let mut round = 0;
+        let (order, fresh, account) = loop {
+            let account = self.account_of(case_id, lang).await?;
+            let out_trade_no = format!("PC{}{}", case.id, &crate::adapters::crypto::random_token()[..16]);
+            let made = store::fees::create_order(
+                &self.db,
+                store::fees::NewOrder {
+                    case_id,
+                    payer_user_id: me.id,
+                    out_trade_no: &out_trade_no,
+                    amount_fen: account.due_fen.max(1),
+                    provider: payments.name(),
+                    idempotency_key: key,
+                    now: self.now(),
+                },
+            )
+            .await;
+            match made {
+                Ok((order, fresh)) => break (order, fresh, account),
+                Err(store::fees::OrderError::AnotherOpen) if round < 2 => {
+                    round += 1;
+                    let open = store::fees::pending_order_of_case(&self.db, case_id)
+                        .await
+                        .map_err(internal(lang))?;
+                    if let Some(open) = open {
+                        if self.settle_open_order(&open).await.map_err(internal(lang))?
+                            == ProviderStatus::Pending
+                        {
+                            return Err(try_later());
+                        }
+                    }
+                }
+                Err(store::fees::OrderError::AnotherOpen) => return Err(try_later()),
+                Err(store::fees::OrderError::Store(e)) => return Err(internal(lang)(e)),
+            }
+        };
+        // A key is one tap on one case's page: the same key sent for another case (a replayed
+        // or forged request) is not that case's order, and never shows it.
+        if order.case_id != case_id {
+            return Err(Refusal::Stale.in_lang(lang));
+        }
         if fresh && account.due_fen == 0 {
             store::fees::close_order(&self.db, order.id).await.map_err(internal(lang))?;
             return Err(Refusal::FeePaid.in_lang(lang));
@@ -449,6 +517,7 @@ impl Services {
                 description: format!("诉讼费 {}", case.case_number.clone().unwrap_or_default()),
                 notify_url: format!("{base}/api/v1/payments/notify/{}", payments.name()),
                 return_url: format!("{base}/cases/{case_id}/fees?order={}", order.out_trade_no),
+                payer_ip: caller.ip.to_string(),
             })
             .await
             .map_err(|e| {
@@ -470,13 +539,13 @@ impl Services {
     pub async fn payment_notification(
         &self,
         provider: &str,
-        signature: Option<&str>,
+        headers: &crate::adapters::payments::NotifyHeaders,
         body: &[u8],
     ) -> NotifyOutcome {
         let Some(payments) = self.payments.as_ref().filter(|p| p.name() == provider) else {
             return NotifyOutcome::Refuse(404, format!("unknown provider {provider}"));
         };
-        let note = match payments.verify(signature, body, self.now()) {
+        let note = match payments.verify(headers, body, self.now()) {
             Ok(n) => n,
             Err(e @ (VerifyError::NoSignature | VerifyError::BadSignature)) => {
                 tracing::warn!(error = %e, "payment notification refused");
@@ -507,12 +576,16 @@ impl Services {
             status: &note.status,
             provider_trade_no: &note.trade_no,
             now: self.now(),
+            overpayment_refund: self.overpayment_refund(),
         };
-        let applied = store::fees::apply_notification(&self.db, &order, received).await;
-        match applied {
+        match store::fees::apply_notification(&self.db, &order, received).await {
             Ok(a) => {
-                if !paid && a == Applied::Noted {
-                    let _ = store::fees::close_order(&self.db, order.id).await;
+                if a == Applied::CreditedAfterClose {
+                    tracing::warn!(order = %order.out_trade_no, "money arrived for a closed order: credited and flagged");
+                }
+                if matches!(a, Applied::Credited | Applied::CreditedAfterClose) {
+                    // An overpayment refund may have been written with it: send it now.
+                    self.chase_refunds().await;
                 }
                 NotifyOutcome::Ack(a)
             }
@@ -535,11 +608,25 @@ impl Services {
             .map_err(internal(lang))?
             .filter(|o| o.case_id == case_id)
             .ok_or_else(|| AppError::NotFound(t(lang, ("没有这笔交费。", "No such payment.")).into()))?;
-        let payments = match &self.payments {
-            Some(p) if order.status == "pending" && p.name() == order.provider => p,
-            _ => return Ok(order.status),
+        if order.status != "pending" {
+            return Ok(order.status);
+        }
+        Ok(match self.ask_about_order(&order).await.map_err(internal(lang))? {
+            ProviderStatus::Paid { .. } => "paid",
+            ProviderStatus::Closed => "closed",
+            ProviderStatus::Pending => "pending",
+        }
+        .into())
+    }
+
+    /// Asks the provider about an open order and applies the answer: paid → credited (like a
+    /// notification, exactly once), closed → closed here. A provider that cannot be reached
+    /// leaves it open (Pending).
+    async fn ask_about_order(&self, order: &store::fees::OrderRow) -> Result<ProviderStatus, sqlx::Error> {
+        let Some(payments) = self.payments.as_ref().filter(|p| p.name() == order.provider) else {
+            return Ok(ProviderStatus::Pending);
         };
-        match payments.query(out_trade_no).await {
+        match payments.query(&order.out_trade_no).await {
             Ok(ProviderStatus::Paid { trade_no, amount_fen }) if amount_fen == order.amount_fen => {
                 let received = store::fees::Received {
                     provider: &order.provider,
@@ -548,20 +635,87 @@ impl Services {
                     status: "SUCCESS",
                     provider_trade_no: &trade_no,
                     now: self.now(),
+                    overpayment_refund: self.overpayment_refund(),
                 };
-                store::fees::apply_notification(&self.db, &order, received).await.map_err(internal(lang))?;
-                Ok("paid".into())
+                store::fees::apply_notification(&self.db, order, received).await?;
+                Ok(ProviderStatus::Paid { trade_no, amount_fen })
+            }
+            Ok(ProviderStatus::Paid { amount_fen, .. }) => {
+                tracing::error!(order = %order.out_trade_no, expected = order.amount_fen, got = amount_fen, "provider reports a wrong amount");
+                Ok(ProviderStatus::Pending)
             }
             Ok(ProviderStatus::Closed) => {
-                store::fees::close_order(&self.db, order.id).await.map_err(internal(lang))?;
-                Ok("closed".into())
+                store::fees::close_order(&self.db, order.id).await?;
+                Ok(ProviderStatus::Closed)
             }
-            Ok(_) => Ok("pending".into()),
+            Ok(ProviderStatus::Pending) => Ok(ProviderStatus::Pending),
             Err(e) => {
                 tracing::warn!(error = %e, "order query failed");
-                Ok("pending".into())
+                Ok(ProviderStatus::Pending)
             }
         }
+    }
+
+    /// Settles an open order before another is made for the same case: credited if the
+    /// provider says it was paid, else closed at the provider (so it can no longer be paid)
+    /// and here. Pending means the provider could not be asked or would not close it.
+    async fn settle_open_order(&self, open: &store::fees::OrderRow) -> Result<ProviderStatus, sqlx::Error> {
+        match self.ask_about_order(open).await? {
+            ProviderStatus::Pending => {}
+            settled => return Ok(settled),
+        }
+        let Some(payments) = self.payments.as_ref().filter(|p| p.name() == open.provider) else {
+            return Ok(ProviderStatus::Pending);
+        };
+        if let Err(e) = payments.close(&open.out_trade_no).await {
+            tracing::warn!(error = %e, order = %open.out_trade_no, "closing an open order failed");
+            // Perhaps it was paid a moment ago: ask once more.
+            return self.ask_about_order(open).await;
+        }
+        store::fees::close_order(&self.db, open.id).await?;
+        Ok(ProviderStatus::Closed)
+    }
+
+    /// The refund written with a payment that overpays the case (`apply_notification`): a new
+    /// refund number, due within 15 days (诉讼费用交纳办法 art. 53, applied by analogy: money the
+    /// court holds without a charge behind it goes back as promptly).
+    fn overpayment_refund(&self) -> store::fees::OverpaymentRefund {
+        let now = self.now();
+        let due = refund_deadline(CivilDate::from_unix_shanghai(now), &Calendar::weekends_only());
+        store::fees::OverpaymentRefund {
+            out_refund_no: format!("PCR{}", &crate::adapters::crypto::random_token()[..20]),
+            due_at: due.due_at,
+            reason: "多交的诉讼费，原路退回（诉讼费用交纳办法 第53条）".into(),
+        }
+    }
+
+    /// The reconciling job (every minute, `startup`): open orders with no news for five
+    /// minutes are asked about — a payment whose notification was lost is credited, a closed
+    /// one closed — and an order still unpaid after two hours is closed at the provider (the
+    /// payer started again or gave up; a new tap makes a new one). Returns how many changed.
+    pub async fn reconcile_open_orders(&self) -> usize {
+        let now = self.now();
+        let orders = match store::fees::stale_pending_orders(&self.db, now - 300, 100).await {
+            Ok(o) => o,
+            Err(e) => {
+                tracing::error!(error = %e, "could not read the open orders");
+                return 0;
+            }
+        };
+        let mut changed = 0;
+        for order in orders {
+            let settled = if now - order.created_at > 2 * 3600 {
+                self.settle_open_order(&order).await
+            } else {
+                self.ask_about_order(&order).await
+            };
+            match settled {
+                Ok(ProviderStatus::Pending) => {}
+                Ok(_) => changed += 1,
+                Err(e) => tracing::error!(error = %e, "reconciling an order"),
+            }
+        }
+        changed
     }
 
     /// 结案: the case's judge records how it ended. A decision in force at once (mediation,
@@ -614,7 +768,7 @@ impl Services {
             return 0;
         };
         let mut sent = 0;
-        for (refund, out_trade_no, provider) in open {
+        for store::fees::RefundToChase { refund, out_trade_no, provider, order_total_fen } in open {
             if provider != payments.name() {
                 continue;
             }
@@ -626,6 +780,7 @@ impl Services {
                 out_trade_no,
                 out_refund_no: refund.out_refund_no.clone(),
                 amount_fen: refund.amount_fen,
+                order_total_fen,
                 notify_url: format!("{}/api/v1/payments/notify/{provider}", self.public_base()),
             };
             match payments.refund(&request).await {
@@ -745,9 +900,9 @@ impl Services {
         reference: &str,
     ) -> Result<(), AppError> {
         let lang = caller.lang;
-        self.visible_case(caller, case_id).await?;
+        let (case, _) = self.visible_case(caller, case_id).await?;
         let me = caller.me.as_ref().ok_or_else(|| AppError::NotSignedIn(String::new()))?;
-        if !records_refunds(me.role) {
+        if !records_refunds(me.role) || !crate::services::own_court_staff(me, &case) {
             return Err(Refusal::RefundDenied.in_lang(lang));
         }
         let refund = store::fees::refund_by_out_refund_no(&self.db, out_refund_no)

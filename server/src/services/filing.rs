@@ -448,6 +448,21 @@ impl Services {
             &["submitted", "under_review"]
         };
         let query_code = crate::adapters::crypto::query_code();
+        // The consent to electronic service given on the filing's last screen becomes the
+        // filer's consent record (在线诉讼规则 art. 29), checked now and written with the
+        // submission in one transaction: a bad address refuses the submission with its reason
+        // instead of being dropped after it, and a crash keeps both or neither.
+        let consent = match draft.service.consent {
+            Some(given) => Some(crate::services::e_service::checked_consent(
+                given,
+                given,
+                &draft.service.sms_phone,
+                &draft.service.email,
+                lang,
+            )?),
+            None => None,
+        };
+        let now = self.now();
         let submitted = store::filings::submit(
             &self.db,
             store::filings::Submission {
@@ -463,7 +478,8 @@ impl Services {
                 query_code: &query_code,
                 parties,
                 stages,
-                now: self.now(),
+                consent: consent.as_ref().map(|c| c.record(me.id, "filing", now)),
+                now,
             },
         )
         .await
@@ -475,16 +491,6 @@ impl Services {
                 } else {
                     "您的立案申请已提交，法院将在7日内审查。进度请看掌上法庭“我的案件”。"
                 };
-                // The consent to electronic service given on the filing's last screen becomes
-                // the filer's consent record (在线诉讼规则 art. 29), dated now.
-                if let Some(given) = draft.service.consent {
-                    let s = &draft.service;
-                    if let Err(e) =
-                        self.set_consent(caller, given, given, &s.sms_phone, &s.email, "filing").await
-                    {
-                        tracing::warn!(error = ?e, "consent from the filing not recorded");
-                    }
-                }
                 self.notify(&user.phone, court_id, case_id, text).await;
                 Ok(case_id)
             }

@@ -12,10 +12,12 @@ pub mod notices;
 pub mod procedure;
 pub mod progress;
 pub mod relief;
+pub mod representation;
 pub mod service_log;
 pub mod uploads;
 
 use crate::adapters::sms::{self, SmsGateway};
+use crate::adapters::wechat_pay::WechatPay;
 use crate::config::ServeArgs;
 use crate::store::{self, Db};
 use app::api::port::Caller;
@@ -133,6 +135,20 @@ impl Services {
             use rand::Rng;
             crate::adapters::payments::Sandbox::new(db.clone(), rand::rng().random::<[u8; 32]>().to_vec())
         });
+        // Demo: the sandbox, whatever else is set. Otherwise the provider configured, if any
+        // (WeChat Pay API v3). Its settings were checked at start (`startup`): an error here
+        // would mean no online payment — never a fake one.
+        let payments: Option<Arc<dyn crate::adapters::payments::PaymentProvider>> = match &sandbox {
+            Some(s) => Some(Arc::new(s.clone())),
+            None => match args.payment.wechat_pay().and_then(|c| c.map(WechatPay::new).transpose()) {
+                Ok(Some(wechat)) => Some(Arc::new(wechat)),
+                Ok(None) => None,
+                Err(e) => {
+                    tracing::error!(error = %e, "WeChat Pay settings refused: no online payment");
+                    None
+                }
+            },
+        };
         Services {
             db,
             sms,
@@ -142,9 +158,7 @@ impl Services {
             absolute_secs: args.session_absolute_hours * 3600,
             // Checked at start (`startup::spawn`): an unlawful amount stops the server.
             fee_settings: args.fees.settings().unwrap_or_default(),
-            payments: sandbox
-                .clone()
-                .map(|s| Arc::new(s) as Arc<dyn crate::adapters::payments::PaymentProvider>),
+            payments,
             sandbox,
             public_base: std::sync::RwLock::new(args.public_url.trim_end_matches('/').to_string()),
             data_dir: args.storage.data_dir.clone(),
@@ -222,6 +236,13 @@ pub(crate) fn may_see(me: &Me, case: &store::cases::CaseRow, side: Option<String
     }
     // Litigants and agents see the cases where they (or the party they act for) are a party.
     side.map(Some)
+}
+
+/// Staff of the case's own court: the ones who decide on it (relief, refunds, closing). The
+/// receiving court of a cross-region filing sees the case — to check and forward it, or ask
+/// for corrections (跨域立案) — and decides nothing else on it.
+pub(crate) fn own_court_staff(me: &Me, case: &store::cases::CaseRow) -> bool {
+    me.role.is_staff() && me.court_id == Some(case.court_id)
 }
 
 /// 4301**********1234: enough to recognise, not enough to misuse.

@@ -242,6 +242,7 @@ pub fn full(
         timeline: nodes(&tl, lang, now),
         next_deadline: next_deadline(&tl, lang, now),
         contacts,
+        agents: Vec::new(),
         query_code: case.case_number.as_ref().map(|_| case.query_code.clone()),
         fee_due_fen: fee_balance_fen.max(0),
         outcome: case

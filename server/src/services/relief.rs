@@ -4,7 +4,7 @@
 //! ledger reduction, a deferral (or waiver) lifts the prepayment deadline.
 
 use crate::adapters::file_check::sniff;
-use crate::services::{internal, Services};
+use crate::services::{internal, own_court_staff, Services};
 use crate::store;
 use app::api::port::Caller;
 use app::api::types::{ReliefFileView, ReliefView, Role};
@@ -98,6 +98,13 @@ impl Services {
         due_fen: i64,
     ) -> Result<(Vec<ReliefView>, bool, bool), AppError> {
         let lang = caller.lang;
+        // An application tells of the applicant's means (低保, a disability, their reasons):
+        // only their own side (the payer, or their agent) and the case's court see it — never
+        // the opponent, nor the receiving court of a cross-region filing.
+        let court = caller.me.as_ref().is_some_and(|m| own_court_staff(m, case));
+        if !payer && !court {
+            return Ok((Vec::new(), false, false));
+        }
         let (rows, files) = tokio::try_join!(
             store::relief::of_case(&self.db, case.id),
             store::relief::files_of_case(&self.db, case.id),
@@ -106,7 +113,7 @@ impl Services {
         let pending = rows.iter().any(|r| r.status == "pending");
         let granted = case.fee_relief.is_some();
         let can_apply = payer && due_fen > 0 && !pending && !granted && case.outcome.is_none();
-        let can_decide = pending && caller.me.as_ref().is_some_and(|m| decides(m.role));
+        let can_decide = pending && court && caller.me.as_ref().is_some_and(|m| decides(m.role));
         Ok((rows.iter().map(|r| view(r, &files, lang)).collect(), can_apply, can_decide))
     }
 
@@ -224,7 +231,7 @@ impl Services {
         let lang = caller.lang;
         let (case, _) = self.visible_case(caller, case_id).await?;
         let me = caller.me.as_ref().ok_or_else(|| AppError::NotSignedIn(String::new()))?;
-        if !decides(me.role) {
+        if !decides(me.role) || !own_court_staff(me, &case) {
             return Err(Refusal::ReliefDenied.in_lang(lang));
         }
         let relief = store::relief::by_id(&self.db, relief_id)
@@ -282,18 +289,21 @@ impl Services {
         file_id: i64,
     ) -> Result<(store::relief::FileRow, Vec<u8>), AppError> {
         let lang = caller.lang;
-        self.visible_case(caller, case_id).await?;
+        let (case, side) = self.visible_case(caller, case_id).await?;
         let me = caller.me.as_ref().ok_or_else(|| AppError::NotSignedIn(String::new()))?;
         let not_found = || AppError::NotFound(t(lang, ("没有这个文件。", "No such file.")).into());
+        // The applicant's side (the applicant, or the agent acting for them) and the case's
+        // own court; anyone else gets the answer for a file that does not exist.
+        if !(own_court_staff(me, &case) || crate::services::fees::prepays(side.as_deref())) {
+            return Err(not_found());
+        }
         let files = store::relief::files_of_case(&self.db, case_id).await.map_err(internal(lang))?;
         let file = files.into_iter().find(|f| f.id == file_id).ok_or_else(not_found)?;
-        let relief = store::relief::by_id(&self.db, file.relief_id)
+        // A file is served only while its application exists.
+        store::relief::by_id(&self.db, file.relief_id)
             .await
             .map_err(internal(lang))?
             .ok_or_else(not_found)?;
-        if !(me.role.is_staff() || relief.applicant_user_id == me.id) {
-            return Err(not_found());
-        }
         let bytes = tokio::fs::read(self.data_dir.join(&file.stored_path)).await.map_err(|e| {
             tracing::error!(error = %e, path = %file.stored_path, "a stored document is missing");
             not_found()

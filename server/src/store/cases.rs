@@ -167,6 +167,8 @@ pub struct CaseSheet {
     pub my_side: Option<String>,
     pub parties: Vec<PartyRow>,
     pub events: Vec<EventRow>,
+    /// The representations in force.
+    pub agents: Vec<AgentRow>,
     /// Charged, less reductions and payments, plus refunds paid out (negative when overpaid).
     pub fee_balance_fen: i64,
     /// Refunds owed and not yet back with the payer (诉讼费用交纳办法 art. 53); their
@@ -176,22 +178,31 @@ pub struct CaseSheet {
 
 pub async fn case_sheet(db: &Db, id: i64, user_id: i64) -> Result<Option<CaseSheet>, sqlx::Error> {
     // Both back ends aggregate with an ORDER BY inside the aggregate (SQLite ≥ 3.44).
-    let (parties, events) = match db.kind {
+    let (parties, events, agents) = match db.kind {
         Kind::Sqlite => (
             "(SELECT json_group_array(json_array(p.id, p.side, p.name) ORDER BY p.id) \
                FROM case_parties p WHERE p.case_id = k.id)",
             "(SELECT json_group_array(json_array(e.stage, e.at) ORDER BY e.at, e.id) \
                FROM case_events e WHERE e.case_id = k.id)",
+            "(SELECT json_group_array(json_array(a.id, a.party_id, p.name, p.user_id, a.agent_user_id, u.name) \
+                 ORDER BY a.id) \
+               FROM case_agents a JOIN case_parties p ON p.id = a.party_id JOIN users u ON u.id = a.agent_user_id \
+               WHERE p.case_id = k.id)",
         ),
         Kind::Postgres => (
             "(SELECT COALESCE(json_agg(json_build_array(p.id, p.side, p.name) ORDER BY p.id), '[]')::text \
                FROM case_parties p WHERE p.case_id = k.id)",
             "(SELECT COALESCE(json_agg(json_build_array(e.stage, e.at) ORDER BY e.at, e.id), '[]')::text \
                FROM case_events e WHERE e.case_id = k.id)",
+            "(SELECT COALESCE(json_agg(json_build_array(a.id, a.party_id, p.name, p.user_id, a.agent_user_id, u.name) \
+                 ORDER BY a.id), '[]')::text \
+               FROM case_agents a JOIN case_parties p ON p.id = a.party_id JOIN users u ON u.id = a.agent_user_id \
+               WHERE p.case_id = k.id)",
         ),
     };
     let sql = format!(
         "SELECT {CASE_COLUMNS}, {MY_SIDE} AS my_side, {parties} AS parties_json, {events} AS events_json, \
+           {agents} AS agents_json, \
            {balance} AS fee_balance, \
            (SELECT CAST(COALESCE(SUM(r.amount_fen), 0) AS BIGINT) FROM fee_refunds r \
             WHERE r.case_id = k.id AND r.status <> 'refunded') AS refund_open \
@@ -219,11 +230,24 @@ fn sheet(r: &impl Cols, id: i64) -> Result<CaseSheet, sqlx::Error> {
     let parties: Vec<(i64, String, String)> =
         serde_json::from_str(&r.text("parties_json")?).map_err(decode)?;
     let events: Vec<(String, i64)> = serde_json::from_str(&r.text("events_json")?).map_err(decode)?;
+    type AgentTuple = (i64, i64, String, Option<i64>, i64, Option<String>);
+    let agents: Vec<AgentTuple> = serde_json::from_str(&r.text("agents_json")?).map_err(decode)?;
     Ok(CaseSheet {
         case: case_row(r)?,
         my_side: r.opt_text("my_side")?,
         parties: parties.into_iter().map(|(id, side, name)| PartyRow { id, side, name }).collect(),
         events: events.into_iter().map(|(stage, at)| EventRow { case_id: id, stage, at }).collect(),
+        agents: agents
+            .into_iter()
+            .map(|(id, party_id, party_name, party_user_id, agent_user_id, agent_name)| AgentRow {
+                id,
+                party_id,
+                party_name,
+                party_user_id,
+                agent_user_id,
+                agent_name,
+            })
+            .collect(),
         fee_balance_fen: r.int("fee_balance")?,
         refund_open_fen: r.int("refund_open")?,
     })
@@ -440,4 +464,75 @@ pub async fn insert_event(db: &Db, case_id: i64, stage: &str, at: i64) -> Result
 
 pub async fn count_cases(db: &Db) -> Result<i64, sqlx::Error> {
     sqlx::query("SELECT COUNT(*) AS n FROM cases").fetch_one(&db.pool).await?.try_get("n")
+}
+
+/// One representation in force on a case: the agent, and the party (and its user) they act for.
+#[derive(Clone, Debug)]
+pub struct AgentRow {
+    /// The `case_agents` row.
+    pub id: i64,
+    pub party_id: i64,
+    pub party_name: String,
+    pub party_user_id: Option<i64>,
+    pub agent_user_id: i64,
+    pub agent_name: Option<String>,
+}
+
+pub async fn agents_of_case(db: &Db, case_id: i64) -> Result<Vec<AgentRow>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT a.id, a.party_id, p.name AS party_name, p.user_id AS party_user_id, a.agent_user_id, \
+           u.name AS agent_name \
+         FROM case_agents a JOIN case_parties p ON p.id = a.party_id JOIN users u ON u.id = a.agent_user_id \
+         WHERE p.case_id = $1 ORDER BY a.id",
+    )
+    .bind(case_id)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(AgentRow {
+                id: r.try_get("id")?,
+                party_id: r.try_get("party_id")?,
+                party_name: r.try_get("party_name")?,
+                party_user_id: r.try_get("party_user_id")?,
+                agent_user_id: r.try_get("agent_user_id")?,
+                agent_name: r.try_get("agent_name")?,
+            })
+        })
+        .collect()
+}
+
+/// Ends a representation: the `case_agents` row goes and the end is recorded, in one
+/// transaction (every case read joins `case_agents`, so the agent's access stops with the
+/// commit). False if it had ended already (a double tap, a colleague).
+pub async fn end_representation(
+    db: &Db,
+    case_id: i64,
+    agent: &AgentRow,
+    ended_by: i64,
+    by_court: bool,
+    reason: &str,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let mut tx = db.pool.begin().await?;
+    let gone = sqlx::query("DELETE FROM case_agents WHERE id = $1").bind(agent.id).execute(&mut *tx).await?;
+    if gone.rows_affected() == 0 {
+        tx.rollback().await?;
+        return Ok(false);
+    }
+    sqlx::query(
+        "INSERT INTO representation_ends (case_id, party_id, agent_user_id, ended_by, by_court, reason, at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(case_id)
+    .bind(agent.party_id)
+    .bind(agent.agent_user_id)
+    .bind(ended_by)
+    .bind(i64::from(by_court))
+    .bind(reason)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(true)
 }

@@ -111,14 +111,37 @@ pub struct NewOrder<'a> {
     pub now: i64,
 }
 
+async fn order_by_key(db: &Db, payer: i64, key: &str) -> Result<Option<sqlx::any::AnyRow>, sqlx::Error> {
+    let sql =
+        format!("SELECT {ORDER_COLUMNS} FROM fee_orders WHERE payer_user_id = $1 AND idempotency_key = $2");
+    sqlx::query(sqlx::AssertSqlSafe(sql)).bind(payer).bind(key).fetch_optional(&db.pool).await
+}
+
+/// Why an order was not made.
+#[derive(Debug, thiserror::Error)]
+pub enum OrderError {
+    /// The case has an open order already (another tab, another tap with a new key): close
+    /// that one first (`fee_orders_one_pending_per_case`).
+    #[error("the case has an open order")]
+    AnotherOpen,
+    #[error(transparent)]
+    Store(#[from] sqlx::Error),
+}
+
 /// Creates the order, or — when this payer already sent this idempotency key (a double tap,
 /// a retried request) — returns the order made the first time. `true` when it is new.
-pub async fn create_order(db: &Db, o: NewOrder<'_>) -> Result<(OrderRow, bool), sqlx::Error> {
+pub async fn create_order(db: &Db, o: NewOrder<'_>) -> Result<(OrderRow, bool), OrderError> {
+    if let Some(r) = order_by_key(db, o.payer_user_id, o.idempotency_key).await? {
+        return Ok((order_row(&r)?, false));
+    }
     let sql = format!(
         "INSERT INTO fee_orders (case_id, payer_user_id, out_trade_no, amount_fen, provider, \
          idempotency_key, status, created_at) VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7) \
          RETURNING {ORDER_COLUMNS}"
     );
+    // In a transaction, so the commit is checked (a write a person is told succeeded must be
+    // on disk: sqlx drops a lone statement's commit error, e.g. a full disk).
+    let mut tx = db.pool.begin().await?;
     let inserted = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(o.case_id)
         .bind(o.payer_user_id)
@@ -127,22 +150,29 @@ pub async fn create_order(db: &Db, o: NewOrder<'_>) -> Result<(OrderRow, bool), 
         .bind(o.provider)
         .bind(o.idempotency_key)
         .bind(o.now)
-        .fetch_one(&db.pool)
+        .fetch_one(&mut *tx)
         .await;
     match inserted {
-        Ok(r) => Ok((order_row(&r)?, true)),
-        Err(e) if violated_constraint(&e).is_some_and(|c| c.contains("idempotency")) => {
-            let sql = format!(
-                "SELECT {ORDER_COLUMNS} FROM fee_orders WHERE payer_user_id = $1 AND idempotency_key = $2"
-            );
-            let r = sqlx::query(sqlx::AssertSqlSafe(sql))
-                .bind(o.payer_user_id)
-                .bind(o.idempotency_key)
-                .fetch_one(&db.pool)
-                .await?;
+        Ok(r) => {
+            let row = order_row(&r)?;
+            tx.commit().await?;
+            Ok((row, true))
+        }
+        // The same tap racing itself: the first one's order.
+        Err(e)
+            if violated_constraint(&e)
+                .is_some_and(|c| c.contains("idempotency") || c.contains("idempotency_key")) =>
+        {
+            tx.rollback().await?;
+            let r =
+                order_by_key(db, o.payer_user_id, o.idempotency_key).await?.ok_or(OrderError::AnotherOpen)?;
             Ok((order_row(&r)?, false))
         }
-        Err(e) => Err(e),
+        Err(e) if violated_constraint(&e).is_some() => {
+            tx.rollback().await?;
+            Err(OrderError::AnotherOpen)
+        }
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -173,6 +203,10 @@ pub enum Applied {
     AlreadyPaid,
     /// Recorded; the status changes nothing (failed, closed, or a late one after payment).
     Noted,
+    /// Money arrived for an order already closed (cancelled, failed, or replaced by a newer
+    /// one): credited all the same — it is the payer's money and it did arrive — and flagged
+    /// for staff (`payment_flags`); what it overpays goes back by itself.
+    CreditedAfterClose,
 }
 
 /// Records the notification and, if it reports a payment of a pending order, marks the order
@@ -186,10 +220,19 @@ pub struct Received<'a> {
     pub status: &'a str,
     pub provider_trade_no: &'a str,
     pub now: i64,
+    /// If this payment makes the case overpaid: the refund of the excess to write with it
+    /// (our refund number, its art. 53 deadline, the reason shown to the payer).
+    pub overpayment_refund: OverpaymentRefund,
+}
+
+pub struct OverpaymentRefund {
+    pub out_refund_no: String,
+    pub due_at: i64,
+    pub reason: String,
 }
 
 pub async fn apply_notification(db: &Db, order: &OrderRow, n: Received<'_>) -> Result<Applied, sqlx::Error> {
-    let Received { provider, notify_id, paid, status, provider_trade_no, now } = n;
+    let Received { provider, notify_id, paid, status, provider_trade_no, now, overpayment_refund } = n;
     let mut tx = db.pool.begin().await?;
     // The first statement writes, so on SQLite the transaction holds the write lock from here
     // on (no read-then-upgrade race); concurrent ones wait on the busy timeout.
@@ -213,12 +256,25 @@ pub async fn apply_notification(db: &Db, order: &OrderRow, n: Received<'_>) -> R
         Err(e) => return Err(e),
     }
     if !paid {
+        // Failed or closed at the provider: the order closes with the record of why, in the
+        // same transaction (a new tap makes a new order).
+        sqlx::query("UPDATE fee_orders SET status = 'closed' WHERE id = $1 AND status = 'pending'")
+            .bind(order.id)
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
         return Ok(Applied::Noted);
     }
+    let before: String = sqlx::query("SELECT status FROM fee_orders WHERE id = $1")
+        .bind(order.id)
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get("status")?;
+    // A paid order stays paid; a pending one is paid now; a closed one too (money arrived
+    // after it was closed or had failed — it did arrive, so it counts, and a person looks).
     let changed = sqlx::query(
         "UPDATE fee_orders SET status = 'paid', paid_at = $1, provider_trade_no = $2 \
-         WHERE id = $3 AND status = 'pending'",
+         WHERE id = $3 AND status <> 'paid'",
     )
     .bind(now)
     .bind(provider_trade_no)
@@ -241,6 +297,46 @@ pub async fn apply_notification(db: &Db, order: &OrderRow, n: Received<'_>) -> R
     .bind(now)
     .execute(&mut *tx)
     .await?;
+    let late = before == "closed";
+    if late {
+        sqlx::query(
+            "INSERT INTO payment_flags (case_id, order_id, kind, note, at) VALUES ($1, $2, 'paid_after_close', $3, $4)",
+        )
+        .bind(order.case_id)
+        .bind(order.id)
+        .bind(format!("{provider} {provider_trade_no}: {} fen for an order already closed", order.amount_fen))
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    }
+    // Overpaid now (two tabs, a payment after closing, a late one): the excess over what is
+    // owed and not already on its way back goes back to this payment by itself.
+    let excess_sql = format!(
+        "SELECT -({}) - (SELECT CAST(COALESCE(SUM(r.amount_fen), 0) AS BIGINT) FROM fee_refunds r \
+           WHERE r.case_id = $1 AND r.status IN ('due', 'processing')) AS excess",
+        balance_sql("$1")
+    );
+    let excess: i64 = sqlx::query(sqlx::AssertSqlSafe(excess_sql))
+        .bind(order.case_id)
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get("excess")?;
+    let back = excess.min(order.amount_fen);
+    if back > 0 {
+        sqlx::query(
+            "INSERT INTO fee_refunds (case_id, order_id, out_refund_no, amount_fen, reason, status, due_at, \
+             created_at) VALUES ($1, $2, $3, $4, $5, 'due', $6, $7)",
+        )
+        .bind(order.case_id)
+        .bind(order.id)
+        .bind(&overpayment_refund.out_refund_no)
+        .bind(back)
+        .bind(&overpayment_refund.reason)
+        .bind(overpayment_refund.due_at)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    }
     // Fully paid now: the case reaches 预交诉讼费 on its timeline (once per fee notice: a
     // supplementary notice after a change of procedure, `fee_notice`, asks for it again).
     let sql = format!(
@@ -253,7 +349,61 @@ pub async fn apply_notification(db: &Db, order: &OrderRow, n: Received<'_>) -> R
     );
     sqlx::query(sqlx::AssertSqlSafe(sql)).bind(order.case_id).bind(now).execute(&mut *tx).await?;
     tx.commit().await?;
-    Ok(Applied::Credited)
+    Ok(if late { Applied::CreditedAfterClose } else { Applied::Credited })
+}
+
+/// The open (pending) order of a case, if any: at most one (`fee_orders_one_pending_per_case`).
+pub async fn pending_order_of_case(db: &Db, case_id: i64) -> Result<Option<OrderRow>, sqlx::Error> {
+    let sql = format!("SELECT {ORDER_COLUMNS} FROM fee_orders WHERE case_id = $1 AND status = 'pending'");
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(case_id)
+        .fetch_optional(&db.pool)
+        .await?
+        .map(|r| order_row(&r))
+        .transpose()
+}
+
+/// Pending orders nobody has heard of since `before`: the reconciling job asks the provider.
+pub async fn stale_pending_orders(db: &Db, before: i64, limit: i64) -> Result<Vec<OrderRow>, sqlx::Error> {
+    let sql = format!(
+        "SELECT {ORDER_COLUMNS} FROM fee_orders WHERE status = 'pending' AND created_at < $1 ORDER BY id LIMIT $2"
+    );
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(before).bind(limit).fetch_all(&db.pool).await?;
+    rows.iter().map(order_row).collect()
+}
+
+/// Money that needs a person (`payment_flags`), open ones first: for the court's staff.
+#[derive(Clone, Debug)]
+pub struct FlagRow {
+    pub id: i64,
+    pub case_id: i64,
+    pub order_id: i64,
+    pub kind: String,
+    pub note: String,
+    pub at: i64,
+    pub resolved_at: Option<i64>,
+}
+
+pub async fn flags_of_case(db: &Db, case_id: i64) -> Result<Vec<FlagRow>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT id, case_id, order_id, kind, note, at, resolved_at FROM payment_flags WHERE case_id = $1 ORDER BY id",
+    )
+    .bind(case_id)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(FlagRow {
+                id: r.try_get("id")?,
+                case_id: r.try_get("case_id")?,
+                order_id: r.try_get("order_id")?,
+                kind: r.try_get("kind")?,
+                note: r.try_get("note")?,
+                at: r.try_get("at")?,
+                resolved_at: r.try_get("resolved_at")?,
+            })
+        })
+        .collect()
 }
 
 /// Closes a pending order (cancelled or failed at the provider): a new tap makes a new one.
@@ -412,19 +562,37 @@ pub async fn refund_by_out_refund_no(db: &Db, out_refund_no: &str) -> Result<Opt
 /// Refunds owed to an online payment and not yet accepted by its provider (`due`), or
 /// accepted before `processing_before` and still unconfirmed (to ask the provider about),
 /// with the payment's order number and provider.
+/// A refund to send or ask about, with the order it goes back to.
+pub struct RefundToChase {
+    pub refund: RefundRow,
+    pub out_trade_no: String,
+    pub provider: String,
+    /// What that order was paid in full.
+    pub order_total_fen: i64,
+}
+
 pub async fn refunds_to_chase(
     db: &Db,
     processing_before: i64,
     limit: i64,
-) -> Result<Vec<(RefundRow, String, String)>, sqlx::Error> {
+) -> Result<Vec<RefundToChase>, sqlx::Error> {
     let sql = format!(
-        "SELECT {REFUND_COLUMNS}, o.out_trade_no, o.provider FROM fee_refunds r \
+        "SELECT {REFUND_COLUMNS}, o.out_trade_no, o.provider, o.amount_fen AS order_total FROM fee_refunds r \
          JOIN fee_orders o ON o.id = r.order_id \
          WHERE r.status = 'due' OR (r.status = 'processing' AND r.sent_at < $1) ORDER BY r.id LIMIT $2"
     );
     let rows =
         sqlx::query(sqlx::AssertSqlSafe(sql)).bind(processing_before).bind(limit).fetch_all(&db.pool).await?;
-    rows.iter().map(|r| Ok((refund_row(r)?, r.try_get("out_trade_no")?, r.try_get("provider")?))).collect()
+    rows.iter()
+        .map(|r| {
+            Ok(RefundToChase {
+                refund: refund_row(r)?,
+                out_trade_no: r.try_get("out_trade_no")?,
+                provider: r.try_get("provider")?,
+                order_total_fen: r.try_get("order_total")?,
+            })
+        })
+        .collect()
 }
 
 /// The provider accepted the refund: it is on its way.
@@ -643,7 +811,10 @@ pub async fn insert_paid_order(
     o: NewOrder<'_>,
     provider_trade_no: &str,
 ) -> Result<OrderRow, sqlx::Error> {
-    let (order, _) = create_order(db, NewOrder { ..o }).await?;
+    let (order, _) = create_order(db, NewOrder { ..o }).await.map_err(|e| match e {
+        OrderError::Store(e) => e,
+        OrderError::AnotherOpen => sqlx::Error::Protocol("demo history: the case has an open order".into()),
+    })?;
     let received = Received {
         provider: o.provider,
         notify_id: &format!("history:{}", o.out_trade_no),
@@ -651,6 +822,12 @@ pub async fn insert_paid_order(
         status: "SUCCESS",
         provider_trade_no,
         now: o.now,
+        // The history pays exactly what was charged: nothing to send back.
+        overpayment_refund: OverpaymentRefund {
+            out_refund_no: format!("history-refund:{}", o.out_trade_no),
+            due_at: o.now,
+            reason: String::new(),
+        },
     };
     apply_notification(db, &order, received).await?;
     Ok(OrderRow { status: "paid".into(), paid_at: Some(o.now), ..order })

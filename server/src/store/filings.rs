@@ -137,6 +137,9 @@ pub struct Submission<'a> {
     pub cause: Option<app::rules::filing::Cause>,
     pub procedure: &'a str,
     pub claim_fen: Option<i64>,
+    /// The consent to electronic service given on the filing's last screen, recorded in the
+    /// same transaction as the submission (a crash cannot keep one without the other).
+    pub consent: Option<super::service::NewConsent<'a>>,
     pub channel: &'a str,
     pub query_code: &'a str,
     pub parties: Vec<NewParty>,
@@ -247,6 +250,9 @@ pub async fn submit(db: &Db, s: Submission<'_>) -> Result<Submitted, sqlx::Error
         }
     }
     insert_events(&mut tx, case_id, s.stages, s.now).await?;
+    if let Some(consent) = s.consent {
+        super::service::insert_consent(&mut tx, consent).await?;
+    }
     tx.commit().await?;
     Ok(Submitted::Filed(case_id))
 }

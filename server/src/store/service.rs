@@ -55,6 +55,18 @@ pub struct NewConsent<'a> {
 
 /// Records a consent or a withdrawal (never changes an earlier record).
 pub async fn record_consent(db: &Db, c: NewConsent<'_>) -> Result<(), sqlx::Error> {
+    // In a transaction, so the commit is checked (sqlx drops a lone statement's commit error).
+    let mut tx = db.pool.begin().await?;
+    insert_consent(&mut tx, c).await?;
+    tx.commit().await
+}
+
+/// The consent's row, inside a caller's transaction (a filing records the consent given on its
+/// last screen with the submission itself: both or neither).
+pub async fn insert_consent(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    c: NewConsent<'_>,
+) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO service_consents (user_id, given, inbox, sms_phone, email, source, recorded_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -66,7 +78,7 @@ pub async fn record_consent(db: &Db, c: NewConsent<'_>) -> Result<(), sqlx::Erro
     .bind(c.email)
     .bind(c.source)
     .bind(c.now)
-    .execute(&db.pool)
+    .execute(&mut **tx)
     .await?;
     Ok(())
 }

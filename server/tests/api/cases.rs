@@ -171,3 +171,49 @@ async fn anyone_with_number_and_query_code_sees_stage_and_dates_but_no_names(b: 
     assert_eq!(status, 429, "guessing is limited per address");
 }
 both_backends!(anyone_with_number_and_query_code_sees_stage_and_dates_but_no_names);
+
+/// A representation ends when the party revokes it (or the court ends it), and the agent's
+/// access stops at once — the next request is "not found". Nobody else can end it: not the
+/// agent, not the other side.
+async fn a_party_revokes_its_agent_and_the_agents_access_stops_at_once(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let (wang, lawyer, li) = (new_client(), new_client(), new_client());
+    app.sign_in(&wang, WANG).await;
+    app.sign_in(&lawyer, LAWYER).await;
+    app.sign_in(&li, LI).await;
+    let (_, theirs) = app.get_json(&lawyer, "/api/v1/cases").await;
+    let ids: Vec<i64> = theirs.as_array().unwrap().iter().map(|c| c["id"].as_i64().unwrap()).collect();
+    assert!(ids.len() >= 2, "the demo lawyer acts for 王五 in two cases or more: {theirs}");
+    let id = ids[0];
+    let (_, p) = app.get_json(&wang, &format!("/api/v1/cases/{id}/progress")).await;
+    let agent = p["agents"][0]["id"].as_i64().expect("王五 sees the representation");
+    let (_, p) = app.get_json(&li, &format!("/api/v1/cases/{id}/progress")).await;
+    assert_eq!(p["agents"], serde_json::json!([]), "the other side sees no end button");
+    let end = |client: &reqwest::Client, case: i64, agent: i64| {
+        let client = client.clone();
+        let url = app.url(&format!("/cases/{case}/agents/{agent}/end"));
+        async move {
+            let res = client.post(url).form(&[("reason", "换律师")]).send().await.unwrap();
+            res.headers()["location"].to_str().unwrap().to_string()
+        }
+    };
+    // Not the agent, not the other side.
+    assert_eq!(end(&lawyer, id, agent).await, format!("/cases/{id}?error=representation_not_yours"));
+    assert_eq!(end(&li, id, agent).await, format!("/cases/{id}?error=representation_not_yours"));
+    assert_eq!(app.get_json(&lawyer, &format!("/api/v1/cases/{id}/progress")).await.0, 200);
+    // The party: ended, and the agent's very next request is refused.
+    assert_eq!(end(&wang, id, agent).await, format!("/cases/{id}?agent=ended"));
+    assert_eq!(app.get_json(&lawyer, &format!("/api/v1/cases/{id}/progress")).await.0, 404);
+    let (_, theirs) = app.get_json(&lawyer, "/api/v1/cases").await;
+    assert!(!theirs.as_array().unwrap().iter().any(|c| c["id"] == id), "{theirs}");
+    assert_eq!(end(&wang, id, agent).await, format!("/cases/{id}?error=representation_ended"));
+    // The court ends another; the representation's end is on record.
+    let other = ids[1];
+    let clerk = new_client();
+    app.staff_sign_in(&clerk, CLERK).await;
+    let (_, p) = app.get_json(&clerk, &format!("/api/v1/cases/{other}/progress")).await;
+    let agent = p["agents"][0]["id"].as_i64().expect("the court sees the representation");
+    assert_eq!(end(&clerk, other, agent).await, format!("/cases/{other}?agent=ended"));
+    assert_eq!(app.get_json(&lawyer, &format!("/api/v1/cases/{other}/progress")).await.0, 404);
+}
+both_backends!(a_party_revokes_its_agent_and_the_agents_access_stops_at_once);

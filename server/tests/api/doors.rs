@@ -165,3 +165,29 @@ async fn a_refused_form_post_comes_back_as_a_code_the_page_puts_in_words(b: Back
     assert!(codes.iter().any(|c| c == "stale") && codes.iter().any(|c| c == "pay_denied"), "{codes:?}");
 }
 both_backends!(a_refused_form_post_comes_back_as_a_code_the_page_puts_in_words);
+
+/// One address cannot take every connection (about 1,000 idle ones locked everyone out): past
+/// `MAX_PER_PEER` its next connection is closed at once, and when it lets go the site answers.
+async fn one_address_cannot_hold_every_connection(b: Backend) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = TestApp::spawn(b).await;
+    let addr = app.running.addr;
+    let mut held = Vec::new();
+    for _ in 0..pocket_court::http::listener::MAX_PER_PEER {
+        held.push(tokio::net::TcpStream::connect(addr).await.unwrap());
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let mut extra = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let _ = extra.write_all(b"GET /api/v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").await;
+    let mut buf = [0u8; 64];
+    let answer = tokio::time::timeout(std::time::Duration::from_secs(5), extra.read(&mut buf)).await;
+    match answer {
+        Ok(Ok(0)) | Ok(Err(_)) => {} // closed at once
+        other => panic!("the extra connection was served: {other:?}"),
+    }
+    drop(held);
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let res = new_client().get(app.url("/api/v1/health")).send().await.unwrap();
+    assert_eq!(res.status().as_u16(), 200);
+}
+both_backends!(one_address_cannot_hold_every_connection);

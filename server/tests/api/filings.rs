@@ -474,6 +474,7 @@ async fn cases_under_review(app: &TestApp, n: i64) -> (Vec<i64>, Caller) {
                 query_code: &format!("Q{i:07}"),
                 parties: vec![],
                 stages: &["submitted", "under_review"],
+                consent: None,
                 now: pocket_court::adapters::clock::now(),
             },
         )

@@ -110,6 +110,7 @@ impl TestApp {
             session_idle_minutes: 120,
             session_absolute_hours: 24,
             fees: Default::default(),
+            payment: Default::default(),
             uploads: Default::default(),
             service: Default::default(),
         };

@@ -17,3 +17,4 @@ mod relief;
 mod rest;
 mod service;
 mod uploads;
+mod wechat;

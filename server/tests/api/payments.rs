@@ -317,3 +317,82 @@ async fn without_demo_there_is_no_fake_provider_and_fees_are_paid_at_the_court(b
     assert!(refused > 0, "a case of hers with a fee due");
 }
 both_backends!(without_demo_there_is_no_fake_provider_and_fees_are_paid_at_the_court);
+
+/// Two tabs (or a tap, then another with a new key) never pay one fee twice: the first order
+/// is closed at the provider before the second is made, so it can no longer be paid. And money
+/// that arrives all the same for a closed order is credited, flagged for staff, and what it
+/// overpays goes back by itself.
+async fn two_tabs_never_pay_one_fee_twice_and_money_after_closing_is_flagged(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    app.sign_in(&app.client, ZHANG).await;
+    let (id, before) = case_with_fee_due(&app, &app.client).await;
+    let due = before["due_fen"].as_i64().unwrap();
+    let (_, tab_a) = start(&app, &app.client, id, "tab-a-0123456789abcd").await;
+    let (_, tab_b) = start(&app, &app.client, id, "tab-b-0123456789abcd").await;
+    let (checkout_a, checkout_b) = (
+        tab_a["checkout_url"].as_str().unwrap().to_string(),
+        tab_b["checkout_url"].as_str().unwrap().to_string(),
+    );
+    assert_ne!(checkout_a, checkout_b);
+    let (_, acct) = app.get_json(&app.client, &format!("/api/v1/cases/{id}/fees")).await;
+    let status_of = |acct: &Value, n: usize| acct["orders"][n]["status"].as_str().unwrap().to_string();
+    assert_eq!((status_of(&acct, 0), status_of(&acct, 1)), ("closed".into(), "pending".into()), "{acct}");
+    let order_a = acct["orders"][0]["out_trade_no"].as_str().unwrap().to_string();
+
+    // Tab A's checkout can no longer take the money; tab B's does, once.
+    app.client.post(&checkout_a).form(&[("action", "pay")]).send().await.unwrap();
+    app.client.post(&checkout_b).form(&[("action", "pay")]).send().await.unwrap();
+    let acct = wait_for_paid(&app, &app.client, id).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let (_, acct2) = app.get_json(&app.client, &format!("/api/v1/cases/{id}/fees")).await;
+    assert_eq!(payments(&acct2), 1, "one fee, paid once: {acct}");
+
+    // The provider reports order A paid after all (a bank's late answer): credited, flagged,
+    // and the overpayment is on its way back to that payment.
+    let now = pocket_court::adapters::clock::now();
+    let late = json!({"notify_id": "late-a", "out_trade_no": order_a, "trade_no": "SBXlate", "amount_fen": due, "status": "SUCCESS", "timestamp": now});
+    assert_eq!(notify(&app, &late, signed(&app, &late)).await, 200);
+    let (_, acct) = app.get_json(&app.client, &format!("/api/v1/cases/{id}/fees")).await;
+    assert_eq!(payments(&acct), 2, "{acct}");
+    let refunds = acct["refunds"].as_array().unwrap();
+    assert_eq!(refunds.len(), 1, "{acct}");
+    assert_eq!(refunds[0]["amount_fen"], due);
+    assert!(refunds[0]["reason"].as_str().unwrap().contains("多交"), "{acct}");
+    let flags = pocket_court::store::fees::flags_of_case(&app.running.services.db, id).await.unwrap();
+    assert_eq!(flags.len(), 1);
+    assert_eq!(flags[0].kind, "paid_after_close");
+    // Replayed: nothing more.
+    assert_eq!(notify(&app, &late, signed(&app, &late)).await, 200);
+    let (_, acct) = app.get_json(&app.client, &format!("/api/v1/cases/{id}/fees")).await;
+    assert_eq!((payments(&acct), acct["refunds"].as_array().unwrap().len()), (2, 1));
+    // Staff see it on the fee page.
+    let clerk = new_client();
+    app.staff_sign_in(&clerk, CLERK).await;
+    let (_, page) = app.get_page(&clerk, &format!("/cases/{id}/fees")).await;
+    assert!(page.contains("data-testid=\"payment-flag\""), "staff see the flag");
+    let (_, page) = app.get_page(&app.client, &format!("/cases/{id}/fees")).await;
+    assert!(!page.contains("data-testid=\"payment-flag\""), "the payer sees the refund, not staff notes");
+}
+both_backends!(two_tabs_never_pay_one_fee_twice_and_money_after_closing_is_flagged);
+
+/// A payment whose notification never came is credited by the reconciling job, without the
+/// payer coming back to the page (its 7-day deadline was running meanwhile).
+async fn a_payment_whose_notification_was_lost_is_credited_by_the_reconciling_job(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    app.sign_in(&app.client, ZHANG).await;
+    let (id, _) = case_with_fee_due(&app, &app.client).await;
+    let (_, started) = start(&app, &app.client, id, "lost-note-0123456789").await;
+    let trade_no = started["checkout_url"].as_str().unwrap().rsplit('/').next().unwrap().to_string();
+    // The provider has the money; its notification is lost.
+    assert!(pocket_court::store::fees::sandbox_finish(&app.running.services.db, &trade_no, "paid", 0)
+        .await
+        .unwrap());
+    let services = &app.running.services;
+    assert_eq!(services.reconcile_open_orders().await, 0, "not asked within five minutes of the order");
+    app.clock.advance(301);
+    assert_eq!(services.reconcile_open_orders().await, 1);
+    let (_, acct) = app.get_json(&app.client, &format!("/api/v1/cases/{id}/fees")).await;
+    assert_eq!((payments(&acct), acct["due_fen"].as_i64().unwrap()), (1, 0), "{acct}");
+    assert_eq!(services.reconcile_open_orders().await, 0, "once");
+}
+both_backends!(a_payment_whose_notification_was_lost_is_credited_by_the_reconciling_job);

@@ -169,6 +169,10 @@ async fn a_waiver_applied_for_with_proof_and_granted_takes_the_fee_away(b: Backe
     assert_eq!(list[0]["source"], "诉讼费用交纳办法 第45条");
     let rid = list[0]["id"].as_i64().unwrap();
     let fid = list[0]["files"][0]["id"].as_i64().unwrap();
+    // The opponent sees nothing of it: an application tells of the applicant's means.
+    let seen_by_li = relief(&app, &li, id).await;
+    assert!(seen_by_li["relief"].as_array().unwrap().is_empty(), "{seen_by_li}");
+    assert!(!seen_by_li.to_string().contains("低保"), "{seen_by_li}");
 
     // The document: the applicant and the court's staff may open it, nobody else.
     let file = format!("/cases/{id}/fees/relief/files/{fid}");
@@ -313,3 +317,59 @@ async fn a_deferral_lifts_the_overdue_warning(b: Backend) {
     assert!(acct["due_fen"].as_i64().unwrap() > 0, "a deferral is still owed, later");
 }
 both_backends!(a_deferral_lifts_the_overdue_warning);
+
+/// On a cross-region filing (跨域立案), the receiving court checks and forwards; it decides no
+/// relief, reads no relief documents and records no refunds on the other court's case.
+async fn the_receiving_court_decides_nothing_on_the_other_courts_case(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    // 王五's traffic-accident case was filed at 天心区法院 for this court (demo case 16).
+    let zhang = new_client();
+    app.sign_in(&zhang, WANG).await;
+    let mut cross = None;
+    for id in cases_with_fee_due(&app, &zhang).await {
+        let (_, p) = app.get_json(&zhang, &format!("/api/v1/cases/{id}/progress")).await;
+        if !p["receiving_court_name"].is_null() {
+            cross = Some(id);
+        }
+    }
+    let id = cross.expect("a cross-region demo case of WANG's with a fee due");
+    let key = relief_key(&app, &zhang, id).await;
+    let reason = "我是低保户，家里没有别的收入，交不起这笔钱。";
+    let good = [("kind_ground", "waive:subsistence"), ("reason", reason), ("key", key.as_str())];
+    assert!(location(&apply(&app, &zhang, id, &good, &[("低保证.png", PNG)]).await).ends_with("?relief=sent"));
+    let mine = relief(&app, &zhang, id).await;
+    let rid = mine["relief"][0]["id"].as_i64().unwrap();
+    let fid = mine["relief"][0]["files"][0]["id"].as_i64().unwrap();
+
+    let receiving = new_client();
+    app.staff_sign_in(&receiving, OTHER_COURT_CLERK).await;
+    let (status, _) = app.get_json(&receiving, &format!("/api/v1/cases/{id}/progress")).await;
+    assert_eq!(status, 200, "the receiving court sees the case it handed on");
+    let theirs = relief(&app, &receiving, id).await;
+    assert!(
+        theirs["relief"].as_array().unwrap().is_empty() && theirs["can_decide_relief"] == false,
+        "{theirs}"
+    );
+    assert_eq!(theirs["can_record_refunds"], false);
+    assert_eq!(
+        decide(&app, &receiving, id, rid, &[("decision", "grant")]).await,
+        format!("/cases/{id}/fees?error=relief_denied")
+    );
+    let file = format!("/cases/{id}/fees/relief/files/{fid}");
+    assert_eq!(receiving.get(app.url(&file)).send().await.unwrap().status().as_u16(), 404);
+    let res = receiving
+        .post(app.url(&format!("/cases/{id}/fees/refunds/PCR-any/transfer")))
+        .form(&[("reference", "ICBC-20261124-0001")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(location(&res), format!("/cases/{id}/fees?error=refund_denied"));
+    // The case's own court decides.
+    let clerk = new_client();
+    app.staff_sign_in(&clerk, CLERK).await;
+    assert_eq!(
+        decide(&app, &clerk, id, rid, &[("decision", "grant")]).await,
+        format!("/cases/{id}/fees?relief=decided")
+    );
+}
+both_backends!(the_receiving_court_decides_nothing_on_the_other_courts_case);
