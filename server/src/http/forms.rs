@@ -123,6 +123,10 @@ async fn apply_relief(
         Checked::Go(id, back) => (id, back),
         Checked::SignIn(to) => return Ok(to),
     };
+    // The caller is checked; the body is read next, a few at a time (memory bounded).
+    let Ok(_slot) = s.services.big_bodies.acquire().await else {
+        return Ok(back_with(&back, &Refusal::Unavailable.in_lang(c.lang)));
+    };
     let mut form = crate::services::relief::ReliefForm {
         kind_ground: String::new(),
         reason: String::new(),

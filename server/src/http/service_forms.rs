@@ -126,6 +126,13 @@ async fn serve(
         Checked::SignIn(to) => return Ok(to),
     };
     let fail = |r: Refusal| Ok(back_with(&back, &r.in_lang(c.lang)));
+    // Only staff serve: refused before a byte of the body is read; then a few at a time.
+    if !c.me.as_ref().is_some_and(|m| m.role.is_staff()) {
+        return fail(Refusal::StaffOnly);
+    }
+    let Ok(_slot) = s.services.big_bodies.acquire().await else {
+        return fail(Refusal::Unavailable);
+    };
     let Ok(mut multipart) = multipart else {
         return fail(Refusal::Stale);
     };

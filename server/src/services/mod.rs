@@ -47,6 +47,8 @@ pub mod limits {
     pub const FAILED_PASSWORDS_PER_NUMBER_PER_HOUR: i64 = 10;
     /// Wrong staff passwords from one address, whatever the number.
     pub const FAILED_PASSWORDS_PER_IP_PER_HOUR: i64 = 30;
+    /// Multipart bodies (served PDFs, relief documents) read at once: 4 × 20 MB at most.
+    pub const BIG_BODIES_AT_ONCE: usize = 4;
     /// Password checks (argon2, 19 MiB each) running at once.
     pub const PASSWORD_CHECKS_AT_ONCE: usize = 2;
     pub const FAILED_QUERIES_PER_IP_PER_HOUR: i64 = 20;
@@ -62,6 +64,9 @@ pub struct Services {
     pub clock: Arc<dyn crate::adapters::clock::Clock>,
     /// Reverse proxies whose `X-Forwarded-For` is believed (`config::client_ip`).
     pub trusted_proxies: Vec<crate::config::Cidr>,
+    /// Room for `limits::BIG_BODIES_AT_ONCE` multipart bodies read into memory at a time (a
+    /// served PDF up to 20 MB, relief documents up to 12 MB): memory bounded by concurrency.
+    pub big_bodies: tokio::sync::Semaphore,
     /// Room for `limits::PASSWORD_CHECKS_AT_ONCE` password checks at a time.
     pub password_checks: tokio::sync::Semaphore,
     pub sms: Arc<dyn SmsGateway>,
@@ -167,6 +172,7 @@ impl Services {
             pdf_font: (args.service.pdf_font.clone(), std::sync::OnceLock::new()),
             clock,
             password_checks: tokio::sync::Semaphore::new(limits::PASSWORD_CHECKS_AT_ONCE),
+            big_bodies: tokio::sync::Semaphore::new(limits::BIG_BODIES_AT_ONCE),
             // Checked at start (`startup::spawn`): an unreadable entry stops the server.
             trusted_proxies: args.trusted_proxies().unwrap_or_default(),
         }

@@ -37,16 +37,21 @@ fn row(r: &sqlx::any::AnyRow) -> Result<FilingRow, sqlx::Error> {
 }
 
 pub async fn create(db: &Db, owner: i64, body: &str, now: i64) -> Result<i64, sqlx::Error> {
-    sqlx::query(
+    // In a transaction, so a failed commit (a full disk) is an error, never a silent success:
+    // sqlx drops the commit error of a lone statement with RETURNING.
+    let mut tx = db.pool.begin().await?;
+    let out = sqlx::query(
         "INSERT INTO filings (owner_user_id, body, version, status, created_at, updated_at) \
          VALUES ($1, $2, 1, 'draft', $3, $3) RETURNING id",
     )
     .bind(owner)
     .bind(body)
     .bind(now)
-    .fetch_one(&db.pool)
+    .fetch_one(&mut *tx)
     .await?
-    .try_get("id")
+    .try_get("id")?;
+    tx.commit().await?;
+    Ok(out)
 }
 
 pub async fn by_id(db: &Db, id: i64) -> Result<Option<FilingRow>, sqlx::Error> {
@@ -89,7 +94,10 @@ pub async fn save(
     body: &str,
     now: i64,
 ) -> Result<Option<i64>, sqlx::Error> {
-    sqlx::query(
+    // In a transaction, so a failed commit (a full disk) is an error, never a silent success:
+    // sqlx drops the commit error of a lone statement with RETURNING.
+    let mut tx = db.pool.begin().await?;
+    let out = sqlx::query(
         "UPDATE filings SET body = $1, version = version + 1, updated_at = $2 \
          WHERE id = $3 AND owner_user_id = $4 AND version = $5 AND status IN ('draft','correcting') \
          RETURNING version",
@@ -99,10 +107,12 @@ pub async fn save(
     .bind(id)
     .bind(owner)
     .bind(version)
-    .fetch_optional(&db.pool)
+    .fetch_optional(&mut *tx)
     .await?
     .map(|r| r.try_get("version"))
-    .transpose()
+    .transpose()?;
+    tx.commit().await?;
+    Ok(out)
 }
 
 /// Deletes a draft never filed.

@@ -76,7 +76,10 @@ pub struct NewUser<'a> {
 }
 
 pub async fn insert_user(db: &Db, u: NewUser<'_>, now: i64) -> Result<i64, sqlx::Error> {
-    sqlx::query(
+    // In a transaction, so a failed commit (a full disk) is an error, never a silent success:
+    // sqlx drops the commit error of a lone statement with RETURNING.
+    let mut tx = db.pool.begin().await?;
+    let out = sqlx::query(
         "INSERT INTO users (phone, role, name, resident_id, court_id, password_hash, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
     )
@@ -87,9 +90,11 @@ pub async fn insert_user(db: &Db, u: NewUser<'_>, now: i64) -> Result<i64, sqlx:
     .bind(u.court_id)
     .bind(u.password_hash)
     .bind(now)
-    .fetch_one(&db.pool)
+    .fetch_one(&mut *tx)
     .await?
-    .try_get("id")
+    .try_get("id")?;
+    tx.commit().await?;
+    Ok(out)
 }
 
 pub async fn set_profile(db: &Db, user_id: i64, name: &str, resident_id: &str) -> Result<(), sqlx::Error> {
@@ -305,6 +310,9 @@ pub async fn claim_code_attempt(
     max: i64,
     now: i64,
 ) -> Result<Option<i64>, sqlx::Error> {
+    // In a transaction, so a failed commit (a full disk) is an error, never a silent success:
+    // sqlx drops the commit error of a lone statement with RETURNING.
+    let mut tx = db.pool.begin().await?;
     let row = sqlx::query(
         "UPDATE otp_codes SET attempts = attempts + 1 \
          WHERE request_id = $1 AND phone = $2 AND consumed_at IS NULL AND expires_at > $3 AND attempts < $4 \
@@ -314,9 +322,11 @@ pub async fn claim_code_attempt(
     .bind(phone)
     .bind(now)
     .bind(max)
-    .fetch_optional(&db.pool)
+    .fetch_optional(&mut *tx)
     .await?;
-    row.map(|r| r.try_get("attempts")).transpose()
+    let out = row.map(|r| r.try_get("attempts")).transpose()?;
+    tx.commit().await?;
+    Ok(out)
 }
 
 /// Marks the code used. Returns false if it was already used (a replay or a double tap
@@ -338,14 +348,20 @@ pub async fn record_failure(
     kind: &str,
     now: i64,
 ) -> Result<i64, sqlx::Error> {
-    sqlx::query("INSERT INTO auth_failures (ip, phone, kind, at) VALUES ($1, $2, $3, $4) RETURNING id")
-        .bind(ip)
-        .bind(phone)
-        .bind(kind)
-        .bind(now)
-        .fetch_one(&db.pool)
-        .await?
-        .try_get("id")
+    // In a transaction, so a failed commit (a full disk) is an error, never a silent success:
+    // sqlx drops the commit error of a lone statement with RETURNING.
+    let mut tx = db.pool.begin().await?;
+    let out =
+        sqlx::query("INSERT INTO auth_failures (ip, phone, kind, at) VALUES ($1, $2, $3, $4) RETURNING id")
+            .bind(ip)
+            .bind(phone)
+            .bind(kind)
+            .bind(now)
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get("id")?;
+    tx.commit().await?;
+    Ok(out)
 }
 
 /// Takes back a try recorded before it was judged (`record_failure` first, then count): it

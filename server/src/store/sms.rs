@@ -17,7 +17,10 @@ pub struct NewSms<'a> {
 }
 
 pub async fn insert(db: &Db, m: NewSms<'_>) -> Result<i64, sqlx::Error> {
-    sqlx::query(
+    // In a transaction, so a failed commit (a full disk) is an error, never a silent success:
+    // sqlx drops the commit error of a lone statement with RETURNING.
+    let mut tx = db.pool.begin().await?;
+    let out = sqlx::query(
         "INSERT INTO sms_outbox (phone, body, purpose, provider, status, provider_ref, check_code, \
          case_id, court_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
     )
@@ -31,9 +34,11 @@ pub async fn insert(db: &Db, m: NewSms<'_>) -> Result<i64, sqlx::Error> {
     .bind(m.case_id)
     .bind(m.court_id)
     .bind(m.now)
-    .fetch_one(&db.pool)
+    .fetch_one(&mut *tx)
     .await?
-    .try_get("id")
+    .try_get("id")?;
+    tx.commit().await?;
+    Ok(out)
 }
 
 pub struct SmsRow {

@@ -624,3 +624,50 @@ async fn bench_docketing() {
         n as f64 / secs
     );
 }
+
+/// A full disk: a draft save that cannot be written is an error the person sees, never a
+/// "saved" for something that is not stored (sqlx drops the commit error of a lone UPDATE …
+/// RETURNING; every such write is now in a transaction whose commit is checked). SQLite only:
+/// the disk is "filled" by capping the database at its current size on every pool connection.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_draft_save_on_a_full_disk_is_an_error_not_a_silent_success() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let zhang = new_client();
+    app.sign_in(&zhang, ZHANG).await;
+    let res = zhang
+        .post(app.url("/api/v1/filings"))
+        .json(&serde_json::json!({"draft": {"cause": "private_lending", "facts": "借款"}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 201);
+    let doc: Value = res.json().await.unwrap();
+    let id = doc["id"].as_i64().unwrap();
+    // The disk is full: no connection may grow the database any more.
+    let pool = &app.running.services.db.pool;
+    let mut held = Vec::new();
+    for _ in 0..8 {
+        let mut conn = pool.acquire().await.unwrap();
+        let pages: i64 =
+            sqlx::Row::get(&sqlx::query("PRAGMA page_count").fetch_one(&mut *conn).await.unwrap(), 0);
+        sqlx::query(sqlx::AssertSqlSafe(format!("PRAGMA max_page_count = {pages}")))
+            .execute(&mut *conn)
+            .await
+            .unwrap();
+        held.push(conn);
+    }
+    drop(held);
+    let long = "对方借款后一直没有归还。".repeat(700); // ~25 KB: new pages needed
+    let body =
+        serde_json::json!({"version": doc["version"], "draft": {"cause": "private_lending", "facts": long}});
+    let res = zhang.put(app.url(&format!("/api/v1/filings/{id}"))).json(&body).send().await.unwrap();
+    let status = res.status().as_u16();
+    assert_eq!(
+        status,
+        500,
+        "a save that was not stored is not answered as saved: {}",
+        res.text().await.unwrap_or_default()
+    );
+    let (_, now) = app.get_json(&zhang, &format!("/api/v1/filings/{id}")).await;
+    assert_eq!(now["version"], doc["version"], "nothing half-saved");
+}
