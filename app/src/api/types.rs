@@ -153,16 +153,14 @@ pub struct PartyView {
     pub name: String,
 }
 
-/// A representation in force (诉讼代理), as the represented party and the court see it.
+/// A representation in force (诉讼代理), listed only to those who may end it: the party it
+/// acts for (revoking the authority, CPL art. 63) and the case's court.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AgentView {
     /// The representation's id (the end form posts it).
     pub id: i64,
     pub party_name: String,
     pub agent_name: String,
-    /// The caller may end it: the party it acts for (revoking the authority, CPL art. 63),
-    /// or the case's court.
-    pub can_end: bool,
 }
 
 /// The case page (案件进度查询).

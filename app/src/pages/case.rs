@@ -474,21 +474,15 @@ fn agents_view(p: Prefs, case_id: i64, agents: Vec<AgentView>) -> Option<AnyView
             view! {
                 <li data-testid="agent">
                     <p>{a.agent_name} " " {p.t(("代理", "acts for"))} " " {a.party_name}</p>
-                    {a
-                        .can_end
-                        .then(|| {
-                            view! {
-                                <form method="post" action=action class="inline-form">
-                                    <label>
-                                        {p.t(("原因（可以不填）", "Reason (optional)"))}
-                                        <input type="text" name="reason" maxlength="200" />
-                                    </label>
-                                    <button type="submit" class="btn secondary" data-testid="end-agent">
-                                        {p.t(("解除这份委托", "End this representation"))}
-                                    </button>
-                                </form>
-                            }
-                        })}
+                    <form method="post" action=action class="inline-form">
+                        <label>
+                            {p.t(("原因（可以不填）", "Reason (optional)"))}
+                            <input type="text" name="reason" maxlength="200" />
+                        </label>
+                        <button type="submit" class="btn secondary" data-testid="end-agent">
+                            {p.t(("解除这份委托", "End this representation"))}
+                        </button>
+                    </form>
                 </li>
             }
         })

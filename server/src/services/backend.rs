@@ -473,7 +473,6 @@ impl Backend for Services {
                 id: a.id,
                 party_name: a.party_name.clone(),
                 agent_name: a.agent_name.clone().unwrap_or_else(|| t(lang, ("代理人", "Agent")).into()),
-                can_end: true,
             })
             .collect();
         self.procedure_view(me, &sheet.case, &sheet.events, lang, &mut view).await?;
