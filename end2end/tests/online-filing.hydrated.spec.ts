@@ -65,6 +65,8 @@ test('file online, upload with a dropped connection, correct, docket', async ({ 
   await page.locator('textarea[name="claims.0.text"], input[name="claims.0.text"]').fill('判令被告归还借款50000元');
   await page.locator('input[name="claims.0.amount_yuan"]').fill('5万');
   await hydrated(page);
+  // What was typed before the page woke up is still there once it has.
+  await expect(page.locator('[name="claims.0.text"]')).toHaveValue('判令被告归还借款50000元');
   await page.locator('input[name="claims.0.amount_yuan"]').fill('50000');
   await page.locator('[name="facts"]').fill('2025年3月借给被告5万元，约定半年归还，到期未还。');
   await next(page, 'evidence');

@@ -52,7 +52,13 @@ pub fn CheckedInput(
     lang: Lang,
     #[prop(optional)] keep: Option<String>,
 ) -> impl IntoView {
-    let text = RwSignal::new(value.clone());
+    // What the person typed before the page woke up (a slow phone shows the server's page
+    // long before the wasm arrives) is theirs: it is taken over, never reset to the server's.
+    #[cfg(feature = "hydrate")]
+    let typed_early = local::typed_into(&name).filter(|t| *t != value);
+    #[cfg(not(feature = "hydrate"))]
+    let typed_early: Option<String> = None;
+    let text = RwSignal::new(typed_early.clone().unwrap_or_else(|| value.clone()));
     // The server's message until the person types; then the check of what is typed.
     let error = RwSignal::new(server_error);
     let store_key = keep.map(|k| format!("pc-typed:{k}:{name}"));
@@ -86,7 +92,12 @@ pub fn CheckedInput(
         let _ = leptos::prelude::lazy_preload!(check_lazily);
         let (key, saved) = (store_key.clone(), value.clone());
         Effect::new(move |_| {
-            if let Some(kept) = key.as_deref().and_then(local::get) {
+            if let Some(early) = typed_early.clone() {
+                if let Some(k) = &key {
+                    local::set(k, &early);
+                }
+                recheck(early);
+            } else if let Some(kept) = key.as_deref().and_then(local::get) {
                 if kept != saved {
                     text.set(kept.clone());
                     recheck(kept);
@@ -183,6 +194,16 @@ mod local {
     pub fn set(key: &str, value: &str) {
         if let Some(s) = storage() {
             let _ = s.set_item(key, value);
+        }
+    }
+
+    /// The value now in the field with this id (an input or a textarea), if there is one.
+    pub fn typed_into(id: &str) -> Option<String> {
+        use wasm_bindgen::JsCast;
+        let el = web_sys::window()?.document()?.get_element_by_id(id)?;
+        match el.dyn_into::<web_sys::HtmlInputElement>() {
+            Ok(input) => Some(input.value()),
+            Err(el) => el.dyn_into::<web_sys::HtmlTextAreaElement>().ok().map(|t| t.value()),
         }
     }
 
