@@ -109,3 +109,21 @@ export async function staffSignInByApi(request: APIRequestContext, phone: string
   const ok = await request.post('/sf/verify_code', { form: { phone, request_id, code }, headers: json });
   expect(ok.status(), await ok.text()).toBe(200);
 }
+
+/** A valid resident ID (GB 11643) from its first 17 digits. */
+export function residentId(first17: string): string {
+  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  const sum = [...first17].reduce((s, d, i) => s + Number(d) * weights[i], 0);
+  return first17 + '10X98765432'[sum % 11];
+}
+
+/** A new litigant signed in over HTTP with a real-name profile (name and resident ID). */
+export async function newPerson(context: BrowserContext, phone: string, name: string, id17: string) {
+  await signInByApi(context.request, phone);
+  const res = await context.request.post('/sf/save_profile', {
+    form: { name, resident_id: residentId(id17) },
+    headers: { Accept: 'application/json' },
+  });
+  expect(res.status(), await res.text()).toBe(200);
+  await saveSession(context, phone);
+}

@@ -27,6 +27,7 @@ Demo sign-in (SMS codes appear at http://{addr}/dev/inbox):
     立案庭 刘书记员 (clerk)              13900000001
     陈法官 (judge)                      13900000002
     周调解员 (mediator)                 13900000003
+    吴调解员 (mediator)                 13900000005
     管理员 (admin)                      13900000004
     天心区法院 黄书记员 (clerk, receiving court for 跨域立案)  13900000011";
 
@@ -359,6 +360,7 @@ pub async fn load_if_empty(db: &Db, cases: usize) -> Result<usize, sqlx::Error> 
     let clerk = staff("13900000001", "clerk", "刘书记员", liuyang).await?;
     let judge = staff("13900000002", "judge", "陈法官", liuyang).await?;
     staff("13900000003", "mediator", "周调解员", liuyang).await?;
+    staff("13900000005", "mediator", "吴调解员", liuyang).await?;
     staff("13900000004", "admin", "管理员", liuyang).await?;
     staff("13900000011", "clerk", "黄书记员", tianxin).await?;
 

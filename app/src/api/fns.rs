@@ -247,3 +247,38 @@ pub async fn load_service_figures(
     let (backend, caller) = ssr::caller().await?;
     backend.service_figures(&caller, from, to).await.map_err(ssr::fail)
 }
+
+/// The caller's mediations (as a party).
+#[server(prefix = "/sf", endpoint = "my_mediations")]
+pub async fn my_mediations() -> Result<Vec<MediationSummary>, AppError> {
+    let (backend, caller) = ssr::caller().await?;
+    backend.my_mediations(&caller).await.map_err(ssr::fail)
+}
+
+/// A mediator's workbench: the court's waiting matters and their own.
+#[server(prefix = "/sf", endpoint = "mediation_queue")]
+pub async fn mediation_queue() -> Result<Vec<MediationSummary>, AppError> {
+    let (backend, caller) = ssr::caller().await?;
+    backend.mediation_queue(&caller).await.map_err(ssr::fail)
+}
+
+/// One mediation; "not found" for one the caller may not see.
+#[server(prefix = "/sf", endpoint = "mediation_page")]
+pub async fn load_mediation(id: i64) -> Result<MediationView, AppError> {
+    let (backend, caller) = ssr::caller().await?;
+    backend.mediation_page(&caller, id).await.map_err(ssr::fail)
+}
+
+/// The courts one may ask for mediation (code, name).
+#[server(prefix = "/sf", endpoint = "mediation_courts")]
+pub async fn mediation_courts() -> Result<Vec<(String, String)>, AppError> {
+    let (backend, caller) = ssr::caller().await?;
+    backend.mediation_courts(&caller).await.map_err(ssr::fail)
+}
+
+/// The court's mediation figures (staff).
+#[server(prefix = "/sf", endpoint = "mediation_figures")]
+pub async fn load_mediation_figures() -> Result<MediationFigures, AppError> {
+    let (backend, caller) = ssr::caller().await?;
+    backend.mediation_figures(&caller).await.map_err(ssr::fail)
+}

@@ -132,6 +132,17 @@ pub trait Backend: Send + Sync + 'static {
         to: Option<String>,
     ) -> Result<ServiceFiguresView, AppError>;
 
+    /// Online mediation (DOMAIN-2 §1): the caller's matters as a party.
+    async fn my_mediations(&self, caller: &Caller) -> Result<Vec<MediationSummary>, AppError>;
+    /// A mediator's workbench.
+    async fn mediation_queue(&self, caller: &Caller) -> Result<Vec<MediationSummary>, AppError>;
+    /// One matter, as the caller may see it.
+    async fn mediation_page(&self, caller: &Caller, id: i64) -> Result<MediationView, AppError>;
+    /// Staff: the court's mediation figures over the last 30 days.
+    async fn mediation_figures(&self, caller: &Caller) -> Result<MediationFigures, AppError>;
+    /// The courts (code, name in the caller's language) one may ask for mediation.
+    async fn mediation_courts(&self, caller: &Caller) -> Result<Vec<(String, String)>, AppError>;
+
     /// The court's per-case fee amounts (诉讼费用交纳办法 art. 13, 14 ranges).
     fn fee_settings(&self) -> crate::rules::fees::CourtFeeSettings;
 

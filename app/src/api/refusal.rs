@@ -334,6 +334,80 @@ refusals! {
         "请选择同意或不同意。",
         "Choose yes or no.";
 
+    // ---- online mediation (DOMAIN-2 §1) ------------------------------------------------
+    MediationLitigantsOnly = "mediation_litigants_only", 403,
+        "诉前调解由当事人本人申请。工作人员请在“调解工作台”办理。",
+        "Parties ask for mediation themselves. Staff use the mediation workbench.";
+    MediationNameFirst = "mediation_name_first", 422,
+        "请先在“我的”页面填写您的姓名和身份证号，再申请调解。",
+        "First give your name and ID number on the profile page, then ask for mediation.";
+    MediationCourt = "mediation_court", 422,
+        "请选择法院。",
+        "Choose the court.";
+    MediationCause = "mediation_cause", 422,
+        "请选择纠纷的类型。",
+        "Choose the kind of dispute.";
+    MediationRespondent = "mediation_respondent", 422,
+        "请填写对方的姓名。",
+        "Give the other side's name.";
+    MediationSelf = "mediation_self", 422,
+        "对方的手机号不能是您自己的号码。",
+        "The other side's number cannot be your own.";
+    MediationSummary = "mediation_summary", 422,
+        "请用几句话写明是什么纠纷（至少10个字）。",
+        "Say in a few sentences what the dispute is (at least 10 characters).";
+    MediationAddress = "service_address", 422,
+        "请填写送达地址：法院寄送文书的详细地址。",
+        "Give your address for service: where the court sends papers.";
+    MediationWarning = "mediation_warning", 422,
+        "请先阅读关于虚假调解的提醒，并勾选“我已阅读”。",
+        "Read the warning about sham mediation and tick \"I have read it\".";
+    MediatorOnly = "mediator_only", 403,
+        "只有本院的调解员可以办理这一步。",
+        "Only this court's mediators can do this.";
+    MediationTaken = "mediation_taken", 409,
+        "这件调解已经有调解员接手了。",
+        "Another mediator has taken this one.";
+    InvitationAnswered = "invitation_answered", 409,
+        "已经答复过了，或者这件调解已不再等待答复。",
+        "This was answered already, or no longer waits for an answer.";
+    MediationClosed = "mediation_closed", 409,
+        "调解已经结束或协议已经生效，不能再修改或签名。",
+        "This mediation has ended or its agreement is in force: no more changes or signatures.";
+    AgreementText = "agreement_text", 422,
+        "协议内容有问题，请修改。",
+        "The agreement's text needs a change.";
+    AgreementEdited = "agreement_edited", 409,
+        "刚刚有人保存了新版本。请看最新版本后再修改，您写的内容还在下面。",
+        "Someone saved a new version just now. Look at it before changing it; your text is below.";
+    NotASigner = "not_a_signer", 403,
+        "您不是这份协议的签名人。",
+        "You are not one of the signers of this agreement.";
+    AgreementStale = "agreement_changed", 409,
+        "协议刚刚改过了。请看清新的版本和改动，再决定是否签名。",
+        "The agreement changed just now. Read the new version and what changed before signing.";
+    AlreadySigned = "already_signed", 409,
+        "您已经在这个版本上签过名了，不用再签。",
+        "You have signed this version already.";
+    SignatureConfirm = "signature_confirm", 422,
+        "请勾选“我已读完全部条款，同意签名”。",
+        "Tick \"I have read every clause and agree to sign\".";
+    SignatureBlank = "signature_blank", 422,
+        "请先在签名框里用手指写下您的名字。",
+        "First write your name in the signature box with your finger.";
+    SignatureImage = "signature_image", 422,
+        "签名没有传完整，请清除后重新写一次。",
+        "The signature did not arrive whole. Clear it and write it again.";
+    DeclineReason = "decline_reason", 422,
+        "请写明您不签名的原因。",
+        "Say why you will not sign.";
+    EndGround = "end_ground", 422,
+        "请选择结束调解的原因（在线调解规则第25条）。",
+        "Choose why the mediation ends (OMR art. 25).";
+    FailureRecord = "failure_record", 422,
+        "请写明调解经过和没有达成协议的原因（在线调解规则第21条）。",
+        "Record how the mediation went and why it failed (OMR art. 21).";
+
     // ---- when it is not the person's doing -------------------------------------------
     Unavailable = "unavailable", 500,
         "暂时没能办好，请稍后再试。您填的内容没有丢，也没有扣款。",

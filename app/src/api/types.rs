@@ -611,3 +611,174 @@ pub struct ServiceFiguresView {
     pub offline_served: i64,
     pub failed: i64,
 }
+
+// ---- online mediation (DOMAIN-2 §1) ------------------------------------------------------
+
+/// Where a mediation stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MediationState {
+    /// Asked for; waiting for a mediator.
+    Requested,
+    /// A mediator accepted; the other side is asked whether it agrees to mediate.
+    Inviting,
+    /// Both sides agreed: mediation, the agreement and its signatures.
+    Mediating,
+    /// Everyone signed: the agreement is in force.
+    Effective,
+    /// Ended without an agreement (a ground of OMR art. 25).
+    Ended,
+}
+
+impl MediationState {
+    pub fn parse(s: &str) -> MediationState {
+        match s {
+            "inviting" => MediationState::Inviting,
+            "mediating" => MediationState::Mediating,
+            "effective" => MediationState::Effective,
+            "ended" => MediationState::Ended,
+            _ => MediationState::Requested,
+        }
+    }
+
+    pub fn label(self, lang: Lang) -> &'static str {
+        match self {
+            MediationState::Requested => lang.pick("等待法院安排调解员", "Waiting for a mediator"),
+            MediationState::Inviting => {
+                lang.pick("等待对方答复是否同意调解", "Waiting for the other side to agree")
+            }
+            MediationState::Mediating => lang.pick("调解中", "In mediation"),
+            MediationState::Effective => lang.pick("调解协议已生效", "Agreement in force"),
+            MediationState::Ended => lang.pick("调解已结束，未达成协议", "Ended without agreement"),
+        }
+    }
+}
+
+/// Who the caller is in a mediation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MediationRole {
+    Applicant,
+    Respondent,
+    /// The mediator of this matter.
+    Mediator,
+    /// Other staff of the court (a mediator who may take a waiting matter, a clerk, a judge).
+    CourtStaff,
+}
+
+/// One line of a list of mediations.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MediationSummary {
+    pub id: i64,
+    pub number: String,
+    pub cause: String,
+    pub state: MediationState,
+    pub state_label: String,
+    pub parties: String,
+    pub requested: String,
+    /// Something waits for the caller (an invitation to answer, a version to sign, a matter to accept).
+    pub for_me: Option<String>,
+    /// The next clock, e.g. "调解员应在2026年12月10日前接受".
+    pub due: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MediationPartyView {
+    pub name: String,
+    pub side: String,
+    pub answer: String,
+    pub is_me: bool,
+}
+
+/// Who must sign the current version, and whether they have.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SignerView {
+    pub name: String,
+    pub role: String,
+    /// When they signed this version (Asia/Shanghai), if they have.
+    pub signed_at: Option<String>,
+    pub is_me: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AgreementView {
+    pub version: i64,
+    pub sha256: String,
+    pub clauses: Vec<String>,
+    pub drafted: String,
+    /// What changed since `since_version` (the one the caller signed, or the one before).
+    pub since_version: Option<i64>,
+    pub changes: Vec<crate::rules::mediation::ClauseChange>,
+    pub signers: Vec<SignerView>,
+    /// The caller signed an older version and that signature is void.
+    pub my_signature_voided: bool,
+    pub i_signed: bool,
+    /// The caller must sign and may do so now.
+    pub may_sign: bool,
+}
+
+/// A line of the signature ledger (OMR art. 19; ESL art. 13).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SignatureLine {
+    pub id: i64,
+    pub version: i64,
+    pub name: String,
+    pub role: String,
+    pub sha256: String,
+    pub signed_at: String,
+    pub identity_check: String,
+    /// The browser it was signed on (staff only; empty for parties).
+    pub device: String,
+    pub drawn: bool,
+    pub voided: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MediationView {
+    pub id: i64,
+    pub number: String,
+    pub court: String,
+    pub cause: String,
+    pub summary: String,
+    pub state: MediationState,
+    pub state_label: String,
+    pub my_role: MediationRole,
+    pub mediator: Option<(String, String)>,
+    pub parties: Vec<MediationPartyView>,
+    /// The clock that runs now (a 3-working-day step, or the mediation period).
+    pub deadline: Option<DeadlineView>,
+    /// A working-day clock that cannot be computed (the year's holidays are not entered).
+    pub calendar_note: Option<String>,
+    /// The caller is the invited side and has not answered.
+    pub invited: bool,
+    pub agreement: Option<AgreementView>,
+    pub ledger: Vec<SignatureLine>,
+    pub effective_at: Option<String>,
+    /// After effect: the last day to apply jointly for judicial confirmation (CPL art. 205).
+    pub window: Option<DeadlineView>,
+    pub window_provisional: bool,
+    pub ended: Option<(String, String)>,
+    pub events: Vec<(String, String)>,
+    /// For the mediator's end form: (code, label) of the grounds they may pick.
+    pub end_grounds: Vec<(String, String)>,
+    /// The mediator may accept this waiting matter.
+    pub may_accept: bool,
+    /// The mediator may edit the agreement and end the matter.
+    pub may_edit: bool,
+}
+
+/// The court's mediation figures over a period (DOMAIN-2 §6), from the records.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MediationFigures {
+    pub from: String,
+    pub to: String,
+    pub requested: i64,
+    /// Ended with an agreement in force.
+    pub agreed: i64,
+    /// Ended without one.
+    pub failed: i64,
+    /// Agreed out of those finished (agreed + failed), e.g. "66.7%"; none before any finished.
+    pub success_rate: Option<String>,
+    /// Average days from the request to the last signature, e.g. "4.5".
+    pub average_days: Option<String>,
+}

@@ -52,7 +52,14 @@ fn home_body(p: crate::i18n::Prefs, me: Option<crate::api::types::Me>) -> impl I
             {me
                 .as_ref()
                 .map(|m| {
-                    if m.role.is_staff() {
+                    if m.role == crate::api::types::Role::Mediator {
+                        view! {
+                            <a class="btn primary big" href="/staff/mediations" data-testid="go-mediations">
+                                {p.t(("调解工作台", "Mediation workbench"))}
+                            </a>
+                        }
+                            .into_any()
+                    } else if m.role.is_staff() {
                         view! {
                             <a class="btn primary big" href="/staff/filings" data-testid="go-review">
                                 {p.t(("立案审查", "Filings to review"))}
@@ -63,6 +70,9 @@ fn home_body(p: crate::i18n::Prefs, me: Option<crate::api::types::Me>) -> impl I
                         view! {
                             <a class="btn primary big" href="/filings" data-testid="go-file">
                                 {p.t(("我要立案（网上起诉）", "File a case online"))}
+                            </a>
+                            <a class="btn secondary big" href="/mediations" data-testid="go-mediate">
+                                {p.t(("先调解（不收费）", "Mediate first (free)"))}
                             </a>
                         }
                             .into_any()

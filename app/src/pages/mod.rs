@@ -10,6 +10,7 @@ mod dev_inbox;
 mod fees;
 mod filing;
 mod home;
+mod mediation;
 mod my_cases;
 mod not_found;
 mod profile;
@@ -111,6 +112,18 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route path=path!("/staff/service") view=service::ServiceFiguresPage ssr=SsrMode::Async />
+                    <Route path=path!("/mediations") view=mediation::MediationsPage ssr=SsrMode::Async />
+                    <Route
+                        path=path!("/mediations/new")
+                        view=mediation::NewMediationPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route path=path!("/mediations/:id") view=mediation::MediationPage ssr=SsrMode::Async />
+                    <Route
+                        path=path!("/staff/mediations")
+                        view=mediation::MediationQueuePage
+                        ssr=SsrMode::Async
+                    />
                 </Routes>
             </Frame>
         </Router>

@@ -9,8 +9,10 @@ pub mod dates;
 pub mod deadlines;
 pub mod fees;
 pub mod filing;
+pub mod holidays;
 pub mod ids;
 pub mod lifecycle;
+pub mod mediation;
 pub mod procedure;
 pub mod service;
 

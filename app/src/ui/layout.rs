@@ -47,6 +47,9 @@ pub fn Frame(prefs: Prefs, me: MeResource, children: Children) -> impl IntoView 
             <a href="/inbox" data-testid="nav-inbox">
                 {prefs.t(("法院文书", "Documents"))}
             </a>
+            <a href="/mediations" data-testid="nav-mediations">
+                {prefs.t(("调解", "Mediation"))}
+            </a>
             <a href="/query">{prefs.t(("案件查询", "Look up a case"))}</a>
             <Suspense>
                 {move || Suspend::new(async move {

@@ -7,6 +7,7 @@ pub mod layout;
 pub mod profile_form;
 pub mod receipt_check;
 pub mod sign_in_form;
+pub mod signature_pad;
 pub mod uploader;
 
 use leptos::prelude::*;

@@ -8,6 +8,7 @@ pub mod documents;
 pub mod filing_forms;
 pub mod forms;
 pub mod listener;
+pub mod mediation_forms;
 pub mod rest;
 pub mod router;
 pub mod sandbox_pay;

@@ -66,6 +66,7 @@ pub fn router(services: Arc<Services>, args: &ServeArgs, addr: SocketAddr) -> Ro
         .merge(crate::http::uploads::routes())
         .merge(crate::http::filing_forms::routes())
         .merge(crate::http::service_forms::routes())
+        .merge(crate::http::mediation_forms::routes())
         .merge(crate::http::sign_in_forms::routes())
         .route("/prefs", get(prefs))
         .route(

@@ -5,9 +5,11 @@
 //! access policy for cases, the clock. No axum or http type and no SQL here or below.
 
 pub mod backend;
+pub mod codes;
 pub mod e_service;
 pub mod fees;
 pub mod filing;
+pub mod mediation;
 pub mod notices;
 pub mod procedure;
 pub mod progress;

@@ -9,6 +9,7 @@ pub mod cases;
 pub mod fees;
 pub mod filings;
 pub mod log;
+pub mod mediation;
 pub mod people;
 pub mod procedure;
 pub mod relief;

@@ -260,13 +260,28 @@ pub async fn codes_sent_to(db: &Db, phone: &str, since: i64) -> Result<(i64, Opt
     Ok((r.try_get("n")?, r.try_get("last")?))
 }
 
+/// When the newest signing code (`signing`), or the newest sign-in code, went to a number:
+/// the two do not hold each other up (a person who just signed in may sign at once).
+pub async fn last_code_sent(db: &Db, phone: &str, signing: bool) -> Result<Option<i64>, sqlx::Error> {
+    let sql = if signing {
+        "SELECT MAX(created_at) AS last FROM otp_codes WHERE phone = $1 AND purpose = 'sign'"
+    } else {
+        "SELECT MAX(created_at) AS last FROM otp_codes WHERE phone = $1 AND purpose <> 'sign'"
+    };
+    sqlx::query(sql).bind(phone).fetch_one(&db.pool).await?.try_get("last")
+}
+
+/// Sign-in codes asked for from an address since `since` (signing codes are not: only a
+/// signed-in person asks for one, for their own phone).
 pub async fn codes_sent_from(db: &Db, ip: &str, since: i64) -> Result<i64, sqlx::Error> {
-    sqlx::query("SELECT COUNT(*) AS n FROM otp_codes WHERE ip = $1 AND created_at >= $2")
-        .bind(ip)
-        .bind(since)
-        .fetch_one(&db.pool)
-        .await?
-        .try_get("n")
+    sqlx::query(
+        "SELECT COUNT(*) AS n FROM otp_codes WHERE ip = $1 AND created_at >= $2 AND purpose <> 'sign'",
+    )
+    .bind(ip)
+    .bind(since)
+    .fetch_one(&db.pool)
+    .await?
+    .try_get("n")
 }
 
 pub struct CodeRow {

@@ -10,6 +10,7 @@ mod doors;
 mod fee_pages;
 mod fees;
 mod filings;
+mod mediation;
 mod payments;
 mod procedure;
 mod refunds;

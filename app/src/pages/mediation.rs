@@ -1,0 +1,992 @@
+//! Online mediation (在线调解, DOMAIN-2 §1): the litigant's list and request form
+//! (`/mediations`, `/mediations/new`), one matter for everyone in it (`/mediations/{id}`: the
+//! invitation, the agreement with what changed, signing, the confirmation window), and the
+//! mediator's workbench (`/staff/mediations`). Every form is a plain post to
+//! `server/src/http/mediation_forms.rs`; only the handwritten signature needs script.
+
+use super::{redirect_to_sign_in, to_staff_sign_in, viewer, ErrorNote};
+use crate::api::fns::{
+    load_mediation, load_mediation_figures, mediation_courts, mediation_queue, my_mediations,
+};
+use crate::api::types::{AgreementView, MediationFigures, MediationRole, MediationSummary, MediationView};
+use crate::api::{AppError, Refusal};
+use crate::i18n::Prefs;
+use crate::rules::filing::Cause;
+use crate::rules::mediation::ClauseChange;
+use crate::ui::countdown::DeadlineBox;
+use crate::ui::signature_pad::SignaturePad;
+use leptos::prelude::*;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+fn error_box(p: Prefs, code: Option<String>) -> Option<AnyView> {
+    code.map(|c| {
+        view! {
+            <div class="card error-note" role="alert" data-testid="form-error">
+                <p>{Refusal::message_for_code(&c, p.lang)}</p>
+            </div>
+        }
+        .into_any()
+    })
+}
+
+fn ok_box(text: &'static str) -> AnyView {
+    view! {
+        <div class="card ok-note" role="status" data-testid="mediation-note">
+            <p>{text}</p>
+        </div>
+    }
+    .into_any()
+}
+
+fn list_view(p: Prefs, items: Vec<MediationSummary>, empty: &'static str) -> AnyView {
+    if items.is_empty() {
+        return view! {
+            <p class="card empty" data-testid="mediations-empty">
+                {empty}
+            </p>
+        }
+        .into_any();
+    }
+    view! {
+        <ul class="case-list" data-testid="mediation-list">
+            {items
+                .into_iter()
+                .map(|m| {
+                    let href = format!("/mediations/{}", m.id);
+                    view! {
+                        <li class="case-card" data-testid="mediation-item">
+                            <a href=href>
+                                <span class="case-title">{m.number.clone()}</span>
+                                <span class="badge">{m.state_label.clone()}</span>
+                                <span class="meta">{m.cause.clone()} " · " {m.parties.clone()}</span>
+                                {m.for_me.clone().map(|t| view! { <span class="deadline">{t}</span> })}
+                                {m.due.clone().map(|d| view! { <span class="meta">{d}</span> })}
+                            </a>
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ul>
+        <p class="meta">{p.t(("点开一件查看详情。", "Open one to see it."))}</p>
+    }
+    .into_any()
+}
+
+/// "My mediations" and the way to ask for one.
+#[component]
+pub fn MediationsPage() -> impl IntoView {
+    let p = viewer().prefs;
+    let list = Resource::new_blocking(|| (), |_| my_mediations());
+    view! {
+        <h1>{p.t(("调解", "Mediation"))}</h1>
+        <p class="lead">
+            {p
+                .t((
+                    "起诉之前，可以先请法院的调解员帮双方商量。调解不收费，达成的协议在手机上签名就生效。",
+                    "Before suing, a court mediator can help both sides agree. It is free; an agreement signed on the phone takes effect.",
+                ))}
+        </p>
+        <a class="btn primary big" href="/mediations/new" data-testid="new-mediation">
+            {p.t(("申请诉前调解", "Ask for mediation"))}
+        </a>
+        <Suspense>
+            {move || Suspend::new(async move {
+                match list.await {
+                    Ok(items) => {
+                        list_view(p, items, p.t(("您还没有调解。", "You have no mediations yet.")))
+                    }
+                    Err(AppError::NotSignedIn(_)) => {
+                        redirect_to_sign_in();
+                        ().into_any()
+                    }
+                    Err(e) => view! { <ErrorNote error=e /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// The request for mediation before filing (在线调解规则 art. 8).
+#[component]
+pub fn NewMediationPage() -> impl IntoView {
+    let p = viewer().prefs;
+    let q = use_query_map().read_untracked().clone();
+    let kept = move |k: &str| q.get(k).unwrap_or_default();
+    let error = kept("error");
+    let (court, cause, rname, rphone, summary, address) = (
+        kept("court"),
+        kept("cause"),
+        kept("respondent_name"),
+        kept("respondent_phone"),
+        kept("summary"),
+        kept("address"),
+    );
+    let courts = Resource::new_blocking(|| (), |_| mediation_courts());
+    view! {
+        <h1>{p.t(("申请诉前调解", "Ask for mediation before suing"))}</h1>
+        {error_box(p, (!error.is_empty()).then_some(error))}
+        <Suspense>
+            {move || {
+                let (court, cause, rname, rphone, summary, address) = (
+                    court.clone(),
+                    cause.clone(),
+                    rname.clone(),
+                    rphone.clone(),
+                    summary.clone(),
+                    address.clone(),
+                );
+                Suspend::new(async move {
+                    match courts.await {
+                        Ok(list) => {
+                            view! {
+                                <form
+                                    method="post"
+                                    action="/mediations"
+                                    class="card form"
+                                    data-testid="mediation-form"
+                                >
+                                    <label for="court">{p.t(("哪个法院", "Which court"))}</label>
+                                    <select id="court" name="court">
+                                        {list
+                                            .into_iter()
+                                            .map(|(code, name)| {
+                                                let selected = code == court;
+                                                view! {
+                                                    <option value=code selected=selected>
+                                                        {name}
+                                                    </option>
+                                                }
+                                            })
+                                            .collect_view()}
+                                    </select>
+                                    <label for="cause">{p.t(("纠纷类型", "Kind of dispute"))}</label>
+                                    <select id="cause" name="cause">
+                                        {Cause::ALL
+                                            .into_iter()
+                                            .map(|c| {
+                                                let selected = c.code() == cause;
+                                                view! {
+                                                    <option value=c.code() selected=selected>
+                                                        {c.label(p.lang)}
+                                                    </option>
+                                                }
+                                            })
+                                            .collect_view()}
+                                    </select>
+                                    <fieldset>
+                                        <legend>{p.t(("对方是谁", "The other side"))}</legend>
+                                        <label for="respondent_name">
+                                            {p.t(("对方姓名或单位名称", "Name"))}
+                                        </label>
+                                        <input
+                                            id="respondent_name"
+                                            name="respondent_name"
+                                            value=rname
+                                            autocomplete="off"
+                                        />
+                                        <label for="respondent_phone">
+                                            {p
+                                                .t((
+                                                    "对方手机号（法院用它通知对方）",
+                                                    "Mobile number (the court texts them)",
+                                                ))}
+                                        </label>
+                                        <input
+                                            id="respondent_phone"
+                                            name="respondent_phone"
+                                            value=rphone
+                                            inputmode="tel"
+                                            autocomplete="off"
+                                        />
+                                    </fieldset>
+                                    <label for="summary">
+                                        {p
+                                            .t((
+                                                "发生了什么，您希望怎样解决（几句话就行）",
+                                                "What happened, and what you want (a few sentences)",
+                                            ))}
+                                    </label>
+                                    <textarea id="summary" name="summary" rows="5">
+                                        {summary}
+                                    </textarea>
+                                    <label for="address">
+                                        {p
+                                            .t((
+                                                "您的送达地址：法院寄送文书的详细地址（送达地址确认书）",
+                                                "Your address for service: where the court sends papers",
+                                            ))}
+                                    </label>
+                                    <input id="address" name="address" value=address />
+                                    {warning(p)}
+                                    <button
+                                        type="submit"
+                                        class="btn primary big"
+                                        data-testid="mediation-submit"
+                                    >
+                                        {p.t(("提交申请", "Send"))}
+                                    </button>
+                                </form>
+                            }
+                                .into_any()
+                        }
+                        Err(AppError::NotSignedIn(_)) => {
+                            redirect_to_sign_in();
+                            ().into_any()
+                        }
+                        Err(e) => view! { <ErrorNote error=e /> }.into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+/// The 虚假调解 warning, read and acknowledged (在线调解规则 art. 17).
+fn warning(p: Prefs) -> AnyView {
+    view! {
+        <div class="card warning" data-testid="sham-warning">
+            <p>
+                {p
+                    .t((
+                        "提醒：双方串通、编造纠纷来调解，想损害国家、集体或别人的利益，是虚假调解。法院会驳回，并可以罚款、拘留；构成犯罪的，追究刑事责任（民事诉讼法第115条）。",
+                        "Warning: parties who invent a dispute together to harm the state, a collective or others commit sham mediation. The court rejects it and may fine or detain them; crimes are prosecuted (Civil Procedure Law art. 115).",
+                    ))}
+            </p>
+            <label class="check">
+                <input type="checkbox" name="warned" value="1" data-testid="warned" />
+                {p.t(("我已阅读，保证所说属实", "I have read this and what I say is true"))}
+            </label>
+        </div>
+    }
+    .into_any()
+}
+
+/// The mediator's workbench.
+#[component]
+pub fn MediationQueuePage() -> impl IntoView {
+    let p = viewer().prefs;
+    let list = Resource::new_blocking(|| (), |_| mediation_queue());
+    let figures = Resource::new_blocking(|| (), |_| load_mediation_figures());
+    view! {
+        <h1>{p.t(("调解工作台", "Mediation workbench"))}</h1>
+        <Suspense>
+            {move || Suspend::new(async move { figures.await.ok().map(|f| figures_view(p, f)) })}
+        </Suspense>
+        <p class="lead">
+            {p
+                .t((
+                    "等待接受的排在前面。法院应在3个工作日内安排调解员，调解员在3个工作日内接受（在线调解规则第10条、第12条）。",
+                    "Waiting matters first. A mediator is assigned within 3 working days and accepts within 3 (OMR arts. 10, 12).",
+                ))}
+        </p>
+        <Suspense>
+            {move || Suspend::new(async move {
+                match list.await {
+                    Ok(items) => list_view(p, items, p.t(("没有待办的调解。", "Nothing waiting."))),
+                    Err(AppError::NotSignedIn(_)) => {
+                        to_staff_sign_in();
+                        ().into_any()
+                    }
+                    Err(e) => view! { <ErrorNote error=e /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+fn figures_view(p: Prefs, f: MediationFigures) -> AnyView {
+    let none = || p.t(("暂无", "none yet")).to_string();
+    view! {
+        <section class="card" data-testid="mediation-figures">
+            <h2>{p.t(("本院近30天", "This court, last 30 days"))}</h2>
+            <p class="meta">{f.from.clone()} " – " {f.to.clone()}</p>
+            <dl class="figures">
+                <dt>{p.t(("申请", "Requested"))}</dt>
+                <dd data-testid="figure-requested">{f.requested}</dd>
+                <dt>{p.t(("达成协议", "Agreed"))}</dt>
+                <dd>{f.agreed}</dd>
+                <dt>{p.t(("未达成", "Failed"))}</dt>
+                <dd>{f.failed}</dd>
+                <dt>{p.t(("成功率", "Success rate"))}</dt>
+                <dd>{f.success_rate.clone().unwrap_or_else(none)}</dd>
+                <dt>{p.t(("平均用时（天）", "Average days"))}</dt>
+                <dd>{f.average_days.clone().unwrap_or_else(none)}</dd>
+            </dl>
+        </section>
+    }
+    .into_any()
+}
+
+/// One matter.
+#[component]
+pub fn MediationPage() -> impl IntoView {
+    let p = viewer().prefs;
+    let id = use_params_map().read_untracked().get("id").and_then(|s| s.parse::<i64>().ok());
+    let q = use_query_map().read_untracked().clone();
+    let data = Resource::new_blocking(
+        move || id,
+        |id| async move {
+            match id {
+                Some(id) => load_mediation(id).await,
+                None => Err(AppError::NotFound(String::new())),
+            }
+        },
+    );
+    view! {
+        <Suspense>
+            {move || {
+                let q = q.clone();
+                Suspend::new(async move {
+                    match data.await {
+                        Ok(m) => matter_view(p, m, &q),
+                        Err(AppError::NotSignedIn(_)) => {
+                            redirect_to_sign_in();
+                            ().into_any()
+                        }
+                        Err(AppError::NotFound(_)) => not_found(p),
+                        Err(e) => view! { <ErrorNote error=e /> }.into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+fn not_found(p: Prefs) -> AnyView {
+    #[cfg(feature = "ssr")]
+    if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+        res.set_status(http::StatusCode::NOT_FOUND);
+    }
+    view! {
+        <h1>{p.t(("没有找到这件调解", "Mediation not found"))}</h1>
+        <p class="card" data-testid="mediation-not-found">
+            {p
+                .t((
+                    "没有找到这件调解，或者您不是它的当事人。请回到“调解”查看。",
+                    "We found no such mediation among yours. Go back to Mediation.",
+                ))}
+        </p>
+        <a class="btn secondary" href="/mediations">
+            {p.t(("调解", "Mediation"))}
+        </a>
+    }
+    .into_any()
+}
+
+fn note_of(p: Prefs, q: &leptos_router::params::ParamsMap) -> Option<AnyView> {
+    let notes: [(&str, (&'static str, &'static str)); 8] = [
+        (
+            "requested",
+            (
+                "申请已提交。法院会在3个工作日内安排调解员，有进展会发短信告诉您。",
+                "Sent. The court assigns a mediator within 3 working days and will text you.",
+            ),
+        ),
+        (
+            "accepted",
+            ("已接受这件调解，已短信邀请对方。", "Accepted; the other side has been invited by SMS."),
+        ),
+        ("answered", ("您的答复已记录。", "Your answer is recorded.")),
+        (
+            "version",
+            (
+                "新版本已保存。旧版本上的签名已作废，签过名的人已收到短信。",
+                "New version saved. Signatures on the old one are void; the signers were texted.",
+            ),
+        ),
+        (
+            "signed",
+            (
+                "您已签名。等其他人签完，协议就生效。",
+                "Signed. The agreement takes effect when everyone has signed.",
+            ),
+        ),
+        (
+            "effective",
+            (
+                "您已签名。各方都签好了，调解协议已生效。",
+                "Signed. Everyone has signed: the agreement is in force.",
+            ),
+        ),
+        (
+            "declined",
+            (
+                "您已拒绝签名，这次调解结束。您可以去立案起诉。",
+                "You declined to sign; the mediation has ended. You may file a lawsuit.",
+            ),
+        ),
+        ("ended", ("调解已结束，结束原因已记录。", "The mediation has ended; the ground is recorded.")),
+    ];
+    notes.iter().find(|(k, _)| q.get(k).is_some()).map(|(_, text)| ok_box(p.t(*text)))
+}
+
+fn matter_view(p: Prefs, m: MediationView, q: &leptos_router::params::ParamsMap) -> AnyView {
+    let error = q.get("error");
+    let request_id = q.get("req").unwrap_or_default();
+    let draft = q.get("draft");
+    let kept_address = q.get("address").unwrap_or_default();
+    let kept_note = q.get("note").unwrap_or_default();
+    let staff = matches!(m.my_role, MediationRole::Mediator | MediationRole::CourtStaff);
+    let back = if staff { "/staff/mediations" } else { "/mediations" };
+    let id = m.id;
+    view! {
+        <p>
+            <a href=back>{p.t(("← 返回", "← Back"))}</a>
+        </p>
+        <h1 data-testid="mediation-number">{m.number.clone()}</h1>
+        <p class="lead">
+            <span class="badge" data-testid="mediation-state">
+                {m.state_label.clone()}
+            </span>
+            " "
+            {m.cause.clone()}
+            " · "
+            {m.court.clone()}
+        </p>
+        {note_of(p, q)}
+        {error_box(p, error)}
+        {m
+            .deadline
+            .clone()
+            .map(|d| view! { <DeadlineBox deadline=d lang=p.lang testid="mediation-deadline" /> })}
+        {m.calendar_note.clone().map(|n| view! { <p class="card warning">{n}</p> })}
+        {effective_view(p, &m)}
+        {ended_view(p, &m)}
+        <section class="card">
+            <h2>{p.t(("双方", "The parties"))}</h2>
+            <ul class="plain">
+                {m
+                    .parties
+                    .iter()
+                    .map(|party| {
+                        view! {
+                            <li>
+                                <strong>{party.name.clone()}</strong>
+                                " · "
+                                {party.side.clone()}
+                                " · "
+                                {party.answer.clone()}
+                                {party.is_me.then(|| p.t(("（您）", " (you)")))}
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+            {m
+                .mediator
+                .clone()
+                .map(|(name, phone)| {
+                    view! {
+                        <p>
+                            {p.t(("调解员：", "Mediator: "))} <strong>{name}</strong> " "
+                            <a href=format!("tel:{phone}")>{phone.clone()}</a>
+                        </p>
+                    }
+                })}
+            <details>
+                <summary>{p.t(("纠纷经过", "What the dispute is about"))}</summary>
+                <p>{m.summary.clone()}</p>
+            </details>
+        </section>
+        {m.may_accept.then(|| accept_form(p, id))}
+        {m.invited.then(|| invitation_form(p, id, kept_address))}
+        {m.agreement.clone().map(|a| agreement_view(p, &m, a, request_id))}
+        {m.may_edit.then(|| editor_view(p, &m, draft))}
+        {(!m.end_grounds.is_empty()).then(|| end_form(p, &m, kept_note))}
+        {ledger_view(p, &m)}
+        <section class="card">
+            <h2>{p.t(("经过", "History"))}</h2>
+            <ol class="timeline" data-testid="mediation-events">
+                {m
+                    .events
+                    .iter()
+                    .map(|(at, text)| {
+                        view! {
+                            <li>
+                                <span class="meta">{at.clone()}</span>
+                                " "
+                                {text.clone()}
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ol>
+        </section>
+    }
+    .into_any()
+}
+
+fn effective_view(p: Prefs, m: &MediationView) -> Option<AnyView> {
+    let at = m.effective_at.clone()?;
+    let window = m.window.clone();
+    let provisional = m.window_provisional;
+    Some(
+        view! {
+            <section class="card ok-note" data-testid="effective">
+                <h2>{p.t(("调解协议已生效", "The agreement is in force"))}</h2>
+                <p>
+                    {p.t(("生效时间（最后一人签名）：", "In force since the last signature: "))}
+                    <strong>{at}</strong>
+                </p>
+                <p>
+                    {p
+                        .t((
+                            "协议对双方有约束力。想让法院确认它、对方不履行时可以直接申请强制执行，双方要在30日内一起申请司法确认（不收费）。",
+                            "It binds both sides. To have the court confirm it — so it can be enforced if not kept — both sides apply together within 30 days (free).",
+                        ))}
+                </p>
+                {window
+                    .map(|w| {
+                        view! { <DeadlineBox deadline=w lang=p.lang testid="confirmation-window" /> }
+                    })}
+                {provisional
+                    .then(|| {
+                        view! {
+                            <p class="meta">
+                                {p
+                                    .t((
+                                        "明年的放假安排还没有录入：如果这一天是节假日，最后一天顺延到节后第一个工作日。",
+                                        "Next year's holidays are not entered yet: if this day is a holiday, the last day moves to the next working day.",
+                                    ))}
+                            </p>
+                        }
+                    })}
+                <p class="meta">
+                    {p
+                        .t((
+                            "过了30日就不能申请司法确认了，但协议仍然像合同一样有效；对方不履行的，可以凭协议起诉（人民调解法第32条）。",
+                            "After 30 days confirmation is no longer possible, but the agreement still binds like a contract; if it is not kept, you can sue on it (PML art. 32).",
+                        ))}
+                </p>
+            </section>
+        }
+        .into_any(),
+    )
+}
+
+fn ended_view(p: Prefs, m: &MediationView) -> Option<AnyView> {
+    let (ground, note) = m.ended.clone()?;
+    let applicant = m.my_role == MediationRole::Applicant;
+    Some(
+        view! {
+            <section class="card error-note" data-testid="ended">
+                <h2>{p.t(("调解已结束", "The mediation has ended"))}</h2>
+                <p>{ground}</p>
+                {(!note.is_empty()).then(|| view! { <p class="meta">{note}</p> })}
+                {applicant
+                    .then(|| {
+                        view! {
+                            <p>
+                                {p
+                                    .t((
+                                        "没有达成协议，您可以起诉：",
+                                        "No agreement: you may file a lawsuit: ",
+                                    ))} <a class="btn secondary" href="/filings" data-testid="go-file">
+                                    {p.t(("去网上立案", "File online"))}
+                                </a>
+                            </p>
+                        }
+                    })}
+            </section>
+        }
+        .into_any(),
+    )
+}
+
+fn accept_form(p: Prefs, id: i64) -> AnyView {
+    view! {
+        <form method="post" action=format!("/staff/mediations/{id}/accept") class="card">
+            <p>
+                {p
+                    .t((
+                        "接受后开始计算30日调解期限，并短信邀请对方（在线调解规则第15条、第24条）。",
+                        "Accepting starts the 30-day period and texts the other side an invitation (OMR arts. 15, 24).",
+                    ))}
+            </p>
+            <button type="submit" class="btn primary big" data-testid="accept">
+                {p.t(("接受这件调解", "Accept this mediation"))}
+            </button>
+        </form>
+    }
+    .into_any()
+}
+
+fn invitation_form(p: Prefs, id: i64, address: String) -> AnyView {
+    view! {
+        <form
+            method="post"
+            action=format!("/mediations/{id}/answer")
+            class="card form"
+            id="answer"
+            data-testid="invitation"
+        >
+            <h2>{p.t(("对方申请和您调解", "You are invited to mediate"))}</h2>
+            <p>
+                {p
+                    .t((
+                        "调解不收费，由法院的调解员主持，双方都同意才能达成协议。您不同意的，调解就结束，对方可以去起诉。",
+                        "Mediation is free, led by a court mediator; nothing is agreed unless both agree. If you refuse, it ends and the other side may sue.",
+                    ))}
+            </p>
+            <label for="address">
+                {p
+                    .t((
+                        "您的送达地址（同意调解时填写）",
+                        "Your address for service (if you agree)",
+                    ))}
+            </label>
+            <input id="address" name="address" value=address />
+            {warning(p)}
+            <label for="note">{p.t(("不同意的原因（可以不写）", "Why not (optional)"))}</label>
+            <input id="note" name="note" />
+            <div class="actions">
+                <button type="submit" name="answer" value="yes" class="btn primary big" data-testid="consent">
+                    {p.t(("同意调解", "I agree to mediate"))}
+                </button>
+                <button type="submit" name="answer" value="no" class="btn secondary" data-testid="refuse">
+                    {p.t(("不同意", "I refuse"))}
+                </button>
+            </div>
+        </form>
+    }
+    .into_any()
+}
+
+fn change_view(p: Prefs, c: &ClauseChange) -> AnyView {
+    match c {
+        ClauseChange::Same(_) => ().into_any(),
+        ClauseChange::Added(t) => view! {
+            <li class="added">
+                <strong>{p.t(("新增：", "Added: "))}</strong>
+                {t.clone()}
+            </li>
+        }
+        .into_any(),
+        ClauseChange::Removed(t) => view! {
+            <li class="removed">
+                <strong>{p.t(("删去：", "Removed: "))}</strong>
+                <del>{t.clone()}</del>
+            </li>
+        }
+        .into_any(),
+        ClauseChange::Changed { old, new } => view! {
+            <li class="changed">
+                <strong>{p.t(("改为：", "Changed to: "))}</strong>
+                {new.clone()}
+                <br />
+                <span class="meta">{p.t(("原来是：", "Was: "))} <del>{old.clone()}</del></span>
+            </li>
+        }
+        .into_any(),
+    }
+}
+
+fn agreement_view(p: Prefs, m: &MediationView, a: AgreementView, request_id: String) -> AnyView {
+    let id = m.id;
+    let party = matches!(m.my_role, MediationRole::Applicant | MediationRole::Respondent);
+    let may_sign = a.may_sign;
+    let changes: Vec<_> = a.changes.iter().filter(|c| !matches!(c, ClauseChange::Same(_))).cloned().collect();
+    view! {
+        <section class="card agreement" id="agreement" data-testid="agreement">
+            <h2>
+                {p.t(("调解协议", "Mediation agreement"))} " · "
+                <span data-testid="agreement-version">
+                    {match p.lang {
+                        crate::rules::Lang::Zh => format!("第{}版", a.version),
+                        crate::rules::Lang::En => format!("version {}", a.version),
+                    }}
+                </span>
+            </h2>
+            {a
+                .my_signature_voided
+                .then(|| {
+                    view! {
+                        <p class="card warning" data-testid="signature-voided">
+                            {p
+                                .t((
+                                    "协议改过了，您在旧版本上的签名已作废。请看下面改了什么，再决定是否签名。",
+                                    "The agreement changed, and your signature on the old version is void. See what changed, then decide.",
+                                ))}
+                        </p>
+                    }
+                })}
+            {(!changes.is_empty())
+                .then(|| {
+                    let since = a.since_version.unwrap_or(0);
+                    view! {
+                        <div class="card changes" data-testid="changes">
+                            <h3>
+                                {match p.lang {
+                                    crate::rules::Lang::Zh => {
+                                        format!("和第{since}版相比，改了这些：")
+                                    }
+                                    crate::rules::Lang::En => format!("What changed since version {since}:"),
+                                }}
+                            </h3>
+                            <ul>{changes.iter().map(|c| change_view(p, c)).collect_view()}</ul>
+                        </div>
+                    }
+                })}
+            <ol class="clauses" data-testid="clauses">
+                {a.clauses.iter().map(|c| view! { <li>{c.clone()}</li> }).collect_view()}
+            </ol>
+            <p class="meta">
+                {p.t(("拟定时间：", "Drafted: "))} {a.drafted.clone()} <br />
+                {p
+                    .t((
+                        "协议指纹（SHA-256，改动一个字都会变）：",
+                        "Fingerprint (SHA-256; any change alters it): ",
+                    ))} <code class="hash" data-testid="agreement-sha">
+                    {a.sha256.clone()}
+                </code>
+            </p>
+            <h3>{p.t(("这一版的签名", "Signatures on this version"))}</h3>
+            <ul class="plain" data-testid="signers">
+                {a
+                    .signers
+                    .iter()
+                    .map(|s| {
+                        let status = match &s.signed_at {
+                            Some(at) => format!("✓ {} {at}", p.t(("已签名", "signed"))),
+                            None => p.t(("未签名", "not signed")).to_string(),
+                        };
+                        view! {
+                            <li data-testid="signer">
+                                <strong>{s.name.clone()}</strong>
+                                " · "
+                                {s.role.clone()}
+                                " · "
+                                {status}
+                                {s.is_me.then(|| p.t(("（您）", " (you)")))}
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+            {may_sign.then(|| sign_forms(p, id, &a, request_id))}
+            {(may_sign && party).then(|| decline_form(p, id, a.version))}
+        </section>
+    }
+    .into_any()
+}
+
+fn sign_forms(p: Prefs, id: i64, a: &AgreementView, request_id: String) -> AnyView {
+    let has_code = !request_id.is_empty();
+    view! {
+        <div id="sign" class="sign" data-testid="sign">
+            <h3>{p.t(("签名", "Sign"))}</h3>
+            <p>
+                {p
+                    .t((
+                        "签名前要再确认一次是您本人：点下面的按钮，法院会给您的手机发一个验证码。",
+                        "Before signing we check it is you: tap below and the court texts a code to your phone.",
+                    ))}
+            </p>
+            <form method="post" action=format!("/mediations/{id}/sign-code")>
+                <button type="submit" class="btn secondary" data-testid="sign-code">
+                    {if has_code {
+                        p.t(("重新获取验证码", "Send another code"))
+                    } else {
+                        p.t(("获取签名验证码", "Text me a signing code"))
+                    }}
+                </button>
+            </form>
+            {has_code
+                .then(|| {
+                    view! {
+                        <form
+                            method="post"
+                            action=format!("/mediations/{id}/sign")
+                            class="form"
+                            data-testid="sign-form"
+                        >
+                            <input type="hidden" name="version" value=a.version.to_string() />
+                            <input type="hidden" name="sha256" value=a.sha256.clone() />
+                            <input type="hidden" name="request_id" value=request_id />
+                            <label for="sign-code-input">
+                                {p.t(("短信里的6位验证码", "The 6-digit code from the SMS"))}
+                            </label>
+                            <input
+                                id="sign-code-input"
+                                name="code"
+                                inputmode="numeric"
+                                autocomplete="one-time-code"
+                                maxlength="6"
+                            />
+                            <SignaturePad lang=p.lang />
+                            <label class="check">
+                                <input
+                                    type="checkbox"
+                                    name="confirmed"
+                                    value="1"
+                                    data-testid="confirm-sign"
+                                />
+                                {p
+                                    .t((
+                                        "我已读完全部条款，同意签名。签名后协议对我有约束力。",
+                                        "I have read every clause and agree to sign. Once signed, it binds me.",
+                                    ))}
+                            </label>
+                            <button type="submit" class="btn primary big" data-testid="sign-submit">
+                                {p.t(("确认签名", "Sign"))}
+                            </button>
+                        </form>
+                    }
+                })}
+        </div>
+    }
+    .into_any()
+}
+
+fn decline_form(p: Prefs, id: i64, version: i64) -> AnyView {
+    view! {
+        <details class="decline" id="decline">
+            <summary>{p.t(("我不同意这份协议", "I do not agree to this"))}</summary>
+            <form method="post" action=format!("/mediations/{id}/decline") class="form">
+                <input type="hidden" name="version" value=version.to_string() />
+                <p>
+                    {p
+                        .t((
+                            "拒绝签名，这次调解就结束（在线调解规则第25条第7项），之后可以去起诉。想改某一条，请先打电话给调解员。",
+                            "Refusing ends the mediation (OMR art. 25(7)); you may then sue. To change a clause, call the mediator first.",
+                        ))}
+                </p>
+                <label for="reason">{p.t(("不签名的原因", "Why you will not sign"))}</label>
+                <input id="reason" name="reason" />
+                <button type="submit" class="btn secondary" data-testid="decline">
+                    {p.t(("拒绝签名", "Refuse to sign"))}
+                </button>
+            </form>
+        </details>
+    }
+    .into_any()
+}
+
+fn editor_view(p: Prefs, m: &MediationView, draft: Option<String>) -> AnyView {
+    let id = m.id;
+    let based_on = m.agreement.as_ref().map_or(0, |a| a.version);
+    let text = draft.unwrap_or_else(|| {
+        m.agreement.as_ref().map(|a| a.clauses.join("\n")).unwrap_or_else(|| {
+            p.t((
+                "被申请人于____年__月__日前向申请人支付____元。\n申请人放弃其他请求。\n双方就本纠纷再无其他争议。",
+                "The respondent pays the applicant ____ yuan by ____.\nThe applicant waives other claims.\nNo other dispute remains.",
+            ))
+            .to_string()
+        })
+    });
+    view! {
+        <form method="post" action=format!("/staff/mediations/{id}/agreement") class="card form" id="editor">
+            <h2>{p.t(("拟定协议", "Draft the agreement"))}</h2>
+            <p class="meta">
+                {p
+                    .t((
+                        "一行一条。保存后是新的一版：旧版本上的签名全部作废，已签名的人会收到短信。",
+                        "One clause a line. Saving makes a new version: signatures on the old one are void and signers are texted.",
+                    ))}
+            </p>
+            <input type="hidden" name="based_on" value=based_on.to_string() />
+            <label for="agreement-text">{p.t(("协议条款", "Clauses"))}</label>
+            <textarea id="agreement-text" name="text" rows="8" data-testid="agreement-text">
+                {text}
+            </textarea>
+            <button type="submit" class="btn primary" data-testid="save-version">
+                {p.t(("保存为新版本", "Save as a new version"))}
+            </button>
+        </form>
+    }
+    .into_any()
+}
+
+fn end_form(p: Prefs, m: &MediationView, note: String) -> AnyView {
+    let id = m.id;
+    view! {
+        <details class="card" id="end">
+            <summary>{p.t(("结束调解（未达成协议）", "End without agreement"))}</summary>
+            <form method="post" action=format!("/staff/mediations/{id}/end") class="form">
+                <label for="ground">
+                    {p.t(("结束原因（在线调解规则第25条）", "Ground (OMR art. 25)"))}
+                </label>
+                <select id="ground" name="ground">
+                    {m
+                        .end_grounds
+                        .iter()
+                        .map(|(code, label)| view! { <option value=code.clone()>{label.clone()}</option> })
+                        .collect_view()}
+                </select>
+                <label for="end-note">
+                    {p
+                        .t((
+                            "调解经过和失败原因（第21条）",
+                            "How it went and why it failed (art. 21)",
+                        ))}
+                </label>
+                <textarea id="end-note" name="note" rows="4">
+                    {note}
+                </textarea>
+                <button type="submit" class="btn secondary" data-testid="end">
+                    {p.t(("结束调解", "End mediation"))}
+                </button>
+            </form>
+        </details>
+    }
+    .into_any()
+}
+
+fn ledger_view(p: Prefs, m: &MediationView) -> Option<AnyView> {
+    if m.ledger.is_empty() {
+        return None;
+    }
+    let id = m.id;
+    Some(
+        view! {
+            <section class="card">
+                <h2>{p.t(("签名记录", "Signature ledger"))}</h2>
+                <ul class="plain ledger" data-testid="ledger">
+                    {m
+                        .ledger
+                        .iter()
+                        .map(|s| {
+                            let img = s.drawn.then(|| format!("/mediations/{id}/signatures/{}", s.id));
+                            view! {
+                                <li class:voided=s.voided>
+                                    <strong>{s.name.clone()}</strong>
+                                    " · "
+                                    {s.role.clone()}
+                                    " · "
+                                    {match p.lang {
+                                        crate::rules::Lang::Zh => format!("第{}版", s.version),
+                                        crate::rules::Lang::En => format!("v{}", s.version),
+                                    }}
+                                    " · "
+                                    {s.signed_at.clone()}
+                                    {s
+                                        .voided
+                                        .then(|| {
+                                            view! { <span class="badge">{p.t(("已作废", "void"))}</span> }
+                                        })}
+                                    <br />
+                                    <span class="meta">
+                                        {s.identity_check.clone()} " · "
+                                        <code class="hash">{s.sha256.clone()}</code>
+                                        {(!s.device.is_empty()).then(|| format!(" · {}", s.device))}
+                                    </span>
+                                    {img
+                                        .map(|src| {
+                                            view! {
+                                                <img
+                                                    class="signature-image"
+                                                    src=src
+                                                    alt=p.t(("手写签名", "Handwritten signature"))
+                                                />
+                                            }
+                                        })}
+                                </li>
+                            }
+                        })
+                        .collect_view()}
+                </ul>
+            </section>
+        }
+        .into_any(),
+    )
+}

@@ -1,0 +1,342 @@
+//! Online mediation as plain form posts (Post/Redirect/Get; every step works without script
+//! but drawing a signature):
+//!
+//! - `POST /mediations` (`court`, `cause`, `respondent_name`, `respondent_phone`, `summary`,
+//!   `address`, `warned`): asks for pre-filing mediation; on to the new matter.
+//! - `POST /mediations/{id}/answer` (`answer` = `yes`|`no`, `address`, `warned`, `note`): the
+//!   invited side consents or refuses.
+//! - `POST /mediations/{id}/sign-code`: texts the signing code to the caller's own phone.
+//! - `POST /mediations/{id}/sign` (`version`, `sha256`, `request_id`, `code`, `confirmed`,
+//!   `pad`, `signature` = a PNG data URL): signs the current version.
+//! - `POST /mediations/{id}/decline` (`version`, `reason`): refuses to sign (OMR art. 25(7)).
+//! - `POST /staff/mediations/{id}/accept`: a mediator takes a waiting matter.
+//! - `POST /staff/mediations/{id}/agreement` (`based_on`, `text`): a new version.
+//! - `POST /staff/mediations/{id}/end` (`ground`, `note`): ends it (OMR arts. 21, 25).
+//! - `GET /mediations/{id}/signatures/{sig}`: a drawn signature (PNG).
+//!
+//! Refusals come back as fixed codes (`?error=...`). What a person typed goes back with
+//! them into the form (as the fields' values, never as a message), so nothing is lost.
+
+use crate::http::caller::{back_with, check, ApiCaller, ApiError, Checked};
+use crate::http::state::AppState;
+use crate::services::mediation::{MediationRequest, SignRequest};
+use crate::store::mediation::Signed;
+use app::api::AppError;
+use app::i18n::url_encode;
+use axum::extract::{Path, State};
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, USER_AGENT, X_CONTENT_TYPE_OPTIONS};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use base64::Engine;
+use serde::Deserialize;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/mediations", post(request))
+        .route("/mediations/{id}/answer", post(answer))
+        .route("/mediations/{id}/sign-code", post(sign_code))
+        .route("/mediations/{id}/sign", post(sign))
+        .route("/mediations/{id}/decline", post(decline))
+        .route("/mediations/{id}/signatures/{sig}", get(signature_image))
+        .route("/staff/mediations/{id}/accept", post(accept))
+        .route("/staff/mediations/{id}/agreement", post(agreement))
+        .route("/staff/mediations/{id}/end", post(end))
+}
+
+fn page(id: i64) -> String {
+    format!("/mediations/{id}")
+}
+
+type FormResult<T> = Result<Form<T>, axum::extract::rejection::FormRejection>;
+
+#[derive(Deserialize, Default)]
+struct RequestForm {
+    #[serde(default)]
+    court: String,
+    #[serde(default)]
+    cause: String,
+    #[serde(default)]
+    respondent_name: String,
+    #[serde(default)]
+    respondent_phone: String,
+    #[serde(default)]
+    summary: String,
+    #[serde(default)]
+    address: String,
+    #[serde(default)]
+    warned: Option<String>,
+}
+
+async fn request(
+    State(s): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    headers: HeaderMap,
+    form: FormResult<RequestForm>,
+) -> Result<Response, ApiError> {
+    // Not an id in the path: `check` is given a stand-in and its own page back.
+    let back = "/mediations/new";
+    match check(&c, "0", &headers, |_| back.to_string(), "/sign-in")? {
+        Checked::Go(..) => {}
+        Checked::SignIn(to) => return Ok(to),
+    }
+    let f = form.map(|f| f.0).unwrap_or_default();
+    let r = MediationRequest {
+        court_code: f.court.clone(),
+        cause: f.cause.clone(),
+        respondent_name: f.respondent_name.clone(),
+        respondent_phone: f.respondent_phone.clone(),
+        summary: f.summary.clone(),
+        address: f.address.clone(),
+        warned: f.warned.is_some(),
+    };
+    match s.services.request_mediation(&c, &r).await {
+        Ok((id, _)) => Ok(Redirect::to(&format!("{}?requested=1", page(id))).into_response()),
+        Err(e) => {
+            // Back to the form with everything typed (values only; the message is the code's).
+            let kept = [
+                ("court", &f.court),
+                ("cause", &f.cause),
+                ("respondent_name", &f.respondent_name),
+                ("respondent_phone", &f.respondent_phone),
+                ("summary", &f.summary),
+                ("address", &f.address),
+            ]
+            .iter()
+            .map(|(k, v)| format!("{k}={}", url_encode(v)))
+            .collect::<Vec<_>>()
+            .join("&");
+            Ok(back_with(&format!("{back}?{kept}"), &e))
+        }
+    }
+}
+
+#[derive(Deserialize, Default)]
+struct AnswerForm {
+    #[serde(default)]
+    answer: String,
+    #[serde(default)]
+    address: String,
+    #[serde(default)]
+    warned: Option<String>,
+    #[serde(default)]
+    note: String,
+}
+
+async fn answer(
+    State(s): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    form: FormResult<AnswerForm>,
+) -> Result<Response, ApiError> {
+    let (id, back) = match check(&c, &id, &headers, page, "/sign-in")? {
+        Checked::Go(id, back) => (id, back),
+        Checked::SignIn(to) => return Ok(to),
+    };
+    let f = form.map(|f| f.0).unwrap_or_default();
+    let consent = match f.answer.as_str() {
+        "yes" => true,
+        "no" => false,
+        _ => return Ok(back_with(&back, &app::api::Refusal::Stale.in_lang(c.lang))),
+    };
+    match s.services.answer_invitation(&c, id, consent, &f.address, f.warned.is_some(), &f.note).await {
+        Ok(()) => Ok(Redirect::to(&format!("{back}?answered=1")).into_response()),
+        Err(e) => Ok(back_with(&format!("{back}?address={}#answer", url_encode(&f.address)), &e)),
+    }
+}
+
+async fn sign_code(
+    State(s): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let (id, back) = match check(&c, &id, &headers, page, "/sign-in")? {
+        Checked::Go(id, back) => (id, back),
+        Checked::SignIn(to) => return Ok(to),
+    };
+    match s.services.send_sign_code(&c, id).await {
+        Ok(sent) => {
+            Ok(Redirect::to(&format!("{back}?req={}#sign", url_encode(&sent.request_id))).into_response())
+        }
+        Err(e) => Ok(back_with(&format!("{back}#sign"), &e)),
+    }
+}
+
+#[derive(Deserialize, Default)]
+struct SignForm {
+    #[serde(default)]
+    version: String,
+    #[serde(default)]
+    sha256: String,
+    #[serde(default)]
+    request_id: String,
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    confirmed: Option<String>,
+    #[serde(default)]
+    pad: Option<String>,
+    #[serde(default)]
+    signature: String,
+}
+
+async fn sign(
+    State(s): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    form: FormResult<SignForm>,
+) -> Result<Response, ApiError> {
+    let (id, back) = match check(&c, &id, &headers, page, "/sign-in")? {
+        Checked::Go(id, back) => (id, back),
+        Checked::SignIn(to) => return Ok(to),
+    };
+    let f = form.map(|f| f.0).unwrap_or_default();
+    let again = format!("{back}?req={}#sign", url_encode(&f.request_id));
+    let image = match f.signature.trim() {
+        "" => None,
+        data => match data
+            .strip_prefix("data:image/png;base64,")
+            .and_then(|b64| base64::engine::general_purpose::STANDARD.decode(b64).ok())
+        {
+            Some(png) => Some(png),
+            None => return Ok(back_with(&again, &app::api::Refusal::SignatureImage.in_lang(c.lang))),
+        },
+    };
+    let req = SignRequest {
+        version: f.version.parse().unwrap_or(-1),
+        sha256: f.sha256,
+        request_id: f.request_id.clone(),
+        code: f.code,
+        image,
+        pad: f.pad.is_some(),
+        confirmed: f.confirmed.is_some(),
+        device: headers.get(USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("").to_string(),
+    };
+    match s.services.sign_agreement(&c, id, &req).await {
+        Ok(Signed::Effective(_)) => Ok(Redirect::to(&format!("{back}?effective=1")).into_response()),
+        Ok(_) => Ok(Redirect::to(&format!("{back}?signed=1")).into_response()),
+        // A changed agreement is shown afresh (with what changed), never signed blind.
+        Err(e) if e.code() == "agreement_changed" => Ok(back_with(&back, &e)),
+        Err(e) => Ok(back_with(&again, &e)),
+    }
+}
+
+#[derive(Deserialize, Default)]
+struct DeclineForm {
+    #[serde(default)]
+    version: String,
+    #[serde(default)]
+    reason: String,
+}
+
+async fn decline(
+    State(s): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    form: FormResult<DeclineForm>,
+) -> Result<Response, ApiError> {
+    let (id, back) = match check(&c, &id, &headers, page, "/sign-in")? {
+        Checked::Go(id, back) => (id, back),
+        Checked::SignIn(to) => return Ok(to),
+    };
+    let f = form.map(|f| f.0).unwrap_or_default();
+    match s.services.decline_agreement(&c, id, f.version.parse().unwrap_or(-1), &f.reason).await {
+        Ok(()) => Ok(Redirect::to(&format!("{back}?declined=1")).into_response()),
+        Err(e) => Ok(back_with(&format!("{back}#decline"), &e)),
+    }
+}
+
+async fn accept(
+    State(s): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let (id, back) = match check(&c, &id, &headers, page, "/staff/sign-in")? {
+        Checked::Go(id, back) => (id, back),
+        Checked::SignIn(to) => return Ok(to),
+    };
+    match s.services.accept_mediation(&c, id).await {
+        Ok(()) => Ok(Redirect::to(&format!("{back}?accepted=1")).into_response()),
+        Err(e) => Ok(back_with(&back, &e)),
+    }
+}
+
+#[derive(Deserialize, Default)]
+struct AgreementForm {
+    #[serde(default)]
+    based_on: String,
+    #[serde(default)]
+    text: String,
+}
+
+async fn agreement(
+    State(s): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    form: FormResult<AgreementForm>,
+) -> Result<Response, ApiError> {
+    let (id, back) = match check(&c, &id, &headers, page, "/staff/sign-in")? {
+        Checked::Go(id, back) => (id, back),
+        Checked::SignIn(to) => return Ok(to),
+    };
+    let f = form.map(|f| f.0).unwrap_or_default();
+    match s.services.draft_agreement(&c, id, f.based_on.parse().unwrap_or(-1), &f.text).await {
+        Ok(v) => Ok(Redirect::to(&format!("{back}?version={v}#agreement")).into_response()),
+        // The text typed goes back into the editor.
+        Err(e) => Ok(back_with(&format!("{back}?draft={}#editor", url_encode(&f.text)), &e)),
+    }
+}
+
+#[derive(Deserialize, Default)]
+struct EndForm {
+    #[serde(default)]
+    ground: String,
+    #[serde(default)]
+    note: String,
+}
+
+async fn end(
+    State(s): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    form: FormResult<EndForm>,
+) -> Result<Response, ApiError> {
+    let (id, back) = match check(&c, &id, &headers, page, "/staff/sign-in")? {
+        Checked::Go(id, back) => (id, back),
+        Checked::SignIn(to) => return Ok(to),
+    };
+    let f = form.map(|f| f.0).unwrap_or_default();
+    match s.services.end_mediation(&c, id, &f.ground, &f.note).await {
+        Ok(()) => Ok(Redirect::to(&format!("{back}?ended=1")).into_response()),
+        Err(e) => Ok(back_with(&format!("{back}?note={}#end", url_encode(&f.note)), &e)),
+    }
+}
+
+async fn signature_image(
+    State(s): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    Path((id, sig)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    let not_found = || ApiError(AppError::NotFound(String::new()));
+    let (Ok(id), Ok(sig)) = (id.parse::<i64>(), sig.parse::<i64>()) else {
+        return Err(not_found());
+    };
+    let png = s.services.signature_image(&c, id, sig).await?;
+    Ok((
+        [
+            (CONTENT_TYPE, "image/png"),
+            (CACHE_CONTROL, "private, no-store"),
+            (X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        ],
+        png,
+    )
+        .into_response())
+}

@@ -1,0 +1,624 @@
+//! Online mediation (DOMAIN-2 §1): pre-filing matters, their parties, the agreement's
+//! versions, signatures and events. Every change of state is one conditional UPDATE that
+//! names the state it expects, so a double tap, a replay or two people at once change it
+//! once; the loser is told what happened instead.
+
+use super::Db;
+use sqlx::Row;
+
+#[derive(Clone, Debug)]
+pub struct MediationRow {
+    pub id: i64,
+    pub court_id: i64,
+    pub court_name_zh: String,
+    pub court_name_en: String,
+    pub number: String,
+    pub cause: String,
+    pub summary: String,
+    pub state: String,
+    pub mediator_id: Option<i64>,
+    pub mediator_name: Option<String>,
+    pub mediator_phone: Option<String>,
+    pub requested_at: i64,
+    pub accepted_at: Option<i64>,
+    pub effective_at: Option<i64>,
+    pub ended_at: Option<i64>,
+    pub end_ground: Option<String>,
+    pub end_note: Option<String>,
+    pub version: i64,
+}
+
+const COLUMNS: &str = "m.id, m.court_id, c.name_zh AS court_name_zh, c.name_en AS court_name_en, m.number, \
+    m.cause, m.summary, m.state, m.mediator_id, u.name AS mediator_name, u.phone AS mediator_phone, \
+    m.requested_at, m.accepted_at, m.effective_at, m.ended_at, m.end_ground, m.end_note, m.version \
+    FROM mediations m JOIN courts c ON c.id = m.court_id LEFT JOIN users u ON u.id = m.mediator_id";
+
+fn row(r: &sqlx::any::AnyRow) -> Result<MediationRow, sqlx::Error> {
+    Ok(MediationRow {
+        id: r.try_get("id")?,
+        court_id: r.try_get("court_id")?,
+        court_name_zh: r.try_get("court_name_zh")?,
+        court_name_en: r.try_get("court_name_en")?,
+        number: r.try_get("number")?,
+        cause: r.try_get("cause")?,
+        summary: r.try_get("summary")?,
+        state: r.try_get("state")?,
+        mediator_id: r.try_get("mediator_id")?,
+        mediator_name: r.try_get("mediator_name")?,
+        mediator_phone: r.try_get("mediator_phone")?,
+        requested_at: r.try_get("requested_at")?,
+        accepted_at: r.try_get("accepted_at")?,
+        effective_at: r.try_get("effective_at")?,
+        ended_at: r.try_get("ended_at")?,
+        end_ground: r.try_get("end_ground")?,
+        end_note: r.try_get("end_note")?,
+        version: r.try_get("version")?,
+    })
+}
+
+#[derive(Clone, Debug)]
+pub struct PartyRow {
+    pub id: i64,
+    pub side: String,
+    pub name: String,
+    pub phone: String,
+    pub user_id: Option<i64>,
+    pub address: Option<String>,
+    pub warned_at: Option<i64>,
+    pub answer: String,
+    pub answered_at: Option<i64>,
+}
+
+#[derive(Clone, Debug)]
+pub struct VersionRow {
+    pub version: i64,
+    pub clauses: Vec<String>,
+    pub sha256: String,
+    pub author_name: Option<String>,
+    pub created_at: i64,
+}
+
+#[derive(Clone, Debug)]
+pub struct SignatureRow {
+    pub id: i64,
+    pub version: i64,
+    pub user_id: i64,
+    pub user_name: Option<String>,
+    pub role: String,
+    pub sha256: String,
+    pub image_sha256: Option<String>,
+    pub signed_at: i64,
+    pub device: String,
+    pub ip: String,
+    pub identity_check: String,
+    pub voided_at: Option<i64>,
+}
+
+#[derive(Clone, Debug)]
+pub struct EventRow {
+    pub at: i64,
+    pub kind: String,
+    pub user_name: Option<String>,
+    pub note: String,
+}
+
+/// Everything one page of a matter shows, read together.
+#[derive(Clone, Debug)]
+pub struct Matter {
+    pub m: MediationRow,
+    pub parties: Vec<PartyRow>,
+    pub versions: Vec<VersionRow>,
+    pub signatures: Vec<SignatureRow>,
+    pub events: Vec<EventRow>,
+}
+
+pub struct NewParty<'a> {
+    pub name: &'a str,
+    pub phone: &'a str,
+    pub user_id: Option<i64>,
+    pub address: Option<&'a str>,
+    pub warned_at: Option<i64>,
+}
+
+pub struct NewMediation<'a> {
+    pub court_id: i64,
+    pub year: i32,
+    pub cause: &'a str,
+    pub summary: &'a str,
+    pub applicant: NewParty<'a>,
+    pub respondent: NewParty<'a>,
+    pub now: i64,
+}
+
+/// A new pre-filing matter with its 民诉前调 number (the next of its court and year, taken
+/// in the same transaction: a rollback gives it back), its two parties and its first event.
+pub async fn create(
+    db: &Db,
+    n: NewMediation<'_>,
+    number: impl Fn(i64) -> String,
+) -> Result<(i64, String), sqlx::Error> {
+    let mut tx = db.pool.begin().await?;
+    let seq: i64 = sqlx::query(
+        "INSERT INTO case_number_counters (court_id, year, type_code, last_seq) VALUES ($1, $2, '民诉前调', 1) \
+         ON CONFLICT (court_id, year, type_code) \
+         DO UPDATE SET last_seq = case_number_counters.last_seq + 1 RETURNING last_seq",
+    )
+    .bind(n.court_id)
+    .bind(i64::from(n.year))
+    .fetch_one(&mut *tx)
+    .await?
+    .try_get("last_seq")?;
+    let number = number(seq);
+    let id: i64 = sqlx::query(
+        "INSERT INTO mediations (court_id, kind, year, seq, number, cause, summary, state, requested_at) \
+         VALUES ($1, 'pre_filing', $2, $3, $4, $5, $6, 'requested', $7) RETURNING id",
+    )
+    .bind(n.court_id)
+    .bind(i64::from(n.year))
+    .bind(seq)
+    .bind(&number)
+    .bind(n.cause)
+    .bind(n.summary)
+    .bind(n.now)
+    .fetch_one(&mut *tx)
+    .await?
+    .try_get("id")?;
+    for (side, p, answer) in
+        [("applicant", &n.applicant, "consented"), ("respondent", &n.respondent, "pending")]
+    {
+        sqlx::query(
+            "INSERT INTO mediation_parties (mediation_id, side, name, phone, user_id, address, warned_at, answer, answered_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(id)
+        .bind(side)
+        .bind(p.name)
+        .bind(p.phone)
+        .bind(p.user_id)
+        .bind(p.address)
+        .bind(p.warned_at)
+        .bind(answer)
+        .bind((answer == "consented").then_some(n.now))
+        .execute(&mut *tx)
+        .await?;
+    }
+    event(&mut tx, id, n.now, "requested", n.applicant.user_id, "").await?;
+    tx.commit().await?;
+    Ok((id, number))
+}
+
+async fn event(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    id: i64,
+    at: i64,
+    kind: &str,
+    user_id: Option<i64>,
+    note: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO mediation_events (mediation_id, at, kind, user_id, note) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(id)
+    .bind(at)
+    .bind(kind)
+    .bind(user_id)
+    .bind(note)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+pub async fn get(db: &Db, id: i64) -> Result<Option<MediationRow>, sqlx::Error> {
+    let sql = format!("SELECT {COLUMNS} WHERE m.id = $1");
+    let r = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(&db.pool).await?;
+    r.as_ref().map(row).transpose()
+}
+
+/// One matter with its parties, versions, signatures and events.
+pub async fn matter(db: &Db, id: i64) -> Result<Option<Matter>, sqlx::Error> {
+    let Some(m) = get(db, id).await? else {
+        return Ok(None);
+    };
+    let parties = sqlx::query(
+        "SELECT id, side, name, phone, user_id, address, warned_at, answer, answered_at \
+         FROM mediation_parties WHERE mediation_id = $1 ORDER BY id",
+    )
+    .bind(id)
+    .fetch_all(&db.pool)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(PartyRow {
+            id: r.try_get("id")?,
+            side: r.try_get("side")?,
+            name: r.try_get("name")?,
+            phone: r.try_get("phone")?,
+            user_id: r.try_get("user_id")?,
+            address: r.try_get("address")?,
+            warned_at: r.try_get("warned_at")?,
+            answer: r.try_get("answer")?,
+            answered_at: r.try_get("answered_at")?,
+        })
+    })
+    .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    let versions = sqlx::query(
+        "SELECT v.version, v.clauses_json, v.sha256, u.name AS author_name, v.created_at \
+         FROM mediation_versions v LEFT JOIN users u ON u.id = v.author_id \
+         WHERE v.mediation_id = $1 ORDER BY v.version",
+    )
+    .bind(id)
+    .fetch_all(&db.pool)
+    .await?
+    .iter()
+    .map(|r| {
+        let json: String = r.try_get("clauses_json")?;
+        Ok(VersionRow {
+            version: r.try_get("version")?,
+            clauses: serde_json::from_str(&json).map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
+            sha256: r.try_get("sha256")?,
+            author_name: r.try_get("author_name")?,
+            created_at: r.try_get("created_at")?,
+        })
+    })
+    .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    let signatures = sqlx::query(
+        "SELECT s.id, s.version, s.user_id, u.name AS user_name, s.role, s.sha256, s.image_sha256, \
+           s.signed_at, s.device, s.ip, s.identity_check, s.voided_at \
+         FROM mediation_signatures s LEFT JOIN users u ON u.id = s.user_id \
+         WHERE s.mediation_id = $1 ORDER BY s.version, s.signed_at, s.id",
+    )
+    .bind(id)
+    .fetch_all(&db.pool)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(SignatureRow {
+            id: r.try_get("id")?,
+            version: r.try_get("version")?,
+            user_id: r.try_get("user_id")?,
+            user_name: r.try_get("user_name")?,
+            role: r.try_get("role")?,
+            sha256: r.try_get("sha256")?,
+            image_sha256: r.try_get("image_sha256")?,
+            signed_at: r.try_get("signed_at")?,
+            device: r.try_get("device")?,
+            ip: r.try_get("ip")?,
+            identity_check: r.try_get("identity_check")?,
+            voided_at: r.try_get("voided_at")?,
+        })
+    })
+    .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    let events = sqlx::query(
+        "SELECT e.at, e.kind, u.name AS user_name, e.note FROM mediation_events e \
+         LEFT JOIN users u ON u.id = e.user_id WHERE e.mediation_id = $1 ORDER BY e.at, e.id",
+    )
+    .bind(id)
+    .fetch_all(&db.pool)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(EventRow {
+            at: r.try_get("at")?,
+            kind: r.try_get("kind")?,
+            user_name: r.try_get("user_name")?,
+            note: r.try_get("note")?,
+        })
+    })
+    .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    Ok(Some(Matter { m, parties, versions, signatures, events }))
+}
+
+/// The matters a person is a party to: by their account, or — before they have answered an
+/// invitation — by the phone number the applicant gave.
+pub async fn of_person(db: &Db, user_id: i64, phone: &str) -> Result<Vec<MediationRow>, sqlx::Error> {
+    let sql = format!(
+        "SELECT {COLUMNS} WHERE m.id IN (SELECT p.mediation_id FROM mediation_parties p \
+           WHERE p.user_id = $1 OR (p.user_id IS NULL AND p.phone = $2)) \
+         ORDER BY m.requested_at DESC, m.id DESC"
+    );
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(user_id).bind(phone).fetch_all(&db.pool).await?;
+    rows.iter().map(row).collect()
+}
+
+/// A court's matters waiting for a mediator, and those a mediator has taken, oldest first.
+pub async fn queue(db: &Db, court_id: i64, mediator_id: i64) -> Result<Vec<MediationRow>, sqlx::Error> {
+    let sql = format!(
+        "SELECT {COLUMNS} WHERE m.court_id = $1 AND (m.state = 'requested' OR m.mediator_id = $2) \
+         ORDER BY CASE WHEN m.state IN ('effective','ended') THEN 1 ELSE 0 END, m.requested_at, m.id"
+    );
+    let rows =
+        sqlx::query(sqlx::AssertSqlSafe(sql)).bind(court_id).bind(mediator_id).fetch_all(&db.pool).await?;
+    rows.iter().map(row).collect()
+}
+
+/// The mediator accepts a waiting matter: the period starts (OMR art. 24). False when it was
+/// no longer waiting (another mediator took it first, or a replay).
+pub async fn accept(
+    db: &Db,
+    id: i64,
+    court_id: i64,
+    mediator_id: i64,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let mut tx = db.pool.begin().await?;
+    let moved = sqlx::query(
+        "UPDATE mediations SET state = 'inviting', mediator_id = $1, accepted_at = $2 \
+         WHERE id = $3 AND court_id = $4 AND state = 'requested'",
+    )
+    .bind(mediator_id)
+    .bind(now)
+    .bind(id)
+    .bind(court_id)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if moved == 0 {
+        tx.rollback().await?;
+        return Ok(false);
+    }
+    event(&mut tx, id, now, "accepted", Some(mediator_id), "").await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+pub struct Answer<'a> {
+    pub mediation_id: i64,
+    pub party_id: i64,
+    pub user_id: i64,
+    pub consent: bool,
+    pub address: Option<&'a str>,
+    pub note: &'a str,
+    pub now: i64,
+}
+
+/// The invited side answers (OMR art. 15): consent moves the matter into mediation once every
+/// party has consented; a refusal ends it under art. 25(4). False when the invitation was no
+/// longer open (answered already, or the matter moved on).
+pub async fn answer(db: &Db, a: Answer<'_>) -> Result<bool, sqlx::Error> {
+    let mut tx = db.pool.begin().await?;
+    let done = sqlx::query(
+        "UPDATE mediation_parties SET user_id = $1, answer = $2, answered_at = $3, address = COALESCE($4, address), \
+           warned_at = CASE WHEN $2 = 'consented' THEN $3 ELSE warned_at END \
+         WHERE id = $5 AND mediation_id = $6 AND answer = 'pending' \
+           AND mediation_id IN (SELECT id FROM mediations WHERE state = 'inviting')",
+    )
+    .bind(a.user_id)
+    .bind(if a.consent { "consented" } else { "refused" })
+    .bind(a.now)
+    .bind(a.address)
+    .bind(a.party_id)
+    .bind(a.mediation_id)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if done == 0 {
+        tx.rollback().await?;
+        return Ok(false);
+    }
+    if a.consent {
+        sqlx::query(
+            "UPDATE mediations SET state = 'mediating' WHERE id = $1 AND state = 'inviting' \
+             AND NOT EXISTS (SELECT 1 FROM mediation_parties p WHERE p.mediation_id = $1 AND p.answer <> 'consented')",
+        )
+        .bind(a.mediation_id)
+        .execute(&mut *tx)
+        .await?;
+        event(&mut tx, a.mediation_id, a.now, "consented", Some(a.user_id), "").await?;
+    } else {
+        sqlx::query(
+            "UPDATE mediations SET state = 'ended', ended_at = $1, end_ground = 'refused', end_note = $2 \
+             WHERE id = $3 AND state = 'inviting'",
+        )
+        .bind(a.now)
+        .bind(a.note)
+        .bind(a.mediation_id)
+        .execute(&mut *tx)
+        .await?;
+        event(&mut tx, a.mediation_id, a.now, "refused", Some(a.user_id), a.note).await?;
+    }
+    tx.commit().await?;
+    Ok(true)
+}
+
+pub struct NewVersion<'a> {
+    pub mediation_id: i64,
+    /// The version the editor started from: if another edit landed since, this one is refused.
+    pub based_on: i64,
+    pub clauses_json: &'a str,
+    pub sha256: &'a str,
+    pub author_id: i64,
+    pub now: i64,
+}
+
+/// A new version of the agreement. Every signature on the version it replaces is voided in
+/// the same transaction (DOMAIN-2 §1.5); returns the people whose signatures were voided, or
+/// `None` when the matter was not at `based_on` any more or not in mediation.
+pub async fn new_version(db: &Db, v: NewVersion<'_>) -> Result<Option<Vec<i64>>, sqlx::Error> {
+    let mut tx = db.pool.begin().await?;
+    let moved = sqlx::query(
+        "UPDATE mediations SET version = version + 1 WHERE id = $1 AND version = $2 AND state = 'mediating'",
+    )
+    .bind(v.mediation_id)
+    .bind(v.based_on)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if moved == 0 {
+        tx.rollback().await?;
+        return Ok(None);
+    }
+    sqlx::query(
+        "INSERT INTO mediation_versions (mediation_id, version, clauses_json, sha256, author_id, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(v.mediation_id)
+    .bind(v.based_on + 1)
+    .bind(v.clauses_json)
+    .bind(v.sha256)
+    .bind(v.author_id)
+    .bind(v.now)
+    .execute(&mut *tx)
+    .await?;
+    let voided: Vec<i64> = sqlx::query(
+        "UPDATE mediation_signatures SET voided_at = $1 \
+         WHERE mediation_id = $2 AND version = $3 AND voided_at IS NULL RETURNING user_id",
+    )
+    .bind(v.now)
+    .bind(v.mediation_id)
+    .bind(v.based_on)
+    .fetch_all(&mut *tx)
+    .await?
+    .iter()
+    .map(|r| r.try_get("user_id"))
+    .collect::<Result<_, _>>()?;
+    let note = format!("{}", v.based_on + 1);
+    event(&mut tx, v.mediation_id, v.now, "version", Some(v.author_id), &note).await?;
+    tx.commit().await?;
+    Ok(Some(voided))
+}
+
+pub struct NewSignature<'a> {
+    pub mediation_id: i64,
+    pub version: i64,
+    pub user_id: i64,
+    pub role: &'a str,
+    pub sha256: &'a str,
+    pub image_sha256: Option<&'a str>,
+    pub device: &'a str,
+    pub ip: &'a str,
+    pub identity_check: &'a str,
+    pub now: i64,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Signed {
+    /// Recorded; others still have to sign.
+    Recorded,
+    /// Recorded, and it was the last one: the agreement took effect at this moment.
+    Effective(i64),
+    /// The version signed is not the current one, or the matter is not open for signing.
+    Stale,
+    /// This person has signed this version already (a double tap or a replay).
+    Already,
+}
+
+/// Records a signature on the current version — in one transaction that first claims the
+/// matter's row (so two last signatures at once are decided one after the other), and moves
+/// the matter to `effective` when `takes_effect` (the rule of OMR art. 19) says the last
+/// required signature is in.
+pub async fn sign(
+    db: &Db,
+    s: NewSignature<'_>,
+    takes_effect: impl Fn(&[(i64, i64)]) -> Option<i64>,
+) -> Result<Signed, sqlx::Error> {
+    let mut tx = db.pool.begin().await?;
+    let open = sqlx::query(
+        "UPDATE mediations SET version = version WHERE id = $1 AND version = $2 AND state = 'mediating'",
+    )
+    .bind(s.mediation_id)
+    .bind(s.version)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if open == 0 {
+        tx.rollback().await?;
+        return Ok(Signed::Stale);
+    }
+    let inserted = sqlx::query(
+        "INSERT INTO mediation_signatures (mediation_id, version, user_id, role, sha256, image_sha256, signed_at, device, ip, identity_check) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
+         ON CONFLICT (mediation_id, version, user_id) DO NOTHING",
+    )
+    .bind(s.mediation_id)
+    .bind(s.version)
+    .bind(s.user_id)
+    .bind(s.role)
+    .bind(s.sha256)
+    .bind(s.image_sha256)
+    .bind(s.now)
+    .bind(s.device)
+    .bind(s.ip)
+    .bind(s.identity_check)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if inserted == 0 {
+        tx.rollback().await?;
+        return Ok(Signed::Already);
+    }
+    event(&mut tx, s.mediation_id, s.now, "signed", Some(s.user_id), &s.version.to_string()).await?;
+    let signed: Vec<(i64, i64)> = sqlx::query(
+        "SELECT user_id, signed_at FROM mediation_signatures WHERE mediation_id = $1 AND version = $2 AND voided_at IS NULL",
+    )
+    .bind(s.mediation_id)
+    .bind(s.version)
+    .fetch_all(&mut *tx)
+    .await?
+    .iter()
+    .map(|r| Ok((r.try_get("user_id")?, r.try_get("signed_at")?)))
+    .collect::<Result<_, sqlx::Error>>()?;
+    let outcome = match takes_effect(&signed) {
+        Some(at) => {
+            sqlx::query(
+                "UPDATE mediations SET state = 'effective', effective_at = $1, end_ground = 'agreed' WHERE id = $2",
+            )
+            .bind(at)
+            .bind(s.mediation_id)
+            .execute(&mut *tx)
+            .await?;
+            event(&mut tx, s.mediation_id, at, "effective", None, "").await?;
+            Signed::Effective(at)
+        }
+        None => Signed::Recorded,
+    };
+    tx.commit().await?;
+    Ok(outcome)
+}
+
+/// Ends a matter that is still open (waiting, inviting or in mediation) with a ground of
+/// OMR art. 25 and the record of art. 21. False when it had ended or taken effect already.
+pub async fn end(db: &Db, id: i64, ground: &str, note: &str, by: i64, now: i64) -> Result<bool, sqlx::Error> {
+    let mut tx = db.pool.begin().await?;
+    let moved = sqlx::query(
+        "UPDATE mediations SET state = 'ended', ended_at = $1, end_ground = $2, end_note = $3 \
+         WHERE id = $4 AND state IN ('requested','inviting','mediating')",
+    )
+    .bind(now)
+    .bind(ground)
+    .bind(note)
+    .bind(id)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if moved == 0 {
+        tx.rollback().await?;
+        return Ok(false);
+    }
+    event(&mut tx, id, now, "ended", Some(by), ground).await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// Staff figures (DOMAIN-2 §6): requests, agreements, ended without one, and the average
+/// days from request to agreement, for matters requested in [from, to).
+pub async fn figures(
+    db: &Db,
+    court_id: i64,
+    from: i64,
+    to: i64,
+) -> Result<(i64, i64, i64, Option<f64>), sqlx::Error> {
+    let r = sqlx::query(
+        "SELECT COUNT(*) AS requested, \
+           CAST(COALESCE(SUM(CASE WHEN state = 'effective' THEN 1 ELSE 0 END), 0) AS BIGINT) AS agreed, \
+           CAST(COALESCE(SUM(CASE WHEN state = 'ended' THEN 1 ELSE 0 END), 0) AS BIGINT) AS failed, \
+           CAST(AVG(CASE WHEN state = 'effective' THEN effective_at - requested_at END) AS DOUBLE PRECISION) AS avg_secs \
+         FROM mediations WHERE court_id = $1 AND requested_at >= $2 AND requested_at < $3",
+    )
+    .bind(court_id)
+    .bind(from)
+    .bind(to)
+    .fetch_one(&db.pool)
+    .await?;
+    let avg: Option<f64> = r.try_get("avg_secs")?;
+    Ok((r.try_get("requested")?, r.try_get("agreed")?, r.try_get("failed")?, avg.map(|s| s / 86_400.0)))
+}

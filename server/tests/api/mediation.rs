@@ -1,0 +1,480 @@
+//! Online mediation before filing (DOMAIN-2 §1), driven through its form doors as a phone
+//! does: the request, the mediator's acceptance, the invitation answered, the agreement's
+//! versions, signing with a code and a drawn signature, a signature voided by an edit, the
+//! last signature making it effective, declining — and every wrong door: someone else's
+//! matter, a stale version, a replay, a blank signature, a sign-in code used to sign.
+
+use crate::both_backends;
+use crate::helpers::*;
+use serde_json::Value;
+
+const MEDIATOR: &str = "13900000003";
+/// A 1×1 PNG, as a signature pad's data URL.
+const PNG: &str = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==";
+
+/// Posts a form; returns the redirect's target.
+async fn post(app: &TestApp, client: &reqwest::Client, path: &str, form: &[(&str, &str)]) -> String {
+    let res = client.post(app.url(path)).form(form).send().await.expect("request");
+    assert!(
+        res.status().is_redirection(),
+        "{path}: {} {}",
+        res.status(),
+        res.text().await.unwrap_or_default()
+    );
+    res.headers()["location"].to_str().unwrap().to_string()
+}
+
+async fn page(app: &TestApp, client: &reqwest::Client, id: i64) -> (u16, Value) {
+    app.call(client, "mediation_page", &[("id", &id.to_string())]).await
+}
+
+fn request_form(respondent_phone: &str, warned: bool) -> Vec<(&str, &str)> {
+    let mut f = vec![
+        ("court", "湘0181"),
+        ("cause", "private_lending"),
+        ("respondent_name", "李四"),
+        ("respondent_phone", respondent_phone),
+        ("summary", "2025年3月借给李四5万元，约定半年归还，到期未还。"),
+        ("address", "湖南省浏阳市集里街道1号"),
+    ];
+    if warned {
+        f.push(("warned", "1"));
+    }
+    f
+}
+
+/// A matter asked for by 张三 against 李四, accepted by the mediator, consented to by 李四.
+async fn agreed_to_mediate(
+    app: &TestApp,
+    zhang: &reqwest::Client,
+    li: &reqwest::Client,
+    mediator: &reqwest::Client,
+) -> i64 {
+    let to = post(app, zhang, "/mediations", &request_form(LI, true)).await;
+    let id: i64 = to
+        .strip_prefix("/mediations/")
+        .and_then(|r| r.split('?').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("to the new matter: {to}"));
+    assert_eq!(
+        post(app, mediator, &format!("/staff/mediations/{id}/accept"), &[]).await,
+        format!("/mediations/{id}?accepted=1")
+    );
+    let answered = post(
+        app,
+        li,
+        &format!("/mediations/{id}/answer"),
+        &[("answer", "yes"), ("address", "湖南省浏阳市淮川街道2号"), ("warned", "1")],
+    )
+    .await;
+    assert_eq!(answered, format!("/mediations/{id}?answered=1"));
+    id
+}
+
+/// Texts a signing code to the signer, moving the clock first: past the one-a-minute limit,
+/// and far enough that no hour holds the 5 codes a number may get (the sessions stay alive:
+/// they idle out after 2 hours).
+async fn code_for(app: &TestApp, client: &reqwest::Client, id: i64, phone: &str) -> (String, String) {
+    app.clock.advance(730);
+    let to = post(app, client, &format!("/mediations/{id}/sign-code"), &[]).await;
+    // Request ids are hex: nothing in them is %-encoded.
+    let req = to
+        .split("req=")
+        .nth(1)
+        .and_then(|r| r.split('#').next())
+        .unwrap_or_else(|| panic!("{to}"))
+        .to_string();
+    (req, app.last_code_for(phone).await)
+}
+
+async fn sign(
+    app: &TestApp,
+    client: &reqwest::Client,
+    id: i64,
+    phone: &str,
+    view: &Value,
+    drawn: Option<&str>,
+) -> String {
+    let (req, code) = code_for(app, client, id, phone).await;
+    let version = view["agreement"]["version"].as_i64().unwrap().to_string();
+    let sha = view["agreement"]["sha256"].as_str().unwrap().to_string();
+    let mut form = vec![
+        ("version", version.as_str()),
+        ("sha256", sha.as_str()),
+        ("request_id", req.as_str()),
+        ("code", code.as_str()),
+        ("confirmed", "1"),
+    ];
+    if let Some(png) = drawn {
+        form.push(("pad", "1"));
+        form.push(("signature", png));
+    }
+    post(app, client, &format!("/mediations/{id}/sign"), &form).await
+}
+
+async fn a_pre_filing_mediation_is_agreed_and_signed_on_the_phone(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let (zhang, li, wang, mediator, other_clerk) =
+        (new_client(), new_client(), new_client(), new_client(), new_client());
+    app.sign_in(&zhang, ZHANG).await;
+    app.sign_in(&li, LI).await;
+    app.sign_in(&wang, WANG).await;
+    app.staff_sign_in(&mediator, MEDIATOR).await;
+    app.staff_sign_in(&other_clerk, OTHER_COURT_CLERK).await;
+
+    // The request: each wrong value comes back as its code, with what was typed.
+    let to = post(&app, &zhang, "/mediations", &request_form(LI, false)).await;
+    assert!(to.starts_with("/mediations/new?") && to.contains("error=mediation_warning"), "{to}");
+    assert!(to.contains("summary=") && to.contains("respondent_phone=13800000002"), "typed text kept: {to}");
+    let to = post(&app, &zhang, "/mediations", &request_form(ZHANG, true)).await;
+    assert!(to.contains("error=mediation_self"), "{to}");
+    let to = post(&app, &zhang, "/mediations", &request_form("12345", true)).await;
+    assert!(to.contains("error=bad_number"), "{to}");
+
+    let id = {
+        let to = post(&app, &zhang, "/mediations", &request_form(LI, true)).await;
+        to.strip_prefix("/mediations/").and_then(|r| r.split('?').next()).unwrap().parse::<i64>().unwrap()
+    };
+    let (status, v) = page(&app, &zhang, id).await;
+    assert_eq!(status, 200, "{v}");
+    assert!(v["number"].as_str().unwrap().contains("民诉前调"), "{v}");
+    assert_eq!(v["state"], "requested");
+    assert_eq!(v["my_role"], "applicant");
+    // The 3-working-day clock of OMR art. 10 runs (or says the year's holidays are missing).
+    assert!(v["deadline"].is_object() || v["calendar_note"].is_string(), "{v}");
+
+    // The invited person sees it by their phone number before answering; strangers and
+    // another court's staff are told "not found", as for a matter that does not exist.
+    let (status, mine) = app.call(&li, "my_mediations", &[]).await;
+    assert_eq!(status, 200);
+    assert_eq!(mine.as_array().unwrap().len(), 1, "{mine}");
+    for outsider in [&wang, &other_clerk] {
+        let (status, _) = page(&app, outsider, id).await;
+        assert_eq!(status, 404);
+    }
+    let (status, _) = page(&app, &wang, id + 1000).await;
+    assert_eq!(status, 404);
+    // Only a mediator accepts; a party's try is refused and changes nothing.
+    let to = post(&app, &li, &format!("/staff/mediations/{id}/accept"), &[]).await;
+    assert!(to.contains("error=mediator_only"), "{to}");
+
+    // The mediator accepts; a double tap is told it was taken already.
+    let to = post(&app, &mediator, &format!("/staff/mediations/{id}/accept"), &[]).await;
+    assert_eq!(to, format!("/mediations/{id}?accepted=1"));
+    let to = post(&app, &mediator, &format!("/staff/mediations/{id}/accept"), &[]).await;
+    assert!(to.contains("error=mediation_taken"), "{to}");
+    let invitation = pocket_court::store::sms::latest(&app.running.services.db, 20)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|m| m.phone == LI && m.body.contains("诉前调解"))
+        .expect("the invitation SMS");
+    assert!(invitation.body.contains("张三") && invitation.body.contains("查验码"), "{}", invitation.body);
+
+    // 李四 answers: the warning must be acknowledged; a second answer is refused.
+    let to = post(
+        &app,
+        &li,
+        &format!("/mediations/{id}/answer"),
+        &[("answer", "yes"), ("address", "湖南省浏阳市淮川街道2号")],
+    )
+    .await;
+    assert!(to.contains("error=mediation_warning") && to.contains("address="), "{to}");
+    let ok = [("answer", "yes"), ("address", "湖南省浏阳市淮川街道2号"), ("warned", "1")];
+    assert_eq!(
+        post(&app, &li, &format!("/mediations/{id}/answer"), &ok).await,
+        format!("/mediations/{id}?answered=1")
+    );
+    let to = post(&app, &li, &format!("/mediations/{id}/answer"), &ok).await;
+    assert!(to.contains("error=invitation_answered"), "{to}");
+    let (_, v) = page(&app, &mediator, id).await;
+    assert_eq!(v["state"], "mediating");
+    assert_eq!(v["my_role"], "mediator");
+    assert!(v["may_edit"].as_bool().unwrap());
+
+    // The agreement: a clause letting the court judge on breach is refused (MED20 art. 8);
+    // the typed text goes back into the editor.
+    let bad = "被告于2026年12月31日前归还50000元\n被告不履行的，原告可以请求法院对本案作出判决";
+    let to = post(
+        &app,
+        &mediator,
+        &format!("/staff/mediations/{id}/agreement"),
+        &[("based_on", "0"), ("text", bad)],
+    )
+    .await;
+    assert!(to.contains("error=agreement_text") && to.contains("draft="), "{to}");
+    let v1 = "1. 李四于2027年3月31日前向张三归还借款50000元。\n2. 张三放弃利息请求。";
+    let to = post(
+        &app,
+        &mediator,
+        &format!("/staff/mediations/{id}/agreement"),
+        &[("based_on", "0"), ("text", v1)],
+    )
+    .await;
+    assert_eq!(to, format!("/mediations/{id}?version=1#agreement"));
+    // Parties cannot edit.
+    let to =
+        post(&app, &zhang, &format!("/staff/mediations/{id}/agreement"), &[("based_on", "1"), ("text", "x")])
+            .await;
+    assert!(to.contains("error=mediator_only"), "{to}");
+
+    // 张三 signs version 1 with a drawn signature.
+    let (_, zv) = page(&app, &zhang, id).await;
+    assert_eq!(zv["agreement"]["clauses"][0], "李四于2027年3月31日前向张三归还借款50000元。");
+    assert!(zv["agreement"]["may_sign"].as_bool().unwrap(), "{zv}");
+    // A stale hash (the page was of another text) is refused without spending the code.
+    {
+        let (req, code) = code_for(&app, &zhang, id, ZHANG).await;
+        let form = [
+            ("version", "1"),
+            ("sha256", "00"),
+            ("request_id", req.as_str()),
+            ("code", code.as_str()),
+            ("confirmed", "1"),
+        ];
+        let to = post(&app, &zhang, &format!("/mediations/{id}/sign"), &form).await;
+        assert!(to.contains("error=agreement_changed"), "{to}");
+        // The pad was there but left blank.
+        let sha = zv["agreement"]["sha256"].as_str().unwrap();
+        let form = [
+            ("version", "1"),
+            ("sha256", sha),
+            ("request_id", req.as_str()),
+            ("code", code.as_str()),
+            ("confirmed", "1"),
+            ("pad", "1"),
+            ("signature", ""),
+        ];
+        let to = post(&app, &zhang, &format!("/mediations/{id}/sign"), &form).await;
+        assert!(to.contains("error=signature_blank") && to.contains("req="), "{to}");
+        // Not confirmed.
+        let form = [("version", "1"), ("sha256", sha), ("request_id", req.as_str()), ("code", code.as_str())];
+        let to = post(&app, &zhang, &format!("/mediations/{id}/sign"), &form).await;
+        assert!(to.contains("error=signature_confirm"), "{to}");
+        // Something that is not a PNG.
+        let form = [
+            ("version", "1"),
+            ("sha256", sha),
+            ("request_id", req.as_str()),
+            ("code", code.as_str()),
+            ("confirmed", "1"),
+            ("pad", "1"),
+            ("signature", "data:image/png;base64,PHN2Zz4="),
+        ];
+        let to = post(&app, &zhang, &format!("/mediations/{id}/sign"), &form).await;
+        assert!(to.contains("error=signature_image"), "{to}");
+    }
+    // A sign-in code does not sign.
+    {
+        app.clock.advance(730);
+        let (_, sent) = app.call(&new_client(), "send_code", &[("phone", ZHANG)]).await;
+        let code = app.last_code_for(ZHANG).await;
+        let sha = zv["agreement"]["sha256"].as_str().unwrap();
+        let req = sent["request_id"].as_str().unwrap();
+        let form = [
+            ("version", "1"),
+            ("sha256", sha),
+            ("request_id", req),
+            ("code", code.as_str()),
+            ("confirmed", "1"),
+        ];
+        let to = post(&app, &zhang, &format!("/mediations/{id}/sign"), &form).await;
+        assert!(to.contains("error=code_invalid"), "{to}");
+    }
+    assert_eq!(sign(&app, &zhang, id, ZHANG, &zv, Some(PNG)).await, format!("/mediations/{id}?signed=1"));
+    // The replay of a signature is told it is there already.
+    let to = sign(&app, &zhang, id, ZHANG, &zv, Some(PNG)).await;
+    assert!(to.contains("error=already_signed"), "{to}");
+    // 王五 cannot sign someone else's mediation (it is "not found" to him).
+    let to = post(&app, &wang, &format!("/mediations/{id}/sign-code"), &[]).await;
+    assert_eq!(to, format!("/mediations/{id}#sign"), "not found: back to a page that says so");
+    let (_, zv) = page(&app, &zhang, id).await;
+    assert!(zv["agreement"]["i_signed"].as_bool().unwrap());
+    let ledger = zv["ledger"].as_array().unwrap();
+    assert_eq!(ledger.len(), 1);
+    assert!(
+        ledger[0]["drawn"].as_bool().unwrap() && ledger[0]["device"] == "",
+        "a party sees no device: {zv}"
+    );
+    let sig = ledger[0]["id"].as_i64().unwrap();
+    let img = zhang.get(app.url(&format!("/mediations/{id}/signatures/{sig}"))).send().await.unwrap();
+    assert_eq!(img.status().as_u16(), 200);
+    assert!(img.bytes().await.unwrap().starts_with(b"\x89PNG"));
+    let img = wang.get(app.url(&format!("/mediations/{id}/signatures/{sig}"))).send().await.unwrap();
+    assert_eq!(img.status().as_u16(), 404, "someone else's signature image");
+
+    // The mediator edits: 张三's signature is void, and he is told; a second editor who
+    // started from version 1 too is refused (two mediators at once).
+    let v2 = "1. 李四于2027年3月31日前向张三归还借款45000元。\n2. 张三放弃利息请求。";
+    let to = post(
+        &app,
+        &mediator,
+        &format!("/staff/mediations/{id}/agreement"),
+        &[("based_on", "1"), ("text", v2)],
+    )
+    .await;
+    assert_eq!(to, format!("/mediations/{id}?version=2#agreement"));
+    let to = post(
+        &app,
+        &mediator,
+        &format!("/staff/mediations/{id}/agreement"),
+        &[("based_on", "1"), ("text", v1)],
+    )
+    .await;
+    assert!(to.contains("error=agreement_edited"), "{to}");
+    let told = pocket_court::store::sms::latest(&app.running.services.db, 20).await.unwrap();
+    assert!(told.iter().any(|m| m.phone == ZHANG && m.body.contains("已作废")), "the signer is told");
+    let (_, zv2) = page(&app, &zhang, id).await;
+    assert!(zv2["agreement"]["my_signature_voided"].as_bool().unwrap(), "{zv2}");
+    assert_eq!(zv2["agreement"]["since_version"], 1);
+    let changes = zv2["agreement"]["changes"].to_string();
+    assert!(changes.contains("45000") && changes.contains("50000"), "what changed: {changes}");
+    // Signing the old version now is refused.
+    let to = sign(&app, &zhang, id, ZHANG, &zv, None).await;
+    assert!(to.contains("error=agreement_changed"), "{to}");
+
+    // Everyone signs version 2; without a drawing pad (no script) the code and the
+    // confirmation sign. The mediator's is the last: the agreement takes effect then.
+    let (_, lv) = page(&app, &li, id).await;
+    assert_eq!(sign(&app, &li, id, LI, &lv, None).await, format!("/mediations/{id}?signed=1"));
+    assert_eq!(sign(&app, &zhang, id, ZHANG, &zv2, Some(PNG)).await, format!("/mediations/{id}?signed=1"));
+    let (_, mv) = page(&app, &mediator, id).await;
+    assert_eq!(
+        sign(&app, &mediator, id, MEDIATOR, &mv, Some(PNG)).await,
+        format!("/mediations/{id}?effective=1")
+    );
+    let (_, done) = page(&app, &li, id).await;
+    assert_eq!(done["state"], "effective");
+    assert!(done["effective_at"].is_string());
+    assert!(done["window"]["due_date"].is_string(), "the 30-day window: {done}");
+    assert!(done["window"]["source"].as_str().unwrap().contains("205"));
+    // Closed for changes now.
+    let to = post(
+        &app,
+        &mediator,
+        &format!("/staff/mediations/{id}/agreement"),
+        &[("based_on", "2"), ("text", v1)],
+    )
+    .await;
+    assert!(to.contains("error=mediation_closed"), "{to}");
+    let to = post(&app, &li, &format!("/mediations/{id}/decline"), &[("version", "2"), ("reason", "不同意")])
+        .await;
+    assert!(to.contains("error=mediation_closed") || to.contains("error=not_a_signer"), "{to}");
+
+    let (_, f) = app.call(&mediator, "mediation_figures", &[]).await;
+    assert_eq!((f["requested"].as_i64(), f["agreed"].as_i64()), (Some(1), Some(1)), "{f}");
+    assert_eq!(f["success_rate"], "100.0%");
+    assert!(f["average_days"].as_str().unwrap().parse::<f64>().unwrap() > 0.0, "{f}");
+    // Staff of the court see the ledger with the device; the hash is the version's.
+    let (_, mv) = page(&app, &mediator, id).await;
+    let ledger = mv["ledger"].as_array().unwrap();
+    assert_eq!(ledger.len(), 4, "one void + three: {mv}");
+    assert_eq!(ledger.iter().filter(|l| l["voided"] == true).count(), 1);
+    assert!(ledger.iter().filter(|l| l["version"] == 2).all(|l| l["sha256"] == mv["agreement"]["sha256"]));
+}
+both_backends!(a_pre_filing_mediation_is_agreed_and_signed_on_the_phone);
+
+async fn a_party_who_declines_to_sign_ends_the_mediation(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let (zhang, li, mediator) = (new_client(), new_client(), new_client());
+    app.sign_in(&zhang, ZHANG).await;
+    app.sign_in(&li, LI).await;
+    app.staff_sign_in(&mediator, MEDIATOR).await;
+    let id = agreed_to_mediate(&app, &zhang, &li, &mediator).await;
+    let text = "李四于2027年1月31日前归还借款20000元。";
+    post(&app, &mediator, &format!("/staff/mediations/{id}/agreement"), &[("based_on", "0"), ("text", text)])
+        .await;
+    // A reason is needed; a stale version is refused.
+    let to = post(&app, &li, &format!("/mediations/{id}/decline"), &[("version", "1"), ("reason", "")]).await;
+    assert!(to.contains("error=decline_reason"), "{to}");
+    let to =
+        post(&app, &li, &format!("/mediations/{id}/decline"), &[("version", "7"), ("reason", "金额不对")])
+            .await;
+    assert!(to.contains("error=agreement_changed"), "{to}");
+    let to =
+        post(&app, &li, &format!("/mediations/{id}/decline"), &[("version", "1"), ("reason", "金额不对")])
+            .await;
+    assert_eq!(to, format!("/mediations/{id}?declined=1"));
+    let (_, v) = page(&app, &zhang, id).await;
+    assert_eq!(v["state"], "ended");
+    assert!(v["ended"][0].as_str().unwrap().contains("第7项"), "OMR art. 25(7): {v}");
+    assert!(v["ended"][1].as_str().unwrap().contains("金额不对"));
+    // Nothing can be signed after a decline.
+    app.clock.advance(61);
+    let to = post(&app, &zhang, &format!("/mediations/{id}/sign-code"), &[]).await;
+    assert!(to.contains("error=mediation_closed"), "{to}");
+}
+both_backends!(a_party_who_declines_to_sign_ends_the_mediation);
+
+async fn a_refusal_to_mediate_and_a_mediator_ending_it(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let (zhang, li, mediator) = (new_client(), new_client(), new_client());
+    app.sign_in(&zhang, ZHANG).await;
+    app.sign_in(&li, LI).await;
+    app.staff_sign_in(&mediator, MEDIATOR).await;
+    // Refused by the other side (OMR art. 15): ended under art. 25(4).
+    let to = post(&app, &zhang, "/mediations", &request_form(LI, true)).await;
+    let id: i64 = to.strip_prefix("/mediations/").and_then(|r| r.split('?').next()).unwrap().parse().unwrap();
+    post(&app, &mediator, &format!("/staff/mediations/{id}/accept"), &[]).await;
+    let to =
+        post(&app, &li, &format!("/mediations/{id}/answer"), &[("answer", "no"), ("note", "不想调解")]).await;
+    assert_eq!(to, format!("/mediations/{id}?answered=1"));
+    let (_, v) = page(&app, &zhang, id).await;
+    assert_eq!(v["state"], "ended");
+    assert!(v["ended"][0].as_str().unwrap().contains("第4项"), "{v}");
+
+    // Ended by the mediator: a ground the parties' own acts decide is not offered, and the
+    // failure record of art. 21 is required.
+    let id = agreed_to_mediate(&app, &zhang, &li, &mediator).await;
+    let to = post(
+        &app,
+        &mediator,
+        &format!("/staff/mediations/{id}/end"),
+        &[("ground", "agreed"), ("note", "双方分歧太大")],
+    )
+    .await;
+    assert!(to.contains("error=end_ground"), "{to}");
+    let to = post(
+        &app,
+        &mediator,
+        &format!("/staff/mediations/{id}/end"),
+        &[("ground", "too_far_apart"), ("note", "")],
+    )
+    .await;
+    assert!(to.contains("error=failure_record"), "{to}");
+    let to = post(
+        &app,
+        &zhang,
+        &format!("/staff/mediations/{id}/end"),
+        &[("ground", "too_far_apart"), ("note", "双方分歧太大，无法调解")],
+    )
+    .await;
+    assert!(to.contains("error=mediator_only"), "{to}");
+    let to = post(
+        &app,
+        &mediator,
+        &format!("/staff/mediations/{id}/end"),
+        &[("ground", "too_far_apart"), ("note", "双方分歧太大，无法调解")],
+    )
+    .await;
+    assert_eq!(to, format!("/mediations/{id}?ended=1"));
+    let (_, v) = page(&app, &zhang, id).await;
+    assert!(v["ended"][0].as_str().unwrap().contains("第5项"), "{v}");
+    // The workbench lists both, ended ones last.
+    let (status, q) = app.call(&mediator, "mediation_queue", &[]).await;
+    assert_eq!(status, 200);
+    assert_eq!(q.as_array().unwrap().len(), 2, "{q}");
+    // The court's figures, from the records: two asked for, none agreed, both failed.
+    let (status, f) = app.call(&mediator, "mediation_figures", &[]).await;
+    assert_eq!(status, 200, "{f}");
+    assert_eq!(
+        (f["requested"].as_i64(), f["agreed"].as_i64(), f["failed"].as_i64()),
+        (Some(2), Some(0), Some(2)),
+        "{f}"
+    );
+    assert_eq!(f["success_rate"], "0.0%");
+    // A litigant has no workbench.
+    let (status, _) = app.call(&zhang, "mediation_queue", &[]).await;
+    assert_eq!(status, 403);
+}
+both_backends!(a_refusal_to_mediate_and_a_mediator_ending_it);
