@@ -7,6 +7,8 @@ const APPLICANT = '13800000001';
 const RESPONDENT = '13800000002';
 // The court's second mediator: 周调解员 (13900000003) signs in in sign-in.nojs.spec.ts.
 const MEDIATOR = '13900000005';
+// 陈法官 rules on the judicial confirmation.
+const JUDGE = '13900000002';
 
 /** The newest SMS to `phone` in the demo inbox. */
 async function newestSms(context: BrowserContext, phone: string): Promise<string> {
@@ -55,8 +57,8 @@ async function signHere(page: Page, phone: string, expectEffective = false) {
 // 诉前调解 on phones: the applicant asks, the mediator accepts, the other side agrees, the
 // mediator drafts, the applicant signs, the mediator edits (the signature is voided and the
 // signer told), everyone signs, and the agreement takes effect with the 30-day window for
-// judicial confirmation.
-test('mediation asked for, agreed, signed by finger, re-signed after an edit, in force', async ({ browser }) => {
+// judicial confirmation, applied for jointly and ruled on by the judge.
+test('mediation asked for, agreed, signed by finger, re-signed after an edit, in force, confirmed', async ({ browser }) => {
   test.setTimeout(240_000);
   const [a, b, m] = await Promise.all([browser.newContext(), browser.newContext(), browser.newContext()]);
   await useSession(a, APPLICANT);
@@ -167,6 +169,43 @@ test('mediation asked for, agreed, signed by finger, re-signed after an edit, in
   const res = await sp.goto(`/mediations/${id}`);
   expect(res!.status()).toBe(404);
 
+  // Judicial confirmation: the applicant applies, the other side joins (a 民特 case, no fee),
+  // the judge reviews on the checklist and rules; both read the ruling as a PDF.
+  await ap.goto(`/mediations/${id}`);
+  await ap.getByTestId('apply-confirmation').click();
+  await ap.waitForURL(/jc=applied/);
+  await expect(ap.getByTestId('confirmation-state')).toContainText('等待对方');
+  expect(await newestSms(b, RESPONDENT)).toContain('一起申请司法确认');
+  await bp.goto(`/mediations/${id}`);
+  await expect(bp.getByTestId('apply-confirmation')).toContainText('一起申请');
+  await bp.getByTestId('apply-confirmation').click();
+  await bp.waitForURL(/jc=docketed/);
+  await expect(bp.getByTestId('confirmation-number')).toContainText('民特');
+  await expect(bp.getByTestId('review-due')).toContainText('审查期限');
+  const j = await browser.newContext();
+  await useStaffSession(j, JUDGE);
+  const jp = await j.newPage();
+  await jp.goto('/staff/mediations');
+  await jp.getByTestId('confirmation-queue').locator(`a[href="/mediations/${id}"]`).click();
+  await jp.waitForURL(`**/mediations/${id}`);
+  await jp.getByTestId('outcome-valid').check();
+  await jp.getByTestId('ruling-submit').click();
+  await expect(jp.getByTestId('form-error')).toContainText('逐项核对');
+  await jp.getByTestId('ruling-checked').check();
+  await jp.getByTestId('outcome-valid').check();
+  await shot(jp, 'mediation-06-ruling-form');
+  await jp.getByTestId('ruling-submit').click();
+  await jp.waitForURL(/jc=ruled/);
+  await ap.goto(`/mediations/${id}`);
+  await expect(ap.getByTestId('ruling-outcome')).toContainText('有效');
+  await expect(ap.getByTestId('confirmation-state')).toContainText('协议有效');
+  expect(await newestSms(a, APPLICANT)).toContain('已作出裁定');
+  const pdf = await a.request.get((await ap.getByTestId('ruling-pdf').getAttribute('href'))!);
+  expect(pdf.status()).toBe(200);
+  expect(pdf.headers()['content-type']).toBe('application/pdf');
+  expect((await pdf.body()).subarray(0, 5).toString()).toBe('%PDF-');
+  await shot(ap, 'mediation-07-ruled');
+
   // 360 px wide, in elder mode: nothing runs off the screen.
   await ap.setViewportSize({ width: 360, height: 740 });
   await ap.goto(`/mediations/${id}`);
@@ -175,5 +214,5 @@ test('mediation asked for, agreed, signed by finger, re-signed after an edit, in
   const overflow = await ap.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   expect(overflow).toBeLessThanOrEqual(0);
   await shot(ap, 'mediation-05-elder-360');
-  await Promise.all([a.close(), b.close(), m.close(), stranger.close()]);
+  await Promise.all([a.close(), b.close(), m.close(), stranger.close(), j.close()]);
 });

@@ -90,6 +90,8 @@ pub async fn spawn_with_clock(
             job.bring_judgments_into_force(job.now()).await;
             job.chase_refunds().await;
             job.reconcile_open_orders().await;
+            // Mediations whose period ran out end (在线调解规则 art. 25(6)).
+            job.end_expired_mediations().await;
         }
     });
     // Partial uploads not continued for 24 hours go, with their bytes (tus expiration).

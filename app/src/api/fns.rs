@@ -262,6 +262,13 @@ pub async fn mediation_queue() -> Result<Vec<MediationSummary>, AppError> {
     backend.mediation_queue(&caller).await.map_err(ssr::fail)
 }
 
+/// A judge's list of applications for judicial confirmation.
+#[server(prefix = "/sf", endpoint = "confirmation_queue")]
+pub async fn confirmation_queue() -> Result<Vec<MediationSummary>, AppError> {
+    let (backend, caller) = ssr::caller().await?;
+    backend.confirmation_queue(&caller).await.map_err(ssr::fail)
+}
+
 /// One mediation; "not found" for one the caller may not see.
 #[server(prefix = "/sf", endpoint = "mediation_page")]
 pub async fn load_mediation(id: i64) -> Result<MediationView, AppError> {

@@ -136,6 +136,9 @@ pub trait Backend: Send + Sync + 'static {
     async fn my_mediations(&self, caller: &Caller) -> Result<Vec<MediationSummary>, AppError>;
     /// A mediator's workbench.
     async fn mediation_queue(&self, caller: &Caller) -> Result<Vec<MediationSummary>, AppError>;
+    /// A judge's list: applications for judicial confirmation waiting for a ruling, then the
+    /// latest ruled.
+    async fn confirmation_queue(&self, caller: &Caller) -> Result<Vec<MediationSummary>, AppError>;
     /// One matter, as the caller may see it.
     async fn mediation_page(&self, caller: &Caller, id: i64) -> Result<MediationView, AppError>;
     /// Staff: the court's mediation figures over the last 30 days.

@@ -374,6 +374,36 @@ refusals! {
     MediationClosed = "mediation_closed", 409,
         "调解已经结束或协议已经生效，不能再修改或签名。",
         "This mediation has ended or its agreement is in force: no more changes or signatures.";
+    MediationExpired = "mediation_expired", 409,
+        "调解期限已经到了，不能再修改或签名。没有达成协议的，可以去立案起诉。",
+        "The mediation period is over: no more changes or signatures. Without an agreement, you may file a lawsuit.";
+    ConfirmationNotInForce = "confirmation_not_in_force", 409,
+        "调解协议还没有生效（要等各方都签名），现在不能申请司法确认。",
+        "The agreement is not in force yet (everyone must sign first): no confirmation yet.";
+    ConfirmationLate = "confirmation_late", 409,
+        "协议生效已超过30日，不能再申请司法确认。协议仍然有效，对方不履行的，可以凭协议起诉。",
+        "More than 30 days since the agreement took effect: confirmation is no longer possible. It still binds; if it is not kept, you can sue on it.";
+    ConfirmationPartiesOnly = "confirmation_parties_only", 403,
+        "只有协议的双方当事人可以申请司法确认。",
+        "Only the parties to the agreement can apply for confirmation.";
+    ConfirmationClosed = "confirmation_closed", 409,
+        "这件司法确认申请已经撤回或已经作出裁定。",
+        "This application was withdrawn or has been decided.";
+    ConfirmationNotJoint = "confirmation_not_joint", 409,
+        "对方还没有一起申请。司法确认要双方共同申请，法院才能审查。",
+        "The other side has not applied yet. Both sides must apply before the court can review it.";
+    RulingJudgeOnly = "ruling_judge_only", 403,
+        "只有本院的法官可以作出裁定。",
+        "Only this court's judges can rule.";
+    RulingGrounds = "ruling_grounds", 422,
+        "请选择裁定结果。驳回申请要勾选理由；不予受理的情形只能选一项。",
+        "Choose the ruling. A rejection needs its grounds ticked; a dismissal exactly one.";
+    RulingReasons = "ruling_reasons", 422,
+        "请写明理由（至少5个字）。",
+        "Write the reasons (at least 5 characters).";
+    RulingChecklist = "ruling_checklist", 422,
+        "确认协议有效前，请逐项核对审查要点并勾选。",
+        "Before confirming, check and tick every point of the review.";
     AgreementText = "agreement_text", 422,
         "协议内容有问题，请修改。",
         "The agreement's text needs a change.";

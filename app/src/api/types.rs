@@ -765,6 +765,59 @@ pub struct MediationView {
     pub may_accept: bool,
     /// The mediator may edit the agreement and end the matter.
     pub may_edit: bool,
+    /// Judicial confirmation of the agreement in force (DOMAIN-2 §1.2), once anyone applied.
+    pub confirmation: Option<ConfirmationView>,
+    /// The caller is a party and may apply for (or join) judicial confirmation now.
+    pub may_apply: bool,
+    /// The 30-day window has passed with no application made jointly (CPL art. 205).
+    pub window_lapsed: bool,
+}
+
+/// Where a judicial confirmation stands (司法确认, a 民特 case).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ConfirmationView {
+    /// e.g. "等待对方一起申请", "法院审查中", "已裁定", "已撤回".
+    pub state_label: String,
+    /// The 民特 number, once docketed.
+    pub number: Option<String>,
+    /// Who has applied, with when (Asia/Shanghai).
+    pub applied: Vec<(String, String)>,
+    /// Parties who have not applied yet (the application is joint: CPL art. 205).
+    pub waiting_for: Vec<String>,
+    pub i_applied: bool,
+    /// The judge's review limit (CPL art. 187, 30 days), while under review.
+    pub review_due: Option<DeadlineView>,
+    /// The court's target day (JC11 art. 5, 15 days), while under review.
+    pub review_target: Option<String>,
+    pub ruling: Option<RulingView>,
+    pub withdrawn: Option<String>,
+    /// A party may withdraw before the ruling (JI22 art. 357).
+    pub may_withdraw: bool,
+    /// The caller is a judge of the court and the application waits for a ruling.
+    pub may_rule: bool,
+    /// For the judge's form: the review checklist (JI22 arts. 354–358) and the grounds.
+    pub checklist: Vec<String>,
+    pub rejection_grounds: Vec<(String, String)>,
+    pub dismissal_grounds: Vec<(String, String)>,
+}
+
+/// The judge's ruling on a confirmation, as the parties read it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RulingView {
+    /// "valid" | "rejected" | "dismissed".
+    pub outcome: String,
+    pub outcome_label: String,
+    /// What it means for the parties, in one or two plain sentences.
+    pub meaning: String,
+    pub grounds: Vec<String>,
+    pub reasons: String,
+    pub ruled_at: String,
+    pub judge: String,
+    /// The ruling (民事裁定书) as a PDF, and its SHA-256.
+    pub pdf_href: String,
+    pub sha256: String,
+    /// The last day to object (JI22 art. 372, 15 days from receipt).
+    pub objection_note: String,
 }
 
 /// The court's mediation figures over a period (DOMAIN-2 §6), from the records.
@@ -781,4 +834,6 @@ pub struct MediationFigures {
     pub success_rate: Option<String>,
     /// Average days from the request to the last signature, e.g. "4.5".
     pub average_days: Option<String>,
+    /// Agreements the court confirmed valid by a ruling in the period (司法确认).
+    pub confirmed: i64,
 }

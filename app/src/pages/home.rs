@@ -59,6 +59,20 @@ fn home_body(p: crate::i18n::Prefs, me: Option<crate::api::types::Me>) -> impl I
                             </a>
                         }
                             .into_any()
+                    } else if m.role == crate::api::types::Role::Judge {
+                        view! {
+                            <a class="btn primary big" href="/staff/filings" data-testid="go-review">
+                                {p.t(("立案审查", "Filings to review"))}
+                            </a>
+                            <a
+                                class="btn secondary big"
+                                href="/staff/mediations"
+                                data-testid="go-confirmations"
+                            >
+                                {p.t(("司法确认", "Judicial confirmation"))}
+                            </a>
+                        }
+                            .into_any()
                     } else if m.role.is_staff() {
                         view! {
                             <a class="btn primary big" href="/staff/filings" data-testid="go-review">

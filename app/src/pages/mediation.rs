@@ -6,9 +6,13 @@
 
 use super::{redirect_to_sign_in, to_staff_sign_in, viewer, ErrorNote};
 use crate::api::fns::{
-    load_mediation, load_mediation_figures, mediation_courts, mediation_queue, my_mediations,
+    confirmation_queue, load_mediation, load_mediation_figures, mediation_courts, mediation_queue,
+    my_mediations,
 };
-use crate::api::types::{AgreementView, MediationFigures, MediationRole, MediationSummary, MediationView};
+use crate::api::types::{
+    AgreementView, ConfirmationView, MediationFigures, MediationRole, MediationSummary, MediationView,
+    RulingView,
+};
 use crate::api::{AppError, Refusal};
 use crate::i18n::Prefs;
 use crate::rules::filing::Cause;
@@ -267,8 +271,32 @@ pub fn MediationQueuePage() -> impl IntoView {
     let p = viewer().prefs;
     let list = Resource::new_blocking(|| (), |_| mediation_queue());
     let figures = Resource::new_blocking(|| (), |_| load_mediation_figures());
+    let confirmations = Resource::new_blocking(|| (), |_| confirmation_queue());
     view! {
         <h1>{p.t(("调解工作台", "Mediation workbench"))}</h1>
+        <Suspense>
+            {move || Suspend::new(async move {
+                confirmations
+                    .await
+                    .ok()
+                    .filter(|items| !items.is_empty())
+                    .map(|items| {
+                        view! {
+                            <section data-testid="confirmation-queue">
+                                <h2>{p.t(("司法确认", "Judicial confirmation"))}</h2>
+                                <p class="meta">
+                                    {p
+                                        .t((
+                                            "双方共同申请后立案（民特）。法官在30日内审查并裁定，本院力争15日内办结。",
+                                            "Docketed (民特) once both sides apply. The judge rules within 30 days; this court aims at 15.",
+                                        ))}
+                                </p>
+                                {list_view(p, items, "")}
+                            </section>
+                        }
+                    })
+            })}
+        </Suspense>
         <Suspense>
             {move || Suspend::new(async move { figures.await.ok().map(|f| figures_view(p, f)) })}
         </Suspense>
@@ -311,6 +339,8 @@ fn figures_view(p: Prefs, f: MediationFigures) -> AnyView {
                 <dd>{f.success_rate.clone().unwrap_or_else(none)}</dd>
                 <dt>{p.t(("平均用时（天）", "Average days"))}</dt>
                 <dd>{f.average_days.clone().unwrap_or_else(none)}</dd>
+                <dt>{p.t(("司法确认有效", "Confirmed by the court"))}</dt>
+                <dd data-testid="figure-confirmed">{f.confirmed}</dd>
             </dl>
         </section>
     }
@@ -417,6 +447,28 @@ fn note_of(p: Prefs, q: &leptos_router::params::ParamsMap) -> Option<AnyView> {
         ),
         ("ended", ("调解已结束，结束原因已记录。", "The mediation has ended; the ground is recorded.")),
     ];
+    let jc: [(&str, (&'static str, &'static str)); 5] = [
+        (
+            "applied",
+            (
+                "您已申请司法确认。已短信通知对方；对方也申请后，法院就立案审查。",
+                "You applied. The other side was texted; once they apply too, the court dockets and reviews it.",
+            ),
+        ),
+        (
+            "docketed",
+            (
+                "双方都已申请，法院已立案（不收费），法官会在30日内审查。",
+                "Both sides applied: docketed (free). The judge reviews it within 30 days.",
+            ),
+        ),
+        ("already", ("您已经申请过了，不用再申请。", "You have applied already.")),
+        ("withdrawn", ("司法确认申请已撤回。协议仍然有效。", "The application is withdrawn. The agreement still binds.")),
+        ("ruled", ("裁定已作出，已短信通知双方。", "The ruling is made; both sides were texted.")),
+    ];
+    if let Some(text) = q.get("jc").and_then(|v| jc.iter().find(|(k, _)| *k == v).map(|(_, t)| *t)) {
+        return Some(ok_box(p.t(text)));
+    }
     notes.iter().find(|(k, _)| q.get(k).is_some()).map(|(_, text)| ok_box(p.t(*text)))
 }
 
@@ -451,6 +503,7 @@ fn matter_view(p: Prefs, m: MediationView, q: &leptos_router::params::ParamsMap)
             .map(|d| view! { <DeadlineBox deadline=d lang=p.lang testid="mediation-deadline" /> })}
         {m.calendar_note.clone().map(|n| view! { <p class="card warning">{n}</p> })}
         {effective_view(p, &m)}
+        {confirmation_view(p, &m, q.get("reasons").unwrap_or_default())}
         {ended_view(p, &m)}
         <section class="card">
             <h2>{p.t(("双方", "The parties"))}</h2>
@@ -518,7 +571,9 @@ fn matter_view(p: Prefs, m: MediationView, q: &leptos_router::params::ParamsMap)
 
 fn effective_view(p: Prefs, m: &MediationView) -> Option<AnyView> {
     let at = m.effective_at.clone()?;
-    let window = m.window.clone();
+    // The countdown matters until the application is joint (or withdrawn: there is one only).
+    let open = m.confirmation.as_ref().is_none_or(|c| c.number.is_none() && c.withdrawn.is_none());
+    let window = m.window.clone().filter(|_| open);
     let provisional = m.window_provisional;
     Some(
         view! {
@@ -562,6 +617,269 @@ fn effective_view(p: Prefs, m: &MediationView) -> Option<AnyView> {
         }
         .into_any(),
     )
+}
+
+/// Judicial confirmation: apply or join, where it stands, the judge's form, the ruling.
+fn confirmation_view(p: Prefs, m: &MediationView, kept_reasons: String) -> Option<AnyView> {
+    m.effective_at.as_ref()?;
+    let id = m.id;
+    let c = m.confirmation.clone();
+    let apply = m.may_apply.then(|| {
+        let joining = c.as_ref().is_some_and(|c| !c.applied.is_empty());
+        view! {
+            <form method="post" action=format!("/mediations/{id}/confirmation")>
+                <p>
+                    {if joining {
+                        p.t((
+                            "对方已经申请了。您也同意请法院确认这份协议，就点下面的按钮。",
+                            "The other side has applied. If you also want the court to confirm it, press the button.",
+                        ))
+                    } else {
+                        p.t((
+                            "法院确认后，对方不履行，您可以直接申请强制执行。要双方都点“申请”，法院才审查。",
+                            "Once confirmed, you can ask the court to enforce it if it is not kept. Both sides must apply.",
+                        ))
+                    }}
+                </p>
+                <button class="btn primary big" type="submit" data-testid="apply-confirmation">
+                    {if joining {
+                        p.t(("一起申请司法确认", "Apply together"))
+                    } else {
+                        p.t(("申请司法确认", "Apply for confirmation"))
+                    }}
+                </button>
+            </form>
+        }
+    });
+    let lapsed = m.window_lapsed.then(|| {
+        view! {
+            <p class="card warning" data-testid="window-lapsed">
+                {p
+                    .t((
+                        "已经过了30日，不能再申请司法确认。协议仍然像合同一样有效；对方不履行的，可以凭协议起诉（人民调解法第32条）。",
+                        "The 30 days have passed: confirmation is no longer possible. The agreement still binds like a contract; if it is not kept, you can sue on it (PML art. 32).",
+                    ))}
+            </p>
+        }
+    });
+    let status = c.map(|c| status_view(p, id, c, kept_reasons));
+    if apply.is_none() && lapsed.is_none() && status.is_none() {
+        return None;
+    }
+    Some(
+        view! {
+            <section class="card" id="confirmation" data-testid="confirmation">
+                <h2>{p.t(("司法确认", "Judicial confirmation"))}</h2>
+                {status}
+                {apply}
+                {lapsed}
+            </section>
+        }
+        .into_any(),
+    )
+}
+
+fn status_view(p: Prefs, id: i64, c: ConfirmationView, kept_reasons: String) -> AnyView {
+    let may_rule = c.may_rule;
+    let ruling = c.ruling.clone().map(|r| ruling_view(p, r));
+    view! {
+        <p>
+            <span class="badge" data-testid="confirmation-state">
+                {c.state_label.clone()}
+            </span>
+            {c
+                .number
+                .clone()
+                .map(|n| {
+                    view! {
+                        " "
+                        <strong data-testid="confirmation-number">{n}</strong>
+                    }
+                })}
+        </p>
+        <ul class="plain" data-testid="confirmation-applicants">
+            {c
+                .applied
+                .iter()
+                .map(|(name, at)| {
+                    view! {
+                        <li>
+                            "✓ " {name.clone()} " · " {p.t(("已申请", "applied"))} " "
+                            <span class="meta">{at.clone()}</span>
+                        </li>
+                    }
+                })
+                .collect_view()}
+            {c
+                .waiting_for
+                .iter()
+                .map(|name| {
+                    view! {
+                        <li>
+                            "… " {name.clone()} " · " {p.t(("还没有申请", "has not applied yet"))}
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ul>
+        {c.review_due.clone().map(|d| view! { <DeadlineBox deadline=d lang=p.lang testid="review-due" /> })}
+        {c
+            .review_target
+            .clone()
+            .map(|t| {
+                view! {
+                    <p class="meta">
+                        {p.t(("本院力争在这一天前办结：", "This court aims to finish by: "))} {t}
+                    </p>
+                }
+            })}
+        {c
+            .withdrawn
+            .clone()
+            .map(|at| {
+                view! {
+                    <p class="meta">
+                        {p.t(("申请已于", "Withdrawn on "))} {at}
+                        {p.t(("撤回。协议仍然有效。", ". The agreement still binds."))}
+                    </p>
+                }
+            })}
+        {ruling}
+        {c
+            .may_withdraw
+            .then(|| {
+                view! {
+                    <form method="post" action=format!("/mediations/{id}/confirmation/withdraw")>
+                        <button class="btn secondary" type="submit" data-testid="withdraw-confirmation">
+                            {p.t(("撤回申请", "Withdraw the application"))}
+                        </button>
+                    </form>
+                }
+            })}
+        {may_rule.then(|| ruling_form(p, id, &c, kept_reasons))}
+    }
+    .into_any()
+}
+
+fn ruling_view(p: Prefs, r: RulingView) -> AnyView {
+    let class = if r.outcome == "valid" { "ok-note" } else { "error-note" };
+    view! {
+        <div class=class data-testid="ruling">
+            <h3 data-testid="ruling-outcome">{r.outcome_label.clone()}</h3>
+            <p>{r.meaning.clone()}</p>
+            {(!r.grounds.is_empty())
+                .then(|| {
+                    view! {
+                        <ul>{r.grounds.iter().map(|g| view! { <li>{g.clone()}</li> }).collect_view()}</ul>
+                    }
+                })}
+            {(!r.reasons.is_empty()).then(|| view! { <p>{r.reasons.clone()}</p> })}
+            <p class="meta">{r.judge.clone()} " · " {r.ruled_at.clone()}</p>
+            <p>
+                <a class="btn secondary" href=r.pdf_href.clone() data-testid="ruling-pdf">
+                    {p.t(("打开裁定书（PDF）", "Open the ruling (PDF)"))}
+                </a>
+            </p>
+            <p class="meta">{r.objection_note.clone()}</p>
+            <p class="meta fingerprint">
+                {p
+                    .t((
+                        "裁定书指纹（SHA-256，用来核对文件没有被改过）：",
+                        "The ruling's fingerprint (SHA-256, to check the file is unchanged): ",
+                    ))} <code class="hash">{r.sha256.clone()}</code>
+            </p>
+        </div>
+    }
+    .into_any()
+}
+
+fn ruling_form(p: Prefs, id: i64, c: &ConfirmationView, kept_reasons: String) -> AnyView {
+    view! {
+        <form
+            method="post"
+            action=format!("/staff/mediations/{id}/ruling")
+            id="ruling"
+            data-testid="ruling-form"
+        >
+            <h3>{p.t(("审查要点", "Review checklist"))}</h3>
+            <ul class="plain">
+                {c.checklist.iter().map(|item| view! { <li>"□ " {item.clone()}</li> }).collect_view()}
+            </ul>
+            <label class="check">
+                <input type="checkbox" name="checked" value="1" data-testid="ruling-checked" />
+                {p.t(("以上各项已逐项核对", "I have checked every point above"))}
+            </label>
+            <fieldset>
+                <legend>{p.t(("裁定", "Ruling"))}</legend>
+                <label class="check">
+                    <input type="radio" name="outcome" value="valid" data-testid="outcome-valid" />
+                    {p
+                        .t((
+                            "确认调解协议有效（民事诉讼法第206条）",
+                            "The agreement is valid (CPL art. 206)",
+                        ))}
+                </label>
+                <label class="check">
+                    <input type="radio" name="outcome" value="rejected" data-testid="outcome-rejected" />
+                    {p
+                        .t((
+                            "驳回申请（民诉解释第358条，勾选理由）",
+                            "Reject (JI22 art. 358; tick the grounds)",
+                        ))}
+                </label>
+                <label class="check">
+                    <input type="radio" name="outcome" value="dismissed" data-testid="outcome-dismissed" />
+                    {p
+                        .t((
+                            "不属于可以确认的情形，驳回申请（第355条，选一项）",
+                            "Dismiss: not for confirmation (art. 355; one)",
+                        ))}
+                </label>
+            </fieldset>
+            <fieldset>
+                <legend>{p.t(("驳回理由（第358条）", "Grounds of rejection (art. 358)"))}</legend>
+                {c
+                    .rejection_grounds
+                    .iter()
+                    .map(|(code, label)| {
+                        view! {
+                            <label class="check">
+                                <input type="checkbox" name="ground" value=code.clone() />
+                                {label.clone()}
+                            </label>
+                        }
+                    })
+                    .collect_view()}
+            </fieldset>
+            <fieldset>
+                <legend>
+                    {p.t(("不予确认的情形（第355条）", "Not for confirmation (art. 355)"))}
+                </legend>
+                {c
+                    .dismissal_grounds
+                    .iter()
+                    .map(|(code, label)| {
+                        view! {
+                            <label class="check">
+                                <input type="checkbox" name="ground" value=code.clone() />
+                                {label.clone()}
+                            </label>
+                        }
+                    })
+                    .collect_view()}
+            </fieldset>
+            <label for="ruling-reasons">
+                {p.t(("理由（驳回时必填）", "Reasons (required to reject)"))}
+            </label>
+            <textarea id="ruling-reasons" name="reasons" rows="3" data-testid="ruling-reasons">
+                {kept_reasons}
+            </textarea>
+            <button class="btn primary big" type="submit" data-testid="ruling-submit">
+                {p.t(("作出裁定", "Rule"))}
+            </button>
+        </form>
+    }
+    .into_any()
 }
 
 fn ended_view(p: Prefs, m: &MediationView) -> Option<AnyView> {

@@ -5,6 +5,7 @@
 //! comment or in a `source` value shown to the user. See `/work/shared/DOMAIN.md`.
 
 pub mod case_number;
+pub mod confirmation;
 pub mod dates;
 pub mod deadlines;
 pub mod fees;

@@ -13,13 +13,21 @@
 //! - `POST /staff/mediations/{id}/agreement` (`based_on`, `text`): a new version.
 //! - `POST /staff/mediations/{id}/end` (`ground`, `note`): ends it (OMR arts. 21, 25).
 //! - `GET /mediations/{id}/signatures/{sig}`: a drawn signature (PNG).
+//! - `POST /mediations/{id}/confirmation`: a party applies for judicial confirmation, or joins
+//!   the other's application (CPL art. 205: joint).
+//! - `POST /mediations/{id}/confirmation/withdraw`: a party withdraws it (JI22 art. 357).
+//! - `POST /staff/mediations/{id}/ruling` (`outcome` = `valid`|`rejected`|`dismissed`,
+//!   `ground` (repeated), `reasons`, `checked`): the judge rules.
+//! - `GET /mediations/{id}/confirmation/ruling.pdf`: the ruling (民事裁定书).
 //!
 //! Refusals come back as fixed codes (`?error=...`). What a person typed goes back with
 //! them into the form (as the fields' values, never as a message), so nothing is lost.
 
 use crate::http::caller::{back_with, check, ApiCaller, ApiError, Checked};
 use crate::http::state::AppState;
+use crate::services::confirmation::RulingRequest;
 use crate::services::mediation::{MediationRequest, SignRequest};
+use crate::store::confirmation::Applied;
 use crate::store::mediation::Signed;
 use app::api::AppError;
 use app::i18n::url_encode;
@@ -43,6 +51,10 @@ pub fn routes() -> Router<AppState> {
         .route("/staff/mediations/{id}/accept", post(accept))
         .route("/staff/mediations/{id}/agreement", post(agreement))
         .route("/staff/mediations/{id}/end", post(end))
+        .route("/mediations/{id}/confirmation", post(apply_confirmation))
+        .route("/mediations/{id}/confirmation/withdraw", post(withdraw_confirmation))
+        .route("/mediations/{id}/confirmation/ruling.pdf", get(ruling_pdf))
+        .route("/staff/mediations/{id}/ruling", post(rule))
 }
 
 fn page(id: i64) -> String {
@@ -339,4 +351,89 @@ async fn signature_image(
         png,
     )
         .into_response())
+}
+
+async fn apply_confirmation(
+    State(s): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let (id, back) = match check(&c, &id, &headers, page, "/sign-in")? {
+        Checked::Go(id, back) => (id, back),
+        Checked::SignIn(to) => return Ok(to),
+    };
+    match s.services.apply_for_confirmation(&c, id).await {
+        Ok(Applied::Docketed(_)) => {
+            Ok(Redirect::to(&format!("{back}?jc=docketed#confirmation")).into_response())
+        }
+        Ok(Applied::Already) => Ok(Redirect::to(&format!("{back}?jc=already#confirmation")).into_response()),
+        Ok(_) => Ok(Redirect::to(&format!("{back}?jc=applied#confirmation")).into_response()),
+        Err(e) => Ok(back_with(&format!("{back}#confirmation"), &e)),
+    }
+}
+
+async fn withdraw_confirmation(
+    State(s): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let (id, back) = match check(&c, &id, &headers, page, "/sign-in")? {
+        Checked::Go(id, back) => (id, back),
+        Checked::SignIn(to) => return Ok(to),
+    };
+    match s.services.withdraw_confirmation(&c, id).await {
+        Ok(()) => Ok(Redirect::to(&format!("{back}?jc=withdrawn#confirmation")).into_response()),
+        Err(e) => Ok(back_with(&format!("{back}#confirmation"), &e)),
+    }
+}
+
+async fn rule(
+    State(s): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    form: FormResult<Vec<(String, String)>>,
+) -> Result<Response, ApiError> {
+    let (id, back) = match check(&c, &id, &headers, page, "/staff/sign-in")? {
+        Checked::Go(id, back) => (id, back),
+        Checked::SignIn(to) => return Ok(to),
+    };
+    // `ground` repeats (one per ticked box): read the pairs in order, not into a struct.
+    let mut r = RulingRequest::default();
+    for (k, v) in form.map(|f| f.0).unwrap_or_default() {
+        match k.as_str() {
+            "outcome" => r.outcome = v,
+            "ground" => r.grounds.push(v),
+            "reasons" => r.reasons = v,
+            "checked" => r.checked = true,
+            _ => {}
+        }
+    }
+    match s.services.rule_on_confirmation(&c, id, &r).await {
+        Ok(()) => Ok(Redirect::to(&format!("{back}?jc=ruled#confirmation")).into_response()),
+        Err(e) => Ok(back_with(&format!("{back}?reasons={}#ruling", url_encode(&r.reasons)), &e)),
+    }
+}
+
+async fn ruling_pdf(
+    State(s): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let Ok(id) = id.parse::<i64>() else {
+        return Err(ApiError(AppError::NotFound(String::new())));
+    };
+    if c.me.is_none() {
+        return Ok(Redirect::to(&format!("/sign-in?next={}", url_encode(&page(id)))).into_response());
+    }
+    let blob = s.services.confirmation_ruling_pdf(&c, id).await?;
+    let mut res = crate::http::documents::blob_body(blob).into_response();
+    crate::http::documents::document_headers(
+        res.headers_mut(),
+        "application/pdf",
+        &format!("ruling-{id}.pdf"),
+    );
+    Ok(res)
 }

@@ -428,6 +428,10 @@ impl Backend for Services {
         Services::mediation_queue(self, caller).await
     }
 
+    async fn confirmation_queue(&self, caller: &Caller) -> Result<Vec<MediationSummary>, AppError> {
+        Services::confirmation_queue(self, caller).await
+    }
+
     async fn mediation_page(&self, caller: &Caller, id: i64) -> Result<MediationView, AppError> {
         Services::mediation_page(self, caller, id).await
     }

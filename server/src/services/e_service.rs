@@ -798,7 +798,12 @@ impl Services {
     }
 
     /// Keeps a document's bytes (once per content, like evidence).
-    async fn store_document(&self, sha256: &str, bytes: &[u8], lang: Lang) -> Result<(), AppError> {
+    pub(super) async fn store_document(
+        &self,
+        sha256: &str,
+        bytes: &[u8],
+        lang: Lang,
+    ) -> Result<(), AppError> {
         let fail = |e: std::io::Error| {
             tracing::error!(error = %e, "storing a served document");
             unavailable(lang)

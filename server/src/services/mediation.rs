@@ -101,7 +101,7 @@ impl Services {
     }
 
     /// Loads a matter the caller may see, with the caller's role in it.
-    async fn visible_mediation(
+    pub(super) async fn visible_mediation(
         &self,
         caller: &Caller,
         id: i64,
@@ -422,6 +422,7 @@ impl Services {
             })
             .collect();
         let may_edit = role == MediationRole::Mediator && state == MediationState::Mediating;
+        let (confirmation, may_apply, window_lapsed) = self.confirmation_part(caller, &matter, role).await?;
         Ok(MediationView {
             id: m.id,
             number: m.number.clone(),
@@ -471,6 +472,9 @@ impl Services {
                 && role == MediationRole::CourtStaff
                 && is_mediator(caller),
             may_edit,
+            confirmation,
+            may_apply,
+            window_lapsed,
         })
     }
 
@@ -570,6 +574,9 @@ impl Services {
         if MediationState::parse(&matter.m.state) != MediationState::Mediating {
             return Err(Refusal::MediationClosed.in_lang(lang));
         }
+        if self.period_over(&matter.m) {
+            return Err(Refusal::MediationExpired.in_lang(lang));
+        }
         let clauses = rules::clauses_from_text(text);
         rules::check_agreement(&clauses).map_err(|p| Refusal::AgreementText.with_message(p.message(lang)))?;
         if let Some(current) = matter.versions.last() {
@@ -619,6 +626,9 @@ impl Services {
         if !must_sign(&matter, role, me.id) {
             return Err(Refusal::NotASigner.in_lang(lang));
         }
+        if self.period_over(&matter.m) {
+            return Err(Refusal::MediationExpired.in_lang(lang));
+        }
         let phone = self.mobile(&phone, lang)?;
         self.issue_code(caller, &phone, "sign").await
     }
@@ -641,6 +651,9 @@ impl Services {
         match MediationState::parse(&matter.m.state) {
             MediationState::Mediating => {}
             _ => return Err(Refusal::MediationClosed.in_lang(lang)),
+        }
+        if self.period_over(&matter.m) {
+            return Err(Refusal::MediationExpired.in_lang(lang));
         }
         let current = matter.versions.last().ok_or_else(|| Refusal::MediationClosed.in_lang(lang))?;
         if s.version != current.version || s.sha256 != current.sha256 {
@@ -745,10 +758,16 @@ impl Services {
             return Err(Refusal::MediationClosed.in_lang(lang));
         }
         let note = format!("{}：{reason}", me.name.clone().unwrap_or_default());
-        let ended =
-            store::mediation::end(&self.db, id, EndGround::RefusedToSign.code(), &note, me.id, self.now())
-                .await
-                .map_err(internal(lang))?;
+        let ended = store::mediation::end(
+            &self.db,
+            id,
+            EndGround::RefusedToSign.code(),
+            &note,
+            Some(me.id),
+            self.now(),
+        )
+        .await
+        .map_err(internal(lang))?;
         if !ended {
             return Err(Refusal::MediationClosed.in_lang(lang));
         }
@@ -777,13 +796,61 @@ impl Services {
             return Err(Refusal::FailureRecord.in_lang(lang));
         }
         let me = self.require_me(caller)?;
-        if !store::mediation::end(&self.db, id, ground.code(), &note, me.id, self.now())
+        if !store::mediation::end(&self.db, id, ground.code(), &note, Some(me.id), self.now())
             .await
             .map_err(internal(lang))?
         {
             return Err(Refusal::MediationClosed.in_lang(lang));
         }
         Ok(())
+    }
+
+    /// Whether the mediation period of an accepted matter has run out (OMR art. 24; no
+    /// extension is recorded yet, so the period is the statutory one).
+    fn period_over(&self, m: &store::mediation::MediationRow) -> bool {
+        let Some(accepted) = m.accepted_at else { return false };
+        let end = rules::period_end(MediationKind::PreFiling, CivilDate::from_unix_shanghai(accepted), 0);
+        self.now() > end_of_day_shanghai(end)
+    }
+
+    /// Ends every matter whose period ran out without an agreement (OMR art. 25(6)) and texts
+    /// its parties. Runs every minute (`startup`); returns how many ended.
+    pub async fn end_expired_mediations(&self) -> usize {
+        let now = self.now();
+        // Only matters accepted at least the period ago can have run out.
+        let period = i64::from(MediationKind::PreFiling.period_days()) * 86_400;
+        let candidates = match store::mediation::accepted_before(&self.db, now - period).await {
+            Ok(c) => c,
+            Err(e) => {
+                tracing::error!(error = %e, "listing mediations to expire");
+                return 0;
+            }
+        };
+        let mut ended = 0;
+        for (id, accepted, phones) in candidates {
+            let end = rules::period_end(MediationKind::PreFiling, CivilDate::from_unix_shanghai(accepted), 0);
+            if now <= end_of_day_shanghai(end) {
+                continue;
+            }
+            let note = "调解期限届满，双方没有同意延长，也没有签署调解协议。";
+            match store::mediation::end(&self.db, id, EndGround::Expired.code(), note, None, now).await {
+                Ok(true) => {
+                    ended += 1;
+                    if let Ok(Some(m)) = store::mediation::get(&self.db, id).await {
+                        for phone in phones {
+                            let text = format!(
+                                "【{}】调解（{}）的期限已到，没有达成协议，调解结束。您可以登录掌上法庭去立案起诉。",
+                                m.court_name_zh, m.number
+                            );
+                            self.mediation_sms(&phone, m.court_id, &text).await;
+                        }
+                    }
+                }
+                Ok(false) => {}
+                Err(e) => tracing::error!(error = %e, mediation = id, "ending an expired mediation"),
+            }
+        }
+        ended
     }
 
     /// The court's figures over the last 30 days: requests, agreements, failures, the
@@ -804,6 +871,14 @@ impl Services {
         )
         .await
         .map_err(internal(lang))?;
+        let confirmed = store::confirmation::confirmed_between(
+            &self.db,
+            court,
+            app::rules::dates::start_of_day_shanghai(from),
+            end_of_day_shanghai(today) + 1,
+        )
+        .await
+        .map_err(internal(lang))?;
         let finished = agreed + failed;
         Ok(MediationFigures {
             from: from.format(lang),
@@ -813,6 +888,7 @@ impl Services {
             failed,
             success_rate: (finished > 0).then(|| format!("{:.1}%", agreed as f64 * 100.0 / finished as f64)),
             average_days: avg_days.map(|d| format!("{d:.1}")),
+            confirmed,
         })
     }
 
@@ -862,7 +938,7 @@ impl Services {
         Ok(sha)
     }
 
-    async fn mediation_sms(&self, phone: &str, court_id: i64, text: &str) {
+    pub(super) async fn mediation_sms(&self, phone: &str, court_id: i64, text: &str) {
         let sms = crate::adapters::sms::Outgoing {
             phone,
             text,
@@ -893,7 +969,7 @@ fn mine(p: &store::mediation::PartyRow, me: i64, my_phone: &str) -> bool {
 }
 
 /// Who must sign (OMR art. 19): every party that has answered with an account, and the mediator.
-fn signers(matter: &Matter) -> Vec<(i64, String, (&'static str, &'static str))> {
+pub(super) fn signers(matter: &Matter) -> Vec<(i64, String, (&'static str, &'static str))> {
     let mut out: Vec<_> = matter
         .parties
         .iter()
@@ -923,7 +999,7 @@ fn signed(matter: &Matter, me: i64) -> bool {
         .any(|s| s.version == matter.m.version && s.user_id == me && s.voided_at.is_none())
 }
 
-fn deadline(label: &str, day: CivilDate, source: &str, lang: Lang, now: i64) -> DeadlineView {
+pub(super) fn deadline(label: &str, day: CivilDate, source: &str, lang: Lang, now: i64) -> DeadlineView {
     let due_at = end_of_day_shanghai(day);
     DeadlineView {
         label: label.to_string(),
@@ -977,6 +1053,14 @@ fn event_text(kind: &str, who: Option<&str>, note: &str, lang: Lang) -> String {
         ("version", Lang::En) => format!("{who} drafted version {note}"),
         ("signed", Lang::Zh) => format!("{who}在第{note}版上签名"),
         ("signed", Lang::En) => format!("{who} signed version {note}"),
+        ("jc_applied", Lang::Zh) => format!("{who}申请司法确认"),
+        ("jc_applied", Lang::En) => format!("{who} applied for judicial confirmation"),
+        ("jc_docketed", Lang::Zh) => format!("双方共同申请，司法确认立案（{note}）"),
+        ("jc_docketed", Lang::En) => format!("Applied jointly: docketed as {note}"),
+        ("jc_withdrawn", Lang::Zh) => format!("{who}撤回司法确认申请"),
+        ("jc_withdrawn", Lang::En) => format!("{who} withdrew the application"),
+        ("jc_ruled", Lang::Zh) => format!("法官{who}作出裁定"),
+        ("jc_ruled", Lang::En) => format!("Judge {who} ruled"),
         ("effective", Lang::Zh) => "各方签名完毕，调解协议生效".into(),
         ("effective", Lang::En) => "All signed: the agreement took effect".into(),
         ("ended", _) => {

@@ -6,6 +6,7 @@
 
 pub mod backend;
 pub mod codes;
+pub mod confirmation;
 pub mod e_service;
 pub mod fees;
 pub mod filing;

@@ -572,6 +572,82 @@ pub fn receipt_document(facts: &ReceiptFacts) -> Document {
     }
 }
 
+/// What a ruling on judicial confirmation (民事裁定书, 民特) states.
+pub struct RulingFacts {
+    pub court_name: String,
+    /// The 民特 number.
+    pub case_number: String,
+    /// Each applicant with the address for service they gave (送达地址确认书).
+    pub applicants: Vec<(String, String)>,
+    /// The pre-filing matter's 民诉前调 number and the day its agreement took effect.
+    pub mediation_number: String,
+    pub effective_on: CivilDate,
+    pub applied_on: CivilDate,
+    pub clauses: Vec<String>,
+    pub agreement_sha256: String,
+    pub ruling: app::rules::confirmation::Ruling,
+    pub reasons: String,
+    pub judge: String,
+    pub ruled_on: CivilDate,
+}
+
+/// The ruling on a joint application for judicial confirmation (CPL arts. 205, 206; JI22 arts.
+/// 355, 358, 372), as a document.
+pub fn confirmation_ruling(f: &RulingFacts) -> Document {
+    use app::rules::confirmation::Ruling;
+    let names = f.applicants.iter().map(|(n, _)| n.trim()).collect::<Vec<_>>().join("、");
+    let mut blocks = vec![
+        Block::CourtHeader(f.court_name.clone()),
+        Block::Title("民事裁定书".to_owned()),
+        Block::CaseNumber(f.case_number.clone()),
+    ];
+    for (name, address) in &f.applicants {
+        blocks.push(field("申请人：", format!("{}，送达地址：{}", name.trim(), address.trim())));
+    }
+    blocks.push(paragraph(format!(
+        "申请人{names}于{}经{}诉前调解（{}）达成调解协议，于{}共同向本院申请司法确认。本院受理后，依法进行了审查。",
+        date_in_numerals(f.effective_on),
+        f.court_name,
+        f.mediation_number,
+        date_in_numerals(f.applied_on)
+    )));
+    blocks.push(Block::Heading("调解协议的内容".to_owned()));
+    for (i, clause) in f.clauses.iter().enumerate() {
+        blocks.push(Block::Plain(format!("{}. {}", i + 1, clause.trim())));
+    }
+    blocks.push(Block::Code {
+        label: "协议指纹（SHA-256）：".to_owned(), text: f.agreement_sha256.clone()
+    });
+    let finding = match &f.ruling {
+        Ruling::Valid => {
+            "本院经审查认为，申请人达成的调解协议出于自愿，内容明确，不违反法律强制性规定，不损害国家利益、社会公共利益和他人合法权益，不违背公序良俗，符合司法确认调解协议的法定条件。".to_owned()
+        }
+        Ruling::Rejected(_) | Ruling::Dismissed(_) => format!(
+            "本院经审查认为，该调解协议{}。",
+            f.ruling.grounds(Lang::Zh).join("，")
+        ),
+    };
+    blocks.push(paragraph(finding));
+    if !f.reasons.trim().is_empty() {
+        blocks.push(paragraph(f.reasons.trim().to_owned()));
+    }
+    blocks.push(paragraph(format!("依照{}规定，裁定如下：", f.ruling.basis())));
+    blocks.push(paragraph(f.ruling.operative_text(&names)));
+    blocks.push(paragraph(
+        "本裁定书自即日起发生法律效力。当事人认为本裁定有错误的，可以自收到本裁定之日起十五日内向本院提出异议（民诉解释 第372条）。",
+    ));
+    blocks.push(field("审判员：", f.judge.clone()));
+    blocks.push(Block::Signature { court: f.court_name.clone(), date: date_in_numerals(f.ruled_on) });
+    blocks.push(Block::Note(format!(
+        "本文书通过“{APP_NAME}”电子送达。司法确认不收取费用（诉讼费用交纳办法 第8条）。"
+    )));
+    Document {
+        title: format!("民事裁定书 {}", f.case_number),
+        blocks,
+        footer: Some(format!("{}　{}　民事裁定书", f.court_name, f.case_number)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

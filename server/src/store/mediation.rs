@@ -187,7 +187,7 @@ pub async fn create(
     Ok((id, number))
 }
 
-async fn event(
+pub(super) async fn event(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     id: i64,
     at: i64,
@@ -577,7 +577,14 @@ pub async fn sign(
 
 /// Ends a matter that is still open (waiting, inviting or in mediation) with a ground of
 /// OMR art. 25 and the record of art. 21. False when it had ended or taken effect already.
-pub async fn end(db: &Db, id: i64, ground: &str, note: &str, by: i64, now: i64) -> Result<bool, sqlx::Error> {
+pub async fn end(
+    db: &Db,
+    id: i64,
+    ground: &str,
+    note: &str,
+    by: Option<i64>,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
     let mut tx = db.pool.begin().await?;
     let moved = sqlx::query(
         "UPDATE mediations SET state = 'ended', ended_at = $1, end_ground = $2, end_note = $3 \
@@ -594,9 +601,37 @@ pub async fn end(db: &Db, id: i64, ground: &str, note: &str, by: i64, now: i64) 
         tx.rollback().await?;
         return Ok(false);
     }
-    event(&mut tx, id, now, "ended", Some(by), ground).await?;
+    event(&mut tx, id, now, "ended", by, ground).await?;
     tx.commit().await?;
     Ok(true)
+}
+
+/// Matters still open whose mediator accepted before `accepted_before` (the candidates for the
+/// end of the period; the caller applies the rule), with their parties' phones.
+pub async fn accepted_before(
+    db: &Db,
+    accepted_before: i64,
+) -> Result<Vec<(i64, i64, Vec<String>)>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT id, accepted_at FROM mediations WHERE state IN ('inviting','mediating') \
+         AND accepted_at IS NOT NULL AND accepted_at < $1 ORDER BY id LIMIT 500",
+    )
+    .bind(accepted_before)
+    .fetch_all(&db.pool)
+    .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        let id: i64 = r.try_get("id")?;
+        let phones = sqlx::query("SELECT phone FROM mediation_parties WHERE mediation_id = $1 ORDER BY id")
+            .bind(id)
+            .fetch_all(&db.pool)
+            .await?
+            .iter()
+            .map(|p| p.try_get("phone"))
+            .collect::<Result<_, _>>()?;
+        out.push((id, r.try_get("accepted_at")?, phones));
+    }
+    Ok(out)
 }
 
 /// Staff figures (DOMAIN-2 §6): requests, agreements, ended without one, and the average

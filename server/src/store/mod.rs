@@ -6,6 +6,7 @@
 //! Each back end has its own migrations, embedded in the binary and applied at start.
 
 pub mod cases;
+pub mod confirmation;
 pub mod fees;
 pub mod filings;
 pub mod log;

@@ -7,6 +7,7 @@
 use crate::both_backends;
 use crate::helpers::*;
 use serde_json::Value;
+use sha2::Digest;
 
 const MEDIATOR: &str = "13900000003";
 /// A 1×1 PNG, as a signature pad's data URL.
@@ -478,3 +479,262 @@ async fn a_refusal_to_mediate_and_a_mediator_ending_it(b: Backend) {
     assert_eq!(status, 403);
 }
 both_backends!(a_refusal_to_mediate_and_a_mediator_ending_it);
+
+async fn the_period_runs_out_and_nothing_can_be_signed_after_it(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let (zhang, li, mediator) = (new_client(), new_client(), new_client());
+    app.sign_in(&zhang, ZHANG).await;
+    app.sign_in(&li, LI).await;
+    app.staff_sign_in(&mediator, MEDIATOR).await;
+    let id = agreed_to_mediate(&app, &zhang, &li, &mediator).await;
+    post(
+        &app,
+        &mediator,
+        &format!("/staff/mediations/{id}/agreement"),
+        &[("based_on", "0"), ("text", "李四归还5000元。")],
+    )
+    .await;
+    let (_, v) = page(&app, &zhang, id).await;
+    let services = &app.running.services;
+    // Within the 30 days nothing ends.
+    assert_eq!(services.end_expired_mediations().await, 0);
+    // A code asked for on the last day; the period runs out before it is used (OMR art. 24).
+    let due = v["deadline"]["due_at"].as_i64().unwrap();
+    let (req, code) = code_for(&app, &zhang, id, ZHANG).await;
+    let now = app.running.services.now();
+    app.clock.advance(due - now + 1);
+    // A month on, sessions have idled out: all sign in again.
+    app.sign_in(&zhang, ZHANG).await;
+    app.sign_in(&li, LI).await;
+    app.staff_sign_in(&mediator, MEDIATOR).await;
+    let version = v["agreement"]["version"].as_i64().unwrap().to_string();
+    let sha = v["agreement"]["sha256"].as_str().unwrap();
+    let form = [
+        ("version", version.as_str()),
+        ("sha256", sha),
+        ("request_id", req.as_str()),
+        ("code", code.as_str()),
+        ("confirmed", "1"),
+    ];
+    let to = post(&app, &zhang, &format!("/mediations/{id}/sign"), &form).await;
+    assert!(to.contains("error=mediation_expired"), "{to}");
+    let to = post(
+        &app,
+        &mediator,
+        &format!("/staff/mediations/{id}/agreement"),
+        &[("based_on", "1"), ("text", "x")],
+    )
+    .await;
+    assert!(to.contains("error=mediation_expired"), "{to}");
+    // The job ends it under art. 25(6), once, and tells both sides.
+    assert_eq!(services.end_expired_mediations().await, 1);
+    assert_eq!(services.end_expired_mediations().await, 0);
+    let (_, v) = page(&app, &li, id).await;
+    assert_eq!(v["state"], "ended");
+    assert!(v["ended"][0].as_str().unwrap().contains("第6项"), "{v}");
+    let told = pocket_court::store::sms::latest(&services.db, 10).await.unwrap();
+    assert!(told.iter().any(|m| m.phone == LI && m.body.contains("期限已到")));
+}
+both_backends!(the_period_runs_out_and_nothing_can_be_signed_after_it);
+
+/// 张三 and 李四 signed and the mediator too: the agreement is in force. Returns its id.
+async fn in_force(
+    app: &TestApp,
+    zhang: &reqwest::Client,
+    li: &reqwest::Client,
+    mediator: &reqwest::Client,
+) -> i64 {
+    let id = agreed_to_mediate(app, zhang, li, mediator).await;
+    post(
+        app,
+        mediator,
+        &format!("/staff/mediations/{id}/agreement"),
+        &[("based_on", "0"), ("text", "李四于2026年12月31日前归还张三5000元。\n双方再无其他争议。")],
+    )
+    .await;
+    let (_, v) = page(app, zhang, id).await;
+    assert!(sign(app, zhang, id, ZHANG, &v, Some(PNG)).await.contains("signed=1"));
+    assert!(sign(app, li, id, LI, &v, Some(PNG)).await.contains("signed=1"));
+    assert!(sign(app, mediator, id, MEDIATOR, &v, None).await.contains("effective=1"));
+    id
+}
+
+async fn judicial_confirmation_is_applied_for_jointly_and_ruled(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let (zhang, li, wang, mediator, judge, clerk, other_court) =
+        (new_client(), new_client(), new_client(), new_client(), new_client(), new_client(), new_client());
+    app.sign_in(&zhang, ZHANG).await;
+    app.sign_in(&li, LI).await;
+    app.sign_in(&wang, WANG).await;
+    app.staff_sign_in(&mediator, MEDIATOR).await;
+    app.staff_sign_in(&judge, JUDGE).await;
+    app.staff_sign_in(&clerk, CLERK).await;
+    app.staff_sign_in(&other_court, OTHER_COURT_CLERK).await;
+
+    // Before the agreement is in force nothing can be applied for.
+    let early = agreed_to_mediate(&app, &zhang, &li, &mediator).await;
+    let to = post(&app, &zhang, &format!("/mediations/{early}/confirmation"), &[]).await;
+    assert!(to.contains("error=confirmation_not_in_force"), "{to}");
+
+    let id = in_force(&app, &zhang, &li, &mediator).await;
+    let (_, v) = page(&app, &zhang, id).await;
+    assert_eq!(v["may_apply"], true, "{v}");
+    assert!(v["confirmation"].is_null());
+    // Someone else's matter: not found, and nothing recorded.
+    let to = post(&app, &wang, &format!("/mediations/{id}/confirmation"), &[]).await;
+    assert!(!to.contains("jc="), "{to}");
+    assert!(page(&app, &zhang, id).await.1["confirmation"].is_null());
+    // The mediator is not a party: the application is the parties' own act.
+    let to = post(&app, &mediator, &format!("/mediations/{id}/confirmation"), &[]).await;
+    assert!(to.contains("error=confirmation_parties_only"), "{to}");
+
+    // 张三 applies; a double tap records it once.
+    let to = post(&app, &zhang, &format!("/mediations/{id}/confirmation"), &[]).await;
+    assert!(to.contains("jc=applied"), "{to}");
+    let to = post(&app, &zhang, &format!("/mediations/{id}/confirmation"), &[]).await;
+    assert!(to.contains("jc=already"), "{to}");
+    let (_, v) = page(&app, &li, id).await;
+    assert_eq!(v["may_apply"], true);
+    assert_eq!(v["confirmation"]["applied"].as_array().unwrap().len(), 1, "{v}");
+    assert_eq!(v["confirmation"]["waiting_for"][0], "李四");
+    assert!(v["confirmation"]["number"].is_null());
+    let told = pocket_court::store::sms::latest(&app.running.services.db, 5).await.unwrap();
+    assert!(
+        told.iter().any(|m| m.phone == LI && m.body.contains("一起申请司法确认")),
+        "{:?}",
+        told.iter().map(|m| &m.body).collect::<Vec<_>>()
+    );
+
+    // Not joint yet: the judge cannot rule.
+    let ruling = [("outcome", "valid"), ("checked", "1")];
+    let to = post(&app, &judge, &format!("/staff/mediations/{id}/ruling"), &ruling).await;
+    assert!(to.contains("error=confirmation_not_joint"), "{to}");
+
+    // 李四 joins: docketed as a 民特 case with the court's next number, no fee.
+    let to = post(&app, &li, &format!("/mediations/{id}/confirmation"), &[]).await;
+    assert!(to.contains("jc=docketed"), "{to}");
+    let to = post(&app, &li, &format!("/mediations/{id}/confirmation"), &[]).await;
+    assert!(to.contains("jc=already"), "{to}");
+    let (_, v) = page(&app, &zhang, id).await;
+    let number = v["confirmation"]["number"].as_str().unwrap().to_string();
+    assert!(number.contains("湘0181民特1号"), "{number}");
+    assert!(v["confirmation"]["review_due"]["due_date"].is_string(), "{v}");
+    assert_eq!(v["confirmation"]["may_withdraw"], true);
+    assert_eq!(v["confirmation"]["may_rule"], false);
+
+    // The judge's list and page; a clerk and another court's staff may not rule.
+    let (status, q) = app.call(&judge, "confirmation_queue", &[]).await;
+    assert_eq!(status, 200, "{q}");
+    assert_eq!(q[0]["number"], number.as_str());
+    let (_, jv) = page(&app, &judge, id).await;
+    assert_eq!(jv["confirmation"]["may_rule"], true, "{jv}");
+    assert_eq!(jv["confirmation"]["checklist"].as_array().unwrap().len(), 5);
+    let to = post(&app, &clerk, &format!("/staff/mediations/{id}/ruling"), &ruling).await;
+    assert!(to.contains("error=ruling_judge_only"), "{to}");
+    let to = post(&app, &other_court, &format!("/staff/mediations/{id}/ruling"), &ruling).await;
+    assert!(!to.contains("jc=ruled"), "another court's staff ruled: {to}");
+
+    // Wrong forms: no outcome; a rejection without a ground or reasons; valid unchecked.
+    for (form, code) in [
+        (vec![("checked", "1")], "ruling_grounds"),
+        (vec![("outcome", "rejected"), ("reasons", "理由写在这里。")], "ruling_grounds"),
+        (vec![("outcome", "rejected"), ("ground", "unclear")], "ruling_reasons"),
+        (
+            vec![
+                ("outcome", "dismissed"),
+                ("ground", "na_ownership"),
+                ("ground", "na_personal_status"),
+                ("reasons", "理由写在这里。"),
+            ],
+            "ruling_grounds",
+        ),
+        (vec![("outcome", "valid")], "ruling_checklist"),
+    ] {
+        let to = post(&app, &judge, &format!("/staff/mediations/{id}/ruling"), &form).await;
+        assert!(to.contains(&format!("error={code}")), "{form:?}: {to}");
+    }
+    // The ruling: valid. Once: a replay is refused.
+    let to = post(&app, &judge, &format!("/staff/mediations/{id}/ruling"), &ruling).await;
+    assert!(to.contains("jc=ruled"), "{to}");
+    let to = post(&app, &judge, &format!("/staff/mediations/{id}/ruling"), &ruling).await;
+    assert!(to.contains("error=confirmation_closed"), "{to}");
+    let to = post(&app, &zhang, &format!("/mediations/{id}/confirmation/withdraw"), &[]).await;
+    assert!(to.contains("error=confirmation_closed"), "{to}");
+
+    let (_, v) = page(&app, &li, id).await;
+    let r = &v["confirmation"]["ruling"];
+    assert_eq!(r["outcome"], "valid", "{v}");
+    assert!(r["objection_note"].as_str().unwrap().contains("15日"));
+    // The ruling's PDF: the parties open it; its bytes are what the page's fingerprint says.
+    let pdf = li.get(app.url(r["pdf_href"].as_str().unwrap())).send().await.unwrap();
+    assert_eq!(pdf.status(), 200);
+    assert_eq!(pdf.headers()["content-type"], "application/pdf");
+    let bytes = pdf.bytes().await.unwrap();
+    assert!(bytes.starts_with(b"%PDF-"));
+    assert_eq!(hex::encode(sha2::Sha256::digest(&bytes)), r["sha256"].as_str().unwrap());
+    let outsider = wang.get(app.url(r["pdf_href"].as_str().unwrap())).send().await.unwrap();
+    assert_eq!(outsider.status(), 404);
+    let told = pocket_court::store::sms::latest(&app.running.services.db, 5).await.unwrap();
+    assert!(
+        told.iter().any(|m| m.phone == ZHANG && m.body.contains("已作出裁定")),
+        "{:?}",
+        told.iter().map(|m| &m.body).collect::<Vec<_>>()
+    );
+    let (_, f) = app.call(&mediator, "mediation_figures", &[]).await;
+    assert_eq!(f["confirmed"], 1, "{f}");
+}
+both_backends!(judicial_confirmation_is_applied_for_jointly_and_ruled);
+
+async fn confirmation_is_refused_after_thirty_days_and_may_be_withdrawn(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let (zhang, li, mediator, judge) = (new_client(), new_client(), new_client(), new_client());
+    app.sign_in(&zhang, ZHANG).await;
+    app.sign_in(&li, LI).await;
+    app.staff_sign_in(&mediator, MEDIATOR).await;
+    app.staff_sign_in(&judge, JUDGE).await;
+
+    // A withdrawn application ends it; a rejection needs grounds and says what is left.
+    let first = in_force(&app, &zhang, &li, &mediator).await;
+    post(&app, &zhang, &format!("/mediations/{first}/confirmation"), &[]).await;
+    let to = post(&app, &li, &format!("/mediations/{first}/confirmation/withdraw"), &[]).await;
+    assert!(to.contains("jc=withdrawn"), "{to}");
+    let to = post(&app, &li, &format!("/mediations/{first}/confirmation"), &[]).await;
+    assert!(to.contains("error=confirmation_closed"), "{to}");
+
+    let second = in_force(&app, &zhang, &li, &mediator).await;
+    post(&app, &zhang, &format!("/mediations/{second}/confirmation"), &[]).await;
+    post(&app, &li, &format!("/mediations/{second}/confirmation"), &[]).await;
+    let (_, v) = page(&app, &zhang, second).await;
+    assert!(v["confirmation"]["number"].as_str().unwrap().contains("民特1号"), "numbers start at 1: {v}");
+    let to = post(
+        &app,
+        &judge,
+        &format!("/staff/mediations/{second}/ruling"),
+        &[("outcome", "rejected"), ("ground", "unclear"), ("reasons", "还款日期前后矛盾，无法执行。")],
+    )
+    .await;
+    assert!(to.contains("jc=ruled"), "{to}");
+    let (_, v) = page(&app, &zhang, second).await;
+    assert_eq!(v["confirmation"]["ruling"]["outcome"], "rejected");
+    assert!(v["confirmation"]["ruling"]["meaning"].as_str().unwrap().contains("起诉"));
+
+    // A third agreement; the window passes with one party applied: nothing can be joined.
+    let third = in_force(&app, &zhang, &li, &mediator).await;
+    post(&app, &zhang, &format!("/mediations/{third}/confirmation"), &[]).await;
+    let (_, v) = page(&app, &li, third).await;
+    let last = v["window"]["due_at"].as_i64().unwrap();
+    let now = app.running.services.now();
+    app.clock.advance(last - now + 1);
+    // A month on, sessions have idled out: both sign in again.
+    app.sign_in(&li, LI).await;
+    app.sign_in(&zhang, ZHANG).await;
+    let to = post(&app, &li, &format!("/mediations/{third}/confirmation"), &[]).await;
+    assert!(to.contains("error=confirmation_late"), "{to}");
+    let (_, v) = page(&app, &li, third).await;
+    assert_eq!(v["window_lapsed"], true, "{v}");
+    assert_eq!(v["may_apply"], false);
+    // The docketed number series went on without a gap: the third was never docketed.
+    let (_, v) = page(&app, &zhang, second).await;
+    assert!(v["confirmation"]["number"].as_str().unwrap().contains("民特1号"));
+}
+both_backends!(confirmation_is_refused_after_thirty_days_and_may_be_withdrawn);
