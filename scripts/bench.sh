@@ -134,3 +134,8 @@ LEPTOS_OUTPUT_NAME=pocket-court cargo test --release -q -p pocket-court --test a
 echo; echo "== docketing (SQLite)"
 LEPTOS_OUTPUT_NAME=pocket-court cargo test --release -q -p pocket-court --test api -- --ignored --nocapture bench_docketing 2>/dev/null \
   | grep '^BENCH' | sed 's/^BENCH /- /' | tee -a "$report"
+
+echo; echo "== mediation (SQLite)"
+{ echo; echo "## Mediation (signing, the agreement's PDF; SQLite, loopback)"; echo; } >> "$report"
+LEPTOS_OUTPUT_NAME=pocket-court cargo test --release -q -p pocket-court --test api -- --ignored --nocapture bench_mediation 2>/dev/null \
+  | grep '^BENCH' | sed 's/^BENCH /- /' | tee -a "$report"

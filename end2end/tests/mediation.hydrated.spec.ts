@@ -1,3 +1,4 @@
+import { promises as fs } from 'node:fs';
 import { test, expect, type Page, type BrowserContext } from '@playwright/test';
 import { hydrated, useSession, useStaffSession, shot } from './helpers';
 
@@ -155,6 +156,12 @@ test('mediation asked for, agreed, signed by finger, re-signed after an edit, in
   await expect(ap.getByTestId('confirmation-window')).toContainText('司法确认');
   await expect(ap.getByTestId('mediation-state')).toContainText('已生效');
   await shot(ap, 'mediation-04-effective');
+  // The agreement in force as a PDF, with the drawn names in it.
+  const agreement = await a.request.get((await ap.getByTestId('agreement-pdf').getAttribute('href'))!);
+  expect(agreement.headers()['content-type']).toBe('application/pdf');
+  expect((await agreement.body()).toString('latin1')).toContain('/SMask');
+  await fs.mkdir('test-results/screens', { recursive: true });
+  await fs.writeFile('test-results/screens/mediation-agreement.pdf', await agreement.body());
 
   // Everyone sees the ledger: four signatures, one void, the drawn ones as images.
   await bp.goto(`/mediations/${id}`);

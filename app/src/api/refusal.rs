@@ -377,6 +377,9 @@ refusals! {
     MediationExpired = "mediation_expired", 409,
         "调解期限已经到了，不能再修改或签名。没有达成协议的，可以去立案起诉。",
         "The mediation period is over: no more changes or signatures. Without an agreement, you may file a lawsuit.";
+    AgreementNotInForce = "agreement_not_in_force", 409,
+        "协议还没有生效（要等各方都签名），还没有协议书可以下载。",
+        "The agreement is not in force yet (everyone must sign first): there is nothing to download.";
     ConfirmationNotInForce = "confirmation_not_in_force", 409,
         "调解协议还没有生效（要等各方都签名），现在不能申请司法确认。",
         "The agreement is not in force yet (everyone must sign first): no confirmation yet.";

@@ -754,6 +754,8 @@ pub struct MediationView {
     pub agreement: Option<AgreementView>,
     pub ledger: Vec<SignatureLine>,
     pub effective_at: Option<String>,
+    /// The agreement in force as a PDF with every signature (调解协议书).
+    pub agreement_pdf: Option<String>,
     /// After effect: the last day to apply jointly for judicial confirmation (CPL art. 205).
     pub window: Option<DeadlineView>,
     pub window_provisional: bool,

@@ -583,6 +583,22 @@ fn effective_view(p: Prefs, m: &MediationView) -> Option<AnyView> {
                     {p.t(("生效时间（最后一人签名）：", "In force since the last signature: "))}
                     <strong>{at}</strong>
                 </p>
+                {m
+                    .agreement_pdf
+                    .clone()
+                    .map(|href| {
+                        view! {
+                            <p>
+                                <a class="btn secondary" href=href data-testid="agreement-pdf">
+                                    {p
+                                        .t((
+                                            "打开调解协议书（PDF，含各方签名）",
+                                            "Open the agreement (PDF, with every signature)",
+                                        ))}
+                                </a>
+                            </p>
+                        }
+                    })}
                 <p>
                     {p
                         .t((

@@ -320,6 +320,10 @@ pub enum Block {
     Note(String),
     /// A thin horizontal line across the text width.
     Rule,
+    /// A picture (a drawn signature): a PNG set `height_mm` high at the left margin, as wide
+    /// as its proportions make it (at most the text width). One that cannot be decoded
+    /// prints as a line saying so.
+    Image { png: Vec<u8>, height_mm: u16 },
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -409,6 +413,16 @@ struct Line {
     runs: Vec<Run>,
     rule: bool,
     keep_with_next: bool,
+    /// A picture on this line: the block it comes from, where, how big (points).
+    picture: Option<Picture>,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Picture {
+    block: usize,
+    x: f32,
+    width: f32,
+    height: f32,
 }
 
 /// A line placed on a page: `top` is measured down from the top of the page.
@@ -629,7 +643,7 @@ fn text_lines(
 fn line_of(font: &PdfFont, style: Style, runs: Vec<Run>) -> Line {
     let height = style.size * style.leading;
     let baseline = (height - style.size) / 2.0 + font.em_top * style.size;
-    Line { height, baseline, space_before: 0.0, runs, rule: false, keep_with_next: false }
+    Line { height, baseline, space_before: 0.0, runs, rule: false, keep_with_next: false, picture: None }
 }
 
 /// Sets the space before the first line of a block.
@@ -691,8 +705,9 @@ fn field_lines(font: &PdfFont, label: &str, value: &str, column: f32) -> Vec<Lin
 /// Every block as lines, in order.
 fn flow(font: &PdfFont, doc: &Document) -> Vec<Line> {
     let mut lines: Vec<Line> = Vec::new();
-    // The label column of the current run of fields.
+    // The label column of the current run of fields, and where its lines start.
     let mut column = 0.0;
+    let mut run_start = 0;
     for (i, block) in doc.blocks.iter().enumerate() {
         let block_lines = match block {
             Block::CourtHeader(text) => with_space_before(
@@ -735,6 +750,7 @@ fn flow(font: &PdfFont, doc: &Document) -> Vec<Line> {
                 let first_of_run = i == 0 || !matches!(doc.blocks[i - 1], Block::Field { .. });
                 if first_of_run {
                     column = field_run_column(font, &doc.blocks[i..]);
+                    run_start = lines.len();
                 }
                 let space = if first_of_run { 6.0 } else { FIELD.space_before };
                 with_space_before(field_lines(font, label, value, column), space)
@@ -773,7 +789,36 @@ fn flow(font: &PdfFont, doc: &Document) -> Vec<Line> {
                 runs: Vec::new(),
                 rule: true,
                 keep_with_next: false,
+                picture: None,
             }],
+            Block::Image { png, height_mm } => match decode_png(png) {
+                Ok(r) => {
+                    // A picture stays on the page of the fields that name it (or the line
+                    // before it).
+                    let from = if i > 0 && matches!(doc.blocks[i - 1], Block::Field { .. }) {
+                        run_start
+                    } else {
+                        lines.len().saturating_sub(1)
+                    };
+                    lines.iter_mut().skip(from).for_each(|l| l.keep_with_next = true);
+                    let mut height = f32::from(*height_mm) * MM;
+                    let mut width = height * r.width as f32 / r.height as f32;
+                    if width > TEXT_WIDTH {
+                        height *= TEXT_WIDTH / width;
+                        width = TEXT_WIDTH;
+                    }
+                    vec![Line {
+                        height: height + 4.0,
+                        baseline: height + 2.0,
+                        space_before: 4.0,
+                        runs: Vec::new(),
+                        rule: false,
+                        keep_with_next: false,
+                        picture: Some(Picture { block: i, x: MARGIN_X, width, height }),
+                    }]
+                }
+                Err(_) => text_lines(font, "（图像无法显示）", NOTE, MARGIN_X, TEXT_WIDTH, 0.0, Align::Left),
+            },
         };
         lines.extend(block_lines);
     }
@@ -974,6 +1019,21 @@ fn write_pdf(font: &PdfFont, doc: &Document, pages: &[Vec<Placed>]) -> Vec<u8> {
     let (catalog_id, tree_id, info_id) = (id(), id(), id());
     let (type0_id, cid_id, descriptor_id, file_id, cmap_id) = (id(), id(), id(), id(), id());
     let page_ids: Vec<(Ref, Ref)> = pages.iter().map(|_| (id(), id())).collect();
+    // Each picture placed (by its block): its image and, when it has alpha, its soft mask.
+    let mut pictures: Vec<(usize, Raster, Ref, Option<Ref>)> = Vec::new();
+    for block in pages.iter().flatten().filter_map(|p| p.line.picture.map(|pic| pic.block)) {
+        if pictures.iter().any(|(b, ..)| *b == block) {
+            continue;
+        }
+        if let Some(Ok(r)) = doc.blocks.get(block).map(|b| match b {
+            Block::Image { png, .. } => decode_png(png),
+            _ => Err(PngError::Malformed),
+        }) {
+            let image = id();
+            let mask = r.alpha.as_ref().map(|_| id());
+            pictures.push((block, r, image, mask));
+        }
+    }
 
     let mut pdf = Pdf::new();
     pdf.set_version(1, 7);
@@ -1060,12 +1120,48 @@ fn write_pdf(font: &PdfFont, doc: &Document, pages: &[Vec<Placed>]) -> Vec<u8> {
     content_hash.update(&cmap);
     pdf.cmap(cmap_id, &cmap).filter(Filter::FlateDecode);
 
+    for (_, r, image, mask) in &pictures {
+        let colour = deflate(&r.colour);
+        content_hash.update(&colour);
+        let mut x = pdf.image_xobject(*image, &colour);
+        x.width(r.width as i32).height(r.height as i32).bits_per_component(8);
+        x.filter(Filter::FlateDecode);
+        if r.colours == 3 {
+            x.color_space().device_rgb();
+        } else {
+            x.color_space().device_gray();
+        }
+        if let Some(mask) = mask {
+            x.s_mask(*mask);
+        }
+        x.finish();
+        if let (Some(mask), Some(alpha)) = (mask, &r.alpha) {
+            let alpha = deflate(alpha);
+            content_hash.update(&alpha);
+            let mut m = pdf.image_xobject(*mask, &alpha);
+            m.width(r.width as i32).height(r.height as i32).bits_per_component(8);
+            m.filter(Filter::FlateDecode);
+            m.color_space().device_gray();
+            m.finish();
+        }
+    }
+
     for (placed, &(page_id, content_id)) in pages.iter().zip(&page_ids) {
         let content = deflate(&page_content(font, &subset, placed));
         content_hash.update(&content);
         let mut page = pdf.page(page_id);
         page.parent(tree_id).media_box(Rect::new(0.0, 0.0, PAGE_WIDTH, PAGE_HEIGHT)).contents(content_id);
-        page.resources().fonts().pair(Name(FONT_RESOURCE), type0_id);
+        let mut resources = page.resources();
+        resources.fonts().pair(Name(FONT_RESOURCE), type0_id);
+        let on_page: Vec<usize> = placed.iter().filter_map(|p| p.line.picture.map(|pic| pic.block)).collect();
+        if !on_page.is_empty() {
+            let mut x_objects = resources.x_objects();
+            for (block, _, image, _) in pictures.iter().filter(|(b, ..)| on_page.contains(b)) {
+                x_objects.pair(Name(picture_name(*block).as_bytes()), *image);
+            }
+            x_objects.finish();
+        }
+        resources.finish();
         page.finish();
         pdf.stream(content_id, &content).filter(Filter::FlateDecode);
     }
@@ -1080,6 +1176,14 @@ fn write_pdf(font: &PdfFont, doc: &Document, pages: &[Vec<Placed>]) -> Vec<u8> {
 fn page_content(font: &PdfFont, subset: &Subset, placed: &[Placed]) -> Vec<u8> {
     let mut content = Content::new();
     for p in placed {
+        if let Some(pic) = p.line.picture {
+            let bottom = PAGE_HEIGHT - p.top - p.line.baseline;
+            content
+                .save_state()
+                .transform([pic.width, 0.0, 0.0, pic.height, pic.x, bottom])
+                .x_object(Name(picture_name(pic.block).as_bytes()))
+                .restore_state();
+        }
         if p.line.rule {
             let y = PAGE_HEIGHT - p.top - p.line.baseline;
             content
@@ -1112,6 +1216,141 @@ fn page_content(font: &PdfFont, subset: &Subset, placed: &[Placed]) -> Vec<u8> {
         }
     }
     content.finish().into_vec()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Images (PNG)
+// ---------------------------------------------------------------------------------------------
+
+/// A PNG decoded for embedding: 8-bit samples, colour (grey or RGB) apart from alpha, which a
+/// PDF image carries as a soft mask of its own.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Raster {
+    pub width: u32,
+    pub height: u32,
+    /// 1 (grey) or 3 (RGB) samples a pixel.
+    pub colours: u8,
+    pub colour: Vec<u8>,
+    pub alpha: Option<Vec<u8>>,
+}
+
+/// Why a PNG cannot be embedded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PngError {
+    /// Not a PNG, or cut short, or its data does not inflate to what its header says.
+    Malformed,
+    /// A PNG we do not embed: palette, 16-bit or fewer than 8 bits a sample, interlaced.
+    Unsupported,
+    /// Wider or taller than a signature ever is.
+    TooLarge,
+}
+
+/// The largest side accepted (a signature pad at a phone's pixel ratio is well below).
+const PNG_MAX_SIDE: u32 = 4096;
+
+/// Decodes a non-interlaced 8-bit grey, grey+alpha, RGB or RGBA PNG (what a canvas's
+/// `toDataURL` makes): the chunks walked, IDAT inflated, each row's filter undone (PNG spec
+/// §9: none, sub, up, average, Paeth), alpha split from colour.
+pub fn decode_png(bytes: &[u8]) -> Result<Raster, PngError> {
+    const SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
+    let rest = bytes.strip_prefix(SIGNATURE).ok_or(PngError::Malformed)?;
+    let mut pos = 0;
+    let mut header: Option<(u32, u32, u8, u8)> = None;
+    let mut data = Vec::new();
+    loop {
+        let len = rest.get(pos..pos + 4).ok_or(PngError::Malformed)?;
+        let len = u32::from_be_bytes([len[0], len[1], len[2], len[3]]) as usize;
+        let kind = rest.get(pos + 4..pos + 8).ok_or(PngError::Malformed)?;
+        let body = rest.get(pos + 8..pos + 8 + len).ok_or(PngError::Malformed)?;
+        match kind {
+            b"IHDR" => {
+                if body.len() != 13 {
+                    return Err(PngError::Malformed);
+                }
+                let w = u32::from_be_bytes([body[0], body[1], body[2], body[3]]);
+                let h = u32::from_be_bytes([body[4], body[5], body[6], body[7]]);
+                let (depth, colour_type, interlace) = (body[8], body[9], body[12]);
+                if depth != 8 || interlace != 0 || !matches!(colour_type, 0 | 2 | 4 | 6) {
+                    return Err(PngError::Unsupported);
+                }
+                if w == 0 || h == 0 {
+                    return Err(PngError::Malformed);
+                }
+                if w > PNG_MAX_SIDE || h > PNG_MAX_SIDE {
+                    return Err(PngError::TooLarge);
+                }
+                header = Some((w, h, colour_type, depth));
+            }
+            b"IDAT" => data.extend_from_slice(body),
+            b"IEND" => break,
+            _ => {}
+        }
+        pos += 12 + len;
+    }
+    let (width, height, colour_type, _) = header.ok_or(PngError::Malformed)?;
+    let channels: usize = match colour_type {
+        0 => 1,
+        2 => 3,
+        4 => 2,
+        _ => 4,
+    };
+    let stride = width as usize * channels;
+    let expected = (stride + 1) * height as usize;
+    let raw = miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(&data, expected)
+        .map_err(|_| PngError::Malformed)?;
+    if raw.len() != expected {
+        return Err(PngError::Malformed);
+    }
+    let mut pixels = vec![0u8; stride * height as usize];
+    for row in 0..height as usize {
+        let filter = raw[row * (stride + 1)];
+        let line = &raw[row * (stride + 1) + 1..(row + 1) * (stride + 1)];
+        let (done, current) = pixels.split_at_mut(row * stride);
+        let prior = if row == 0 { None } else { Some(&done[(row - 1) * stride..]) };
+        let current = &mut current[..stride];
+        for i in 0..stride {
+            let a = if i >= channels { current[i - channels] } else { 0 };
+            let b = prior.map_or(0, |p| p[i]);
+            let c = if i >= channels { prior.map_or(0, |p| p[i - channels]) } else { 0 };
+            let predicted = match filter {
+                0 => 0,
+                1 => a,
+                2 => b,
+                3 => ((u16::from(a) + u16::from(b)) / 2) as u8,
+                4 => paeth(a, b, c),
+                _ => return Err(PngError::Malformed),
+            };
+            current[i] = line[i].wrapping_add(predicted);
+        }
+    }
+    let colours = if channels <= 2 { 1 } else { 3 };
+    if channels == colours {
+        return Ok(Raster { width, height, colours: colours as u8, colour: pixels, alpha: None });
+    }
+    let mut colour = Vec::with_capacity(width as usize * height as usize * colours);
+    let mut alpha = Vec::with_capacity(width as usize * height as usize);
+    for px in pixels.chunks_exact(channels) {
+        colour.extend_from_slice(&px[..colours]);
+        alpha.push(px[colours]);
+    }
+    Ok(Raster { width, height, colours: colours as u8, colour, alpha: Some(alpha) })
+}
+
+fn paeth(a: u8, b: u8, c: u8) -> u8 {
+    let p = i16::from(a) + i16::from(b) - i16::from(c);
+    let (pa, pb, pc) = ((p - i16::from(a)).abs(), (p - i16::from(b)).abs(), (p - i16::from(c)).abs());
+    if pa <= pb && pa <= pc {
+        a
+    } else if pb <= pc {
+        b
+    } else {
+        c
+    }
+}
+
+/// The resource name of the picture from block `block`.
+fn picture_name(block: usize) -> String {
+    format!("Im{block}")
 }
 
 /// Helpers for tests that render: the font, loaded once, and poppler's `pdftotext`.
@@ -1401,5 +1640,103 @@ mod tests {
             assert!(font().family().ends_with(" SC"), "{}", font().family());
             assert_ne!(font().index, 0);
         }
+    }
+
+    /// A PNG made here: `rows` of raw samples, each row written with `filter` (0–4).
+    fn png_of(width: u32, colour_type: u8, channels: usize, rows: &[Vec<u8>], filter: u8) -> Vec<u8> {
+        let mut raw = Vec::new();
+        let stride = width as usize * channels;
+        for (r, row) in rows.iter().enumerate() {
+            raw.push(filter);
+            for i in 0..stride {
+                let a = if i >= channels { row[i - channels] } else { 0 };
+                let b = if r > 0 { rows[r - 1][i] } else { 0 };
+                let c = if r > 0 && i >= channels { rows[r - 1][i - channels] } else { 0 };
+                let predicted = match filter {
+                    0 => 0,
+                    1 => a,
+                    2 => b,
+                    3 => ((u16::from(a) + u16::from(b)) / 2) as u8,
+                    _ => super::paeth(a, b, c),
+                };
+                raw.push(row[i].wrapping_sub(predicted));
+            }
+        }
+        let chunk = |kind: &[u8], body: &[u8]| {
+            let mut c = (body.len() as u32).to_be_bytes().to_vec();
+            c.extend_from_slice(kind);
+            c.extend_from_slice(body);
+            c.extend_from_slice(&[0, 0, 0, 0]); // CRC: not checked by the decoder
+            c
+        };
+        let mut ihdr = width.to_be_bytes().to_vec();
+        ihdr.extend_from_slice(&(rows.len() as u32).to_be_bytes());
+        ihdr.extend_from_slice(&[8, colour_type, 0, 0, 0]);
+        let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+        png.extend(chunk(b"IHDR", &ihdr));
+        png.extend(chunk(b"IDAT", &miniz_oxide::deflate::compress_to_vec_zlib(&raw, 6)));
+        png.extend(chunk(b"IEND", &[]));
+        png
+    }
+
+    #[test]
+    fn png_rows_come_back_whatever_their_filter() {
+        // 3×3 RGBA with varied values, so every predictor matters.
+        let rows: Vec<Vec<u8>> = (0..3u8)
+            .map(|r| (0..12u8).map(|i| r.wrapping_mul(97).wrapping_add(i.wrapping_mul(31))).collect())
+            .collect();
+        for filter in 0..=4 {
+            let r = super::decode_png(&png_of(3, 6, 4, &rows, filter)).unwrap();
+            assert_eq!((r.width, r.height, r.colours), (3, 3, 3));
+            let colour: Vec<u8> =
+                rows.iter().flat_map(|row| row.chunks(4).flat_map(|p| p[..3].to_vec())).collect();
+            let alpha: Vec<u8> = rows.iter().flat_map(|row| row.chunks(4).map(|p| p[3])).collect();
+            assert_eq!(r.colour, colour, "filter {filter}");
+            assert_eq!(r.alpha, Some(alpha), "filter {filter}");
+        }
+        let grey = super::decode_png(&png_of(2, 0, 1, &[vec![1, 2], vec![3, 4]], 4)).unwrap();
+        assert_eq!((grey.colours, grey.colour.clone(), grey.alpha), (1, vec![1, 2, 3, 4], None));
+    }
+
+    #[test]
+    fn pngs_we_cannot_embed_are_refused() {
+        use super::PngError;
+        assert_eq!(super::decode_png(b"GIF89a"), Err(PngError::Malformed));
+        let good = png_of(2, 2, 3, &[vec![0; 6], vec![9; 6]], 1);
+        assert_eq!(super::decode_png(&good[..good.len() - 20]), Err(PngError::Malformed), "cut short");
+        let mut palette = good.clone();
+        palette[8 + 8 + 9] = 3; // colour type 3: palette
+        assert_eq!(super::decode_png(&palette), Err(PngError::Unsupported));
+        let mut huge = good.clone();
+        huge[8 + 8..8 + 12].copy_from_slice(&100_000u32.to_be_bytes());
+        assert_eq!(super::decode_png(&huge), Err(PngError::TooLarge));
+        // One row short of what the header says.
+        let short = png_of(2, 2, 3, &[vec![0; 6]], 0);
+        let mut lying = short.clone();
+        lying[8 + 8 + 4..8 + 8 + 8].copy_from_slice(&2u32.to_be_bytes());
+        assert_eq!(super::decode_png(&lying), Err(PngError::Malformed));
+    }
+
+    #[test]
+    fn a_signature_is_drawn_into_the_document() {
+        let row = vec![0, 0, 0, 255, 0, 0, 0, 0, 0, 0, 0, 255, 0, 0, 0, 0];
+        let png = png_of(4, 6, 4, &[row.clone(), row], 2);
+        let doc = Document {
+            title: "签名".into(),
+            blocks: vec![
+                Block::Plain("张三".into()),
+                Block::Image { png, height_mm: 18 },
+                Block::Image { png: b"not a png".to_vec(), height_mm: 18 },
+            ],
+            footer: None,
+        };
+        let pdf = render(testing::font(), &doc);
+        let text = String::from_utf8_lossy(&pdf);
+        assert!(text.contains("/Subtype /Image"), "an image XObject");
+        assert!(text.contains("/SMask"), "with its alpha as a soft mask");
+        assert!(text.contains("/XObject"), "named in the page's resources");
+        assert_eq!(pdf, render(testing::font(), &doc), "deterministic");
+        let extracted = testing::pdftotext(&pdf);
+        assert!(extracted.contains("图像无法显示"), "{extracted}");
     }
 }

@@ -19,6 +19,7 @@
 //! - `POST /staff/mediations/{id}/ruling` (`outcome` = `valid`|`rejected`|`dismissed`,
 //!   `ground` (repeated), `reasons`, `checked`): the judge rules.
 //! - `GET /mediations/{id}/confirmation/ruling.pdf`: the ruling (民事裁定书).
+//! - `GET /mediations/{id}/agreement.pdf`: the agreement in force with its signatures.
 //!
 //! Refusals come back as fixed codes (`?error=...`). What a person typed goes back with
 //! them into the form (as the fields' values, never as a message), so nothing is lost.
@@ -54,6 +55,7 @@ pub fn routes() -> Router<AppState> {
         .route("/mediations/{id}/confirmation", post(apply_confirmation))
         .route("/mediations/{id}/confirmation/withdraw", post(withdraw_confirmation))
         .route("/mediations/{id}/confirmation/ruling.pdf", get(ruling_pdf))
+        .route("/mediations/{id}/agreement.pdf", get(agreement_pdf))
         .route("/staff/mediations/{id}/ruling", post(rule))
 }
 
@@ -434,6 +436,27 @@ async fn ruling_pdf(
         res.headers_mut(),
         "application/pdf",
         &format!("ruling-{id}.pdf"),
+    );
+    Ok(res)
+}
+
+async fn agreement_pdf(
+    State(s): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let Ok(id) = id.parse::<i64>() else {
+        return Err(ApiError(AppError::NotFound(String::new())));
+    };
+    if c.me.is_none() {
+        return Ok(Redirect::to(&format!("/sign-in?next={}", url_encode(&page(id)))).into_response());
+    }
+    let pdf = s.services.agreement_pdf(&c, id).await?;
+    let mut res = pdf.into_response();
+    crate::http::documents::document_headers(
+        res.headers_mut(),
+        "application/pdf",
+        &format!("agreement-{id}.pdf"),
     );
     Ok(res)
 }

@@ -648,6 +648,85 @@ pub fn confirmation_ruling(f: &RulingFacts) -> Document {
     }
 }
 
+/// One signature on an agreement, as its PDF shows it.
+pub struct AgreementSignature {
+    pub name: String,
+    /// 申请人 / 被申请人 / 调解员.
+    pub role: String,
+    pub signed_at: String,
+    pub identity_check: String,
+    /// The drawn name (PNG); none when signed by code and confirmation alone.
+    pub image: Option<Vec<u8>>,
+}
+
+/// What a mediation agreement's PDF (调解协议书) states.
+pub struct AgreementFacts {
+    pub court_name: String,
+    /// The 民诉前调 number.
+    pub number: String,
+    pub cause: String,
+    /// (side, name, address for service).
+    pub parties: Vec<(String, String, String)>,
+    pub mediator: String,
+    pub version: i64,
+    pub clauses: Vec<String>,
+    /// `rules::mediation::agreement_sha256` of this version: what every signature bound.
+    pub sha256: String,
+    pub effective_at: String,
+    pub signatures: Vec<AgreementSignature>,
+}
+
+/// The agreement in force with its signatures (在线调解规则 art. 19; 电子签名法 art. 13).
+pub fn agreement_document(f: &AgreementFacts) -> Document {
+    let mut blocks = vec![
+        Block::CourtHeader(f.court_name.clone()),
+        Block::Title("调解协议书".to_owned()),
+        Block::CaseNumber(f.number.clone()),
+    ];
+    for (side, name, address) in &f.parties {
+        let value = if address.trim().is_empty() {
+            name.trim().to_owned()
+        } else {
+            format!("{}，送达地址：{}", name.trim(), address.trim())
+        };
+        blocks.push(field(&format!("{side}："), value));
+    }
+    blocks.push(field("调解员：", f.mediator.clone()));
+    blocks.push(field("案由：", f.cause.clone()));
+    blocks.push(paragraph(format!(
+        "上列当事人经{}主持诉前调解，在平等自愿的基础上达成如下协议（第{}版）：",
+        f.court_name, f.version
+    )));
+    for (i, clause) in f.clauses.iter().enumerate() {
+        blocks.push(Block::Plain(format!("{}. {}", i + 1, clause.trim())));
+    }
+    blocks.push(Block::Code {
+        label: "协议指纹（SHA-256，各方签名所确认的正是这段文字）：".to_owned(),
+        text: f.sha256.clone(),
+    });
+    blocks.push(Block::Heading("签名".to_owned()));
+    for s in &f.signatures {
+        blocks.push(field("签名人：", format!("{}（{}）", s.name.trim(), s.role)));
+        blocks.push(field("签名时间：", s.signed_at.clone()));
+        blocks.push(field("身份核验：", s.identity_check.clone()));
+        match &s.image {
+            Some(png) => blocks.push(Block::Image { png: png.clone(), height_mm: 18 }),
+            None => blocks.push(Block::Note("（以短信验证码核验身份并明确确认签名，未手写）".to_owned())),
+        }
+    }
+    blocks.push(field("生效时间：", f.effective_at.clone()));
+    blocks.push(Block::Rule);
+    blocks.push(Block::Note(
+        "本协议自最后一方完成电子签名时生效（在线调解规则 第19条）。每个签名都针对上面的协议指纹；协议内容有任何改动，指纹就对不上（电子签名法 第13条）。双方可以在生效之日起30日内共同申请司法确认（民事诉讼法 第205条）。"
+            .to_owned(),
+    ));
+    Document {
+        title: format!("调解协议书 {}", f.number),
+        blocks,
+        footer: Some(format!("{}　{}　调解协议书", f.court_name, f.number)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -738,3 +738,132 @@ async fn confirmation_is_refused_after_thirty_days_and_may_be_withdrawn(b: Backe
     assert!(v["confirmation"]["number"].as_str().unwrap().contains("民特1号"));
 }
 both_backends!(confirmation_is_refused_after_thirty_days_and_may_be_withdrawn);
+
+/// The text of a PDF, by poppler's `pdftotext` (CI installs poppler-utils).
+fn pdf_text(pdf: &[u8]) -> String {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new("pdftotext")
+        .args(["-", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("pdftotext (poppler-utils)");
+    child.stdin.take().unwrap().write_all(pdf).unwrap();
+    String::from_utf8_lossy(&child.wait_with_output().unwrap().stdout).into_owned()
+}
+
+async fn the_agreement_in_force_is_a_pdf_with_every_signature(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let (zhang, li, wang, mediator) = (new_client(), new_client(), new_client(), new_client());
+    app.sign_in(&zhang, ZHANG).await;
+    app.sign_in(&li, LI).await;
+    app.sign_in(&wang, WANG).await;
+    app.staff_sign_in(&mediator, MEDIATOR).await;
+    let open = agreed_to_mediate(&app, &zhang, &li, &mediator).await;
+    // Not in force yet: no agreement to download.
+    let res = zhang.get(app.url(&format!("/mediations/{open}/agreement.pdf"))).send().await.unwrap();
+    assert_eq!(res.status(), 409);
+    assert!(res.text().await.unwrap().contains("还没有生效"));
+
+    let id = in_force(&app, &zhang, &li, &mediator).await;
+    let (_, v) = page(&app, &li, id).await;
+    assert_eq!(v["agreement_pdf"], format!("/mediations/{id}/agreement.pdf"));
+    let res = li.get(app.url(&format!("/mediations/{id}/agreement.pdf"))).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["content-type"], "application/pdf");
+    let pdf = res.bytes().await.unwrap().to_vec();
+    assert!(pdf.starts_with(b"%PDF-"));
+    // Both drawn names are in it as pictures (with their transparency); the mediator signed
+    // by code alone.
+    let raw = String::from_utf8_lossy(&pdf);
+    assert_eq!(raw.matches("/SMask").count(), 2, "two drawn signatures");
+    let text = pdf_text(&pdf);
+    for expected in ["调解协议书", "张三", "李四", "周调解员", "归还张三5000元", "短信验证码", "未手写"]
+    {
+        assert!(text.contains(expected), "{expected}: {text}");
+    }
+    assert!(text.contains(&v["agreement"]["sha256"].as_str().unwrap()[..16]), "the fingerprint: {text}");
+    // The same bytes every time; nobody else gets it.
+    let again = zhang.get(app.url(&format!("/mediations/{id}/agreement.pdf"))).send().await.unwrap();
+    assert_eq!(again.bytes().await.unwrap().to_vec(), pdf);
+    let res = wang.get(app.url(&format!("/mediations/{id}/agreement.pdf"))).send().await.unwrap();
+    assert_eq!(res.status(), 404);
+}
+both_backends!(the_agreement_in_force_is_a_pdf_with_every_signature);
+
+/// `make bench`: a signature's submission (code checked, drawn PNG stored durably, the row
+/// and its event in one transaction) and the agreement's PDF, timed on loopback, SQLite.
+#[tokio::test(flavor = "multi_thread")]
+#[ignore]
+async fn bench_mediation() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let (zhang, li, mediator) = (new_client(), new_client(), new_client());
+    app.sign_in(&zhang, ZHANG).await;
+    app.sign_in(&li, LI).await;
+    app.staff_sign_in(&mediator, MEDIATOR).await;
+    let n = 100;
+    let mut signing = Vec::with_capacity(n);
+    for i in 0..n {
+        // A number gets only so many codes a day (sign-in and signing alike): a day passes
+        // every few signatures, and the sessions, idle that long, are made again.
+        if i % 4 == 3 {
+            app.clock.advance(86_400);
+            app.sign_in(&zhang, ZHANG).await;
+            app.sign_in(&li, LI).await;
+            app.staff_sign_in(&mediator, MEDIATOR).await;
+        }
+        let id = agreed_to_mediate(&app, &zhang, &li, &mediator).await;
+        post(
+            &app,
+            &mediator,
+            &format!("/staff/mediations/{id}/agreement"),
+            &[("based_on", "0"), ("text", "李四归还5000元。")],
+        )
+        .await;
+        let (_, v) = page(&app, &zhang, id).await;
+        let (req, code) = code_for(&app, &zhang, id, ZHANG).await;
+        let version = v["agreement"]["version"].as_i64().unwrap().to_string();
+        let sha = v["agreement"]["sha256"].as_str().unwrap().to_string();
+        let form = [
+            ("version", version.as_str()),
+            ("sha256", sha.as_str()),
+            ("request_id", req.as_str()),
+            ("code", code.as_str()),
+            ("confirmed", "1"),
+            ("pad", "1"),
+            ("signature", PNG),
+        ];
+        let started = std::time::Instant::now();
+        let to = post(&app, &zhang, &format!("/mediations/{id}/sign"), &form).await;
+        signing.push(started.elapsed().as_secs_f64() * 1000.0);
+        assert!(to.contains("signed=1"), "{to}");
+    }
+    app.clock.advance(86_400);
+    app.sign_in(&zhang, ZHANG).await;
+    app.sign_in(&li, LI).await;
+    app.staff_sign_in(&mediator, MEDIATOR).await;
+    let id = in_force(&app, &zhang, &li, &mediator).await;
+    let mut rendering = Vec::new();
+    for _ in 0..50 {
+        let started = std::time::Instant::now();
+        let res = zhang.get(app.url(&format!("/mediations/{id}/agreement.pdf"))).send().await.unwrap();
+        let bytes = res.bytes().await.unwrap();
+        rendering.push(started.elapsed().as_secs_f64() * 1000.0);
+        assert!(bytes.starts_with(b"%PDF-"));
+    }
+    let pct = |v: &mut Vec<f64>, p: f64| {
+        v.sort_by(f64::total_cmp);
+        v[((v.len() as f64 * p).ceil() as usize).saturating_sub(1)]
+    };
+    println!(
+        "BENCH signature submission (code + drawn PNG + row, durable), SQLite: p50 {:.1} ms, p99 {:.1} ms ({n} signatures)",
+        pct(&mut signing, 0.5),
+        pct(&mut signing, 0.99)
+    );
+    println!(
+        "BENCH agreement PDF (3 signatures, 2 drawn) over HTTP: p50 {:.1} ms, p99 {:.1} ms (50 requests)",
+        pct(&mut rendering, 0.5),
+        pct(&mut rendering, 0.99)
+    );
+}
