@@ -809,6 +809,27 @@ fn ruling_view(p: Prefs, r: RulingView) -> AnyView {
     .into_any()
 }
 
+/// One group of grounds the judge may tick, each sent as `ground`.
+fn grounds_fieldset(legend: &'static str, grounds: &[(String, String)]) -> AnyView {
+    view! {
+        <fieldset>
+            <legend>{legend}</legend>
+            {grounds
+                .iter()
+                .map(|(code, label)| {
+                    view! {
+                        <label class="check">
+                            <input type="checkbox" name="ground" value=code.clone() />
+                            {label.clone()}
+                        </label>
+                    }
+                })
+                .collect_view()}
+        </fieldset>
+    }
+    .into_any()
+}
+
 fn ruling_form(p: Prefs, id: i64, c: &ConfirmationView, kept_reasons: String) -> AnyView {
     view! {
         <form
@@ -852,38 +873,14 @@ fn ruling_form(p: Prefs, id: i64, c: &ConfirmationView, kept_reasons: String) ->
                         ))}
                 </label>
             </fieldset>
-            <fieldset>
-                <legend>{p.t(("驳回理由（第358条）", "Grounds of rejection (art. 358)"))}</legend>
-                {c
-                    .rejection_grounds
-                    .iter()
-                    .map(|(code, label)| {
-                        view! {
-                            <label class="check">
-                                <input type="checkbox" name="ground" value=code.clone() />
-                                {label.clone()}
-                            </label>
-                        }
-                    })
-                    .collect_view()}
-            </fieldset>
-            <fieldset>
-                <legend>
-                    {p.t(("不予确认的情形（第355条）", "Not for confirmation (art. 355)"))}
-                </legend>
-                {c
-                    .dismissal_grounds
-                    .iter()
-                    .map(|(code, label)| {
-                        view! {
-                            <label class="check">
-                                <input type="checkbox" name="ground" value=code.clone() />
-                                {label.clone()}
-                            </label>
-                        }
-                    })
-                    .collect_view()}
-            </fieldset>
+            {grounds_fieldset(
+                p.t(("驳回理由（第358条）", "Grounds of rejection (art. 358)")),
+                &c.rejection_grounds,
+            )}
+            {grounds_fieldset(
+                p.t(("不予确认的情形（第355条）", "Not for confirmation (art. 355)")),
+                &c.dismissal_grounds,
+            )}
             <label for="ruling-reasons">
                 {p.t(("理由（驳回时必填）", "Reasons (required to reject)"))}
             </label>

@@ -865,22 +865,12 @@ impl Services {
         };
         let today = CivilDate::from_unix_shanghai(self.now());
         let from = today.add_days(-29);
-        let (requested, agreed, failed, avg_days) = store::mediation::figures(
-            &self.db,
-            court,
-            app::rules::dates::start_of_day_shanghai(from),
-            end_of_day_shanghai(today) + 1,
-        )
-        .await
-        .map_err(internal(lang))?;
-        let confirmed = store::confirmation::confirmed_between(
-            &self.db,
-            court,
-            app::rules::dates::start_of_day_shanghai(from),
-            end_of_day_shanghai(today) + 1,
-        )
-        .await
-        .map_err(internal(lang))?;
+        let (start, end) = (app::rules::dates::start_of_day_shanghai(from), end_of_day_shanghai(today) + 1);
+        let (requested, agreed, failed, avg_days) =
+            store::mediation::figures(&self.db, court, start, end).await.map_err(internal(lang))?;
+        let confirmed = store::confirmation::confirmed_between(&self.db, court, start, end)
+            .await
+            .map_err(internal(lang))?;
         let finished = agreed + failed;
         Ok(MediationFigures {
             from: from.format(lang),
