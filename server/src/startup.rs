@@ -92,6 +92,8 @@ pub async fn spawn_with_clock(
             job.reconcile_open_orders().await;
             // Mediations whose period ran out end (在线调解规则 art. 25(6)).
             job.end_expired_mediations().await;
+            // A 调解书 in force closes its case even if the server stopped in between.
+            job.close_concluded_cases().await;
         }
     });
     // Partial uploads not continued for 24 hours go, with their bytes (tus expiration).

@@ -440,6 +440,42 @@ refusals! {
     FailureRecord = "failure_record", 422,
         "请写明调解经过和没有达成协议的原因（在线调解规则第21条）。",
         "Record how the mediation went and why it failed (OMR art. 21).";
+    CaseMediationJudgeOnly = "case_mediation_judge_only", 403,
+        "只有这个案件的承办法官可以开始诉中调解或出具调解书。",
+        "Only this case's judge can start mediation in it or issue the mediation statement.";
+    CaseNotMediable = "case_not_mediable", 409,
+        "这个案件现在不能调解：还没有立案、已经结案，或者属于不能调解的案件（民诉解释第143条）。",
+        "This case cannot be mediated now: not docketed yet, closed already, or of a kind that is never mediated (JI22 art. 143).";
+    CaseMediationOpen = "case_mediation_open", 409,
+        "这个案件已经有一件调解在进行，请先办完或结束它。",
+        "A mediation is already under way in this case. Finish or end it first.";
+    PartyPhoneMissing = "party_phone_missing", 422,
+        "有当事人还没有掌上法庭账户：请填写他的手机号，法院用短信请他同意调解。",
+        "A party has no account yet: give their mobile number, so the court can text them to agree.";
+    StatementNotReady = "statement_not_ready", 409,
+        "调解协议还没有生效（要等各方都签名），或者调解书已经出具过了。",
+        "The agreement is not in force yet (everyone must sign), or the statement was issued already.";
+    StatementNotOut = "statement_not_out", 409,
+        "现在没有等待签收的调解书：还没出具、已经生效，或者调解已经结束。",
+        "There is no mediation statement waiting to be signed for: not issued yet, in force already, or the mediation ended.";
+    StatementPartiesOnly = "statement_parties_only", 403,
+        "只有调解书上的当事人本人可以签收。",
+        "Only the parties named in the mediation statement can sign for it.";
+    AlreadyReceived = "already_received", 409,
+        "您已经签收过这份调解书了，不用再签收。",
+        "You have signed for this mediation statement already.";
+    ReceiveConfirm = "receive_confirm", 422,
+        "请勾选“我已读完调解书，确认签收”。",
+        "Tick \"I have read the statement and sign for it\".";
+    BackOutTooLate = "back_out_too_late", 409,
+        "您已经签收了调解书，不能再反悔；或者调解已经结束。",
+        "You have signed for the statement already, so you can no longer back out; or the mediation is over.";
+    BackOutReason = "back_out_reason", 422,
+        "请写明您不同意调解结果的原因。",
+        "Say why you no longer agree.";
+    ConfirmationInLitigation = "confirmation_in_litigation", 409,
+        "诉讼中达成的调解协议不用申请司法确认：法院会出具调解书，双方签收后就生效。",
+        "An agreement reached during a lawsuit needs no confirmation: the court issues a mediation statement, in force once both sides sign for it.";
 
     // ---- when it is not the person's doing -------------------------------------------
     Unavailable = "unavailable", 500,

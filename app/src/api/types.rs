@@ -197,6 +197,13 @@ pub struct CaseProgress {
     pub refund_deadline: Option<DeadlineView>,
     /// The caller is this case's judge and may close it (结案).
     pub can_close: bool,
+    /// The case's newest mediation (诉中调解), for its parties and the court.
+    #[serde(default)]
+    pub mediation: Option<CaseMediationLink>,
+    /// For the case's judge while no mediation is open: mediation may start; the parties
+    /// listed (id, name) have no account and need a mobile number typed for the invitation.
+    #[serde(default)]
+    pub mediation_start: Option<Vec<(i64, String)>>,
     /// For the case's judge while it is open: the procedures it may be changed to (程序转换,
     /// `rules::procedure`), as (code, name).
     pub procedure_targets: Vec<(String, String)>,
@@ -626,7 +633,11 @@ pub enum MediationState {
     Mediating,
     /// Everyone signed: the agreement is in force.
     Effective,
-    /// Ended without an agreement (a ground of OMR art. 25).
+    /// In a case: the 调解书 is issued and waits for every party's 签收 (CPL art. 100).
+    Issued,
+    /// In a case: every party signed for the 调解书; it is in force and the case closed.
+    Concluded,
+    /// Ended without an agreement (a ground of OMR art. 25), or a party backed out (art. 102).
     Ended,
 }
 
@@ -636,6 +647,8 @@ impl MediationState {
             "inviting" => MediationState::Inviting,
             "mediating" => MediationState::Mediating,
             "effective" => MediationState::Effective,
+            "issued" => MediationState::Issued,
+            "concluded" => MediationState::Concluded,
             "ended" => MediationState::Ended,
             _ => MediationState::Requested,
         }
@@ -649,6 +662,12 @@ impl MediationState {
             }
             MediationState::Mediating => lang.pick("调解中", "In mediation"),
             MediationState::Effective => lang.pick("调解协议已生效", "Agreement in force"),
+            MediationState::Issued => {
+                lang.pick("调解书已出具，等待签收", "Statement issued, to be signed for")
+            }
+            MediationState::Concluded => {
+                lang.pick("调解书已生效，调解结案", "Statement in force: closed by mediation")
+            }
             MediationState::Ended => lang.pick("调解已结束，未达成协议", "Ended without agreement"),
         }
     }
@@ -773,6 +792,40 @@ pub struct MediationView {
     pub may_apply: bool,
     /// The 30-day window has passed with no application made jointly (CPL art. 205).
     pub window_lapsed: bool,
+    /// In a docketed case (诉中调解): the case's id, to link back to it.
+    #[serde(default)]
+    pub case_id: Option<i64>,
+    /// The judge may issue the 调解书 now (the agreement is in force, none issued yet).
+    #[serde(default)]
+    pub may_issue: bool,
+    /// The 调解书 and each party's 签收, once issued.
+    #[serde(default)]
+    pub statement: Option<StatementView>,
+    /// The caller is a party of a case's mediation who has not signed for the 调解书 and
+    /// may still back out (CPL art. 102).
+    #[serde(default)]
+    pub may_back_out: bool,
+}
+
+/// The 调解书 of an in-litigation mediation, as its page shows it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StatementView {
+    pub issued_at: String,
+    pub pdf: String,
+    /// Each party: (name, when it signed for it, if it has).
+    pub receipts: Vec<(String, Option<String>)>,
+    /// The caller is a party that has not signed for it yet.
+    pub may_receive: bool,
+    /// In force since the last 签收 (JI22 art. 149).
+    pub in_force_at: Option<String>,
+}
+
+/// A case's newest mediation, as the case page links to it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseMediationLink {
+    pub id: i64,
+    pub state: MediationState,
+    pub state_label: String,
 }
 
 /// Where a judicial confirmation stands (司法确认, a 民特 case).

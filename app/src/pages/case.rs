@@ -49,6 +49,8 @@ pub fn CasePage() -> impl IntoView {
     } else {
         close_note(p, query.get("closed").is_some(), query.get("error").as_deref())
     };
+    // Numbers typed for parties without an account, back from a refused start of mediation.
+    let typed = use_query_map().get_untracked();
     let data = Resource::new_blocking(
         move || id,
         |id| async move {
@@ -61,31 +63,34 @@ pub fn CasePage() -> impl IntoView {
     );
     view! {
         <Suspense>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(c) => {
-                        view! {
-                            {note
-                                .map(|(bad, text)| {
-                                    let class = if bad { "card error-note" } else { "card ok-note" };
-                                    view! {
-                                        <div class=class role="status" data-testid="case-note">
-                                            <p>{text}</p>
-                                        </div>
-                                    }
-                                })}
-                            {case_view(p, c)}
+            {move || {
+                let typed = typed.clone();
+                Suspend::new(async move {
+                    match data.await {
+                        Ok(c) => {
+                            view! {
+                                {note
+                                    .map(|(bad, text)| {
+                                        let class = if bad { "card error-note" } else { "card ok-note" };
+                                        view! {
+                                            <div class=class role="status" data-testid="case-note">
+                                                <p>{text}</p>
+                                            </div>
+                                        }
+                                    })}
+                                {case_view(p, c, &typed)}
+                            }
+                                .into_any()
                         }
-                            .into_any()
+                        Err(AppError::NotSignedIn(_)) => {
+                            redirect_to_sign_in();
+                            ().into_any()
+                        }
+                        Err(AppError::NotFound(_)) => case_not_found(p),
+                        Err(e) => view! { <ErrorNote error=e /> }.into_any(),
                     }
-                    Err(AppError::NotSignedIn(_)) => {
-                        redirect_to_sign_in();
-                        ().into_any()
-                    }
-                    Err(AppError::NotFound(_)) => case_not_found(p),
-                    Err(e) => view! { <ErrorNote error=e /> }.into_any(),
-                }
-            })}
+                })
+            }}
         </Suspense>
     }
 }
@@ -172,7 +177,7 @@ fn acceptance_notice(p: Prefs, c: &CaseProgress) -> Option<AnyView> {
     )
 }
 
-fn case_view(p: Prefs, c: CaseProgress) -> impl IntoView {
+fn case_view(p: Prefs, c: CaseProgress, typed: &leptos_router::params::ParamsMap) -> impl IntoView {
     let number = c
         .case_number
         .clone()
@@ -275,6 +280,7 @@ fn case_view(p: Prefs, c: CaseProgress) -> impl IntoView {
                     .into_any()
             })}
         {c.case_number.is_some().then(|| service_link(p, c.id))}
+        {mediation_card(p, c.id, c.mediation.clone(), c.mediation_start.clone(), typed)}
         {c.can_close.then(|| close_form(p, c.id))}
         {(!c.procedure_targets.is_empty()).then(|| procedure_form(p, c.id, &c.procedure_targets))}
         {c.can_record_appeal.then(|| appeal_form(p, c.id))}
@@ -332,6 +338,89 @@ fn case_view(p: Prefs, c: CaseProgress) -> impl IntoView {
                 }
             })}
     }
+}
+
+/// 诉中调解: a link to the case's mediation for its parties and the court, and for the case's
+/// judge while none is open, the form that starts one (a number asked only for a party
+/// without an account). Mediation is free and a case closed by it pays half the fee.
+fn mediation_card(
+    p: Prefs,
+    id: i64,
+    link: Option<crate::api::types::CaseMediationLink>,
+    start: Option<Vec<(i64, String)>>,
+    typed: &leptos_router::params::ParamsMap,
+) -> Option<AnyView> {
+    if link.is_none() && start.is_none() {
+        return None;
+    }
+    let link = link.map(|m| {
+        view! {
+            <p>
+                <a
+                    class="btn secondary"
+                    href=format!("/mediations/{}", m.id)
+                    data-testid="case-mediation-link"
+                >
+                    {p.t(("查看调解", "Open the mediation"))}
+                </a>
+                " "
+                <span class="badge" data-testid="case-mediation-state">
+                    {m.state_label}
+                </span>
+            </p>
+        }
+    });
+    let form = start.map(|needs_phone| {
+        let fields = needs_phone
+            .into_iter()
+            .map(|(party, name)| {
+                let field = format!("phone_{party}");
+                let value = typed.get(&field).unwrap_or_default();
+                view! {
+                    <label for=field
+                        .clone()>
+                        {name}
+                        {p
+                            .t((
+                                "的手机号（还没有账户，用来发短信邀请）",
+                                "'s mobile (no account yet; for the SMS invitation)",
+                            ))}
+                    </label>
+                    <input id=field.clone() name=field inputmode="tel" autocomplete="off" value=value />
+                }
+            })
+            .collect_view();
+        view! {
+            <form
+                method="post"
+                action=format!("/cases/{id}/mediation")
+                class="form"
+                data-testid="start-mediation"
+            >
+                <p class="hint">
+                    {p
+                        .t((
+                            "各方都同意后开始计算调解期限：普通程序15日，简易程序7日（在线调解规则第24条）。",
+                            "The period starts once every party agrees: 15 days (ordinary) or 7 (simplified), OMR art. 24.",
+                        ))}
+                </p>
+                {fields}
+                <button type="submit" class="btn primary" data-testid="start-mediation-submit">
+                    {p.t(("开始诉中调解，短信邀请各方", "Open mediation and text every party"))}
+                </button>
+            </form>
+        }
+    });
+    Some(
+        view! {
+            <section class="card" id="mediation" data-testid="case-mediation">
+                <h2>{p.t(("调解", "Mediation"))}</h2>
+                {link}
+                {form}
+            </section>
+        }
+        .into_any(),
+    )
 }
 
 /// 结案, for the case's judge: a plain form (works without JavaScript). Mediation and

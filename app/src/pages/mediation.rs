@@ -1,7 +1,8 @@
 //! Online mediation (在线调解, DOMAIN-2 §1): the litigant's list and request form
 //! (`/mediations`, `/mediations/new`), one matter for everyone in it (`/mediations/{id}`: the
 //! invitation, the agreement with what changed, signing, the confirmation window), and the
-//! mediator's workbench (`/staff/mediations`). Every form is a plain post to
+//! mediator's workbench (`/staff/mediations`). A mediation in a docketed case (诉中调解) shows
+//! the same page, with the 调解书 and each party's 签收 after the agreement. Every form is a plain post to
 //! `server/src/http/mediation_forms.rs`; only the handwritten signature needs script.
 
 use super::{redirect_to_sign_in, to_staff_sign_in, viewer, ErrorNote};
@@ -11,7 +12,7 @@ use crate::api::fns::{
 };
 use crate::api::types::{
     AgreementView, ConfirmationView, MediationFigures, MediationRole, MediationSummary, MediationView,
-    RulingView,
+    RulingView, StatementView,
 };
 use crate::api::{AppError, Refusal};
 use crate::i18n::Prefs;
@@ -404,7 +405,42 @@ fn not_found(p: Prefs) -> AnyView {
 }
 
 fn note_of(p: Prefs, q: &leptos_router::params::ParamsMap) -> Option<AnyView> {
-    let notes: [(&str, (&'static str, &'static str)); 8] = [
+    let notes: [(&str, (&'static str, &'static str)); 13] = [
+        (
+            "started",
+            (
+                "已开始诉中调解，已短信请各方答复是否同意。各方都同意后开始计算调解期限。",
+                "Mediation opened; every party was texted to agree. The period starts once all have.",
+            ),
+        ),
+        (
+            "issued",
+            (
+                "调解书已出具，已短信请各方签收。",
+                "The mediation statement is issued; every party was texted to sign for it.",
+            ),
+        ),
+        (
+            "received",
+            (
+                "您已签收调解书。等其他当事人也签收，调解书就生效。",
+                "You signed for the statement. It takes effect once every party has.",
+            ),
+        ),
+        (
+            "concluded",
+            (
+                "您已签收。各方都签收了，调解书已生效，案件以调解结案；受理费减半，多交的钱会退回。",
+                "Signed for. Everyone has: the statement is in force and the case is closed by mediation; the fee halves and any overpayment is refunded.",
+            ),
+        ),
+        (
+            "backed_out",
+            (
+                "已记录您不同意调解。调解结束，案件继续审理。",
+                "Recorded: you no longer agree. The mediation has ended and the trial goes on.",
+            ),
+        ),
         (
             "requested",
             (
@@ -479,7 +515,11 @@ fn matter_view(p: Prefs, m: MediationView, q: &leptos_router::params::ParamsMap)
     let kept_address = q.get("address").unwrap_or_default();
     let kept_note = q.get("note").unwrap_or_default();
     let staff = matches!(m.my_role, MediationRole::Mediator | MediationRole::CourtStaff);
-    let back = if staff { "/staff/mediations" } else { "/mediations" };
+    let back = match (m.case_id, staff) {
+        (Some(case), _) => format!("/cases/{case}"),
+        (None, true) => "/staff/mediations".to_string(),
+        (None, false) => "/mediations".to_string(),
+    };
     let id = m.id;
     view! {
         <p>
@@ -503,6 +543,8 @@ fn matter_view(p: Prefs, m: MediationView, q: &leptos_router::params::ParamsMap)
             .map(|d| view! { <DeadlineBox deadline=d lang=p.lang testid="mediation-deadline" /> })}
         {m.calendar_note.clone().map(|n| view! { <p class="card warning">{n}</p> })}
         {effective_view(p, &m)}
+        {m.statement.clone().map(|st| statement_view(p, id, st, request_id.clone()))}
+        {m.may_issue.then(|| issue_form(p, id))}
         {confirmation_view(p, &m, q.get("reasons").unwrap_or_default())}
         {ended_view(p, &m)}
         <section class="card">
@@ -529,9 +571,14 @@ fn matter_view(p: Prefs, m: MediationView, q: &leptos_router::params::ParamsMap)
                 .mediator
                 .clone()
                 .map(|(name, phone)| {
+                    let who = if m.case_id.is_some() {
+                        p.t(("主持调解的法官：", "Judge mediating: "))
+                    } else {
+                        p.t(("调解员：", "Mediator: "))
+                    };
                     view! {
                         <p>
-                            {p.t(("调解员：", "Mediator: "))} <strong>{name}</strong> " "
+                            {who} <strong>{name}</strong> " "
                             <a href=format!("tel:{phone}")>{phone.clone()}</a>
                         </p>
                     }
@@ -542,10 +589,11 @@ fn matter_view(p: Prefs, m: MediationView, q: &leptos_router::params::ParamsMap)
             </details>
         </section>
         {m.may_accept.then(|| accept_form(p, id))}
-        {m.invited.then(|| invitation_form(p, id, kept_address))}
+        {m.invited.then(|| invitation_form(p, id, kept_address, m.case_id.is_some()))}
         {m.agreement.clone().map(|a| agreement_view(p, &m, a, request_id))}
         {m.may_edit.then(|| editor_view(p, &m, draft))}
-        {(!m.end_grounds.is_empty()).then(|| end_form(p, &m, kept_note))}
+        {(!m.end_grounds.is_empty()).then(|| end_form(p, &m, kept_note.clone()))}
+        {m.may_back_out.then(|| back_out_form(p, id, kept_note))}
         {ledger_view(p, &m)}
         <section class="card">
             <h2>{p.t(("经过", "History"))}</h2>
@@ -571,6 +619,9 @@ fn matter_view(p: Prefs, m: MediationView, q: &leptos_router::params::ParamsMap)
 
 fn effective_view(p: Prefs, m: &MediationView) -> Option<AnyView> {
     let at = m.effective_at.clone()?;
+    if m.case_id.is_some() {
+        return Some(in_case_effective_view(p, m, at));
+    }
     // The countdown matters until the application is joint (or withdrawn: there is one only).
     let open = m.confirmation.as_ref().is_none_or(|c| c.number.is_none() && c.withdrawn.is_none());
     let window = m.window.clone().filter(|_| open);
@@ -942,7 +993,10 @@ fn accept_form(p: Prefs, id: i64) -> AnyView {
     .into_any()
 }
 
-fn invitation_form(p: Prefs, id: i64, address: String) -> AnyView {
+fn invitation_form(p: Prefs, id: i64, address: String, in_case: bool) -> AnyView {
+    if in_case {
+        return case_invitation_form(p, id);
+    }
     view! {
         <form
             method="post"
@@ -1095,7 +1149,7 @@ fn agreement_view(p: Prefs, m: &MediationView, a: AgreementView, request_id: Str
                     .collect_view()}
             </ul>
             {may_sign.then(|| sign_forms(p, id, &a, request_id))}
-            {(may_sign && party).then(|| decline_form(p, id, a.version))}
+            {(may_sign && party).then(|| decline_form(p, id, a.version, m.case_id.is_some()))}
         </section>
     }
     .into_any()
@@ -1169,19 +1223,24 @@ fn sign_forms(p: Prefs, id: i64, a: &AgreementView, request_id: String) -> AnyVi
     .into_any()
 }
 
-fn decline_form(p: Prefs, id: i64, version: i64) -> AnyView {
+fn decline_form(p: Prefs, id: i64, version: i64, in_case: bool) -> AnyView {
+    let then = if in_case {
+        p.t((
+            "拒绝签名，这次调解就结束（在线调解规则第25条第7项），法院继续审理。想改某一条，请先打电话给法官。",
+            "Refusing ends the mediation (OMR art. 25(7)); the court goes on to try the case. To change a clause, call the judge first.",
+        ))
+    } else {
+        p.t((
+            "拒绝签名，这次调解就结束（在线调解规则第25条第7项），之后可以去起诉。想改某一条，请先打电话给调解员。",
+            "Refusing ends the mediation (OMR art. 25(7)); you may then sue. To change a clause, call the mediator first.",
+        ))
+    };
     view! {
         <details class="decline" id="decline">
             <summary>{p.t(("我不同意这份协议", "I do not agree to this"))}</summary>
             <form method="post" action=format!("/mediations/{id}/decline") class="form">
                 <input type="hidden" name="version" value=version.to_string() />
-                <p>
-                    {p
-                        .t((
-                            "拒绝签名，这次调解就结束（在线调解规则第25条第7项），之后可以去起诉。想改某一条，请先打电话给调解员。",
-                            "Refusing ends the mediation (OMR art. 25(7)); you may then sue. To change a clause, call the mediator first.",
-                        ))}
-                </p>
+                <p>{then}</p>
                 <label for="reason">{p.t(("不签名的原因", "Why you will not sign"))}</label>
                 <input id="reason" name="reason" />
                 <button type="submit" class="btn secondary" data-testid="decline">
@@ -1320,4 +1379,254 @@ fn ledger_view(p: Prefs, m: &MediationView) -> Option<AnyView> {
         }
         .into_any(),
     )
+}
+
+/// 诉中调解: the agreement in force leads to the 调解书 (CPL 2023 art. 100), not to judicial
+/// confirmation.
+fn in_case_effective_view(p: Prefs, m: &MediationView, at: String) -> AnyView {
+    view! {
+        <section class="card ok-note" data-testid="effective">
+            <h2>{p.t(("调解协议已签好", "The agreement is signed"))}</h2>
+            <p>{p.t(("最后一人签名时间：", "Last signature: "))} <strong>{at}</strong></p>
+            {m
+                .agreement_pdf
+                .clone()
+                .map(|href| {
+                    view! {
+                        <p>
+                            <a class="btn secondary" href=href data-testid="agreement-pdf">
+                                {p
+                                    .t((
+                                        "打开调解协议（PDF，含各方签名）",
+                                        "Open the agreement (PDF, with every signature)",
+                                    ))}
+                            </a>
+                        </p>
+                    }
+                })}
+            <p>
+                {p
+                    .t((
+                        "法官会根据协议出具调解书（法院盖章的正式文书）。调解书要每位当事人在手机上签收后才生效。",
+                        "The judge issues a mediation statement (the court's sealed document) from it. It takes effect only when every party has signed for it on the phone.",
+                    ))}
+            </p>
+        </section>
+    }
+    .into_any()
+}
+
+/// The judge issues the 调解书 from the agreement in force.
+fn issue_form(p: Prefs, id: i64) -> AnyView {
+    view! {
+        <form
+            method="post"
+            action=format!("/staff/mediations/{id}/statement")
+            class="card form staff-action"
+            id="statement"
+            data-testid="issue-statement"
+        >
+            <h2>{p.t(("出具调解书", "Issue the mediation statement"))}</h2>
+            <p>
+                {p
+                    .t((
+                        "调解书写明诉讼请求、案件事实和调解结果，内容就是各方签好的协议。出具后各方会收到短信，在手机上核验身份后签收；全部签收才生效（民事诉讼法第100条）。",
+                        "The statement gives the claims, the facts and the outcome — the agreement everyone signed. Each party is texted and signs for it on the phone after an identity check; it takes effect when all have (CPL art. 100).",
+                    ))}
+            </p>
+            <button type="submit" class="btn primary" data-testid="issue-statement-submit">
+                {p.t(("出具调解书并发给各方签收", "Issue it and send it to be signed for"))}
+            </button>
+        </form>
+    }
+    .into_any()
+}
+
+/// The 调解书: who has signed for it, the PDF, and — for a party that has not — the 签收
+/// form: a fresh identity check by code, then an explicit confirmation (DOMAIN-2 §1.1 rule 19).
+fn statement_view(p: Prefs, id: i64, st: StatementView, request_id: String) -> AnyView {
+    let has_code = !request_id.is_empty();
+    view! {
+        <section class="card" id="statement" data-testid="statement">
+            <h2>{p.t(("民事调解书", "Mediation statement"))}</h2>
+            <p>{p.t(("出具时间：", "Issued: "))} {st.issued_at.clone()}</p>
+            <p>
+                <a class="btn secondary" href=st.pdf.clone() data-testid="statement-pdf">
+                    {p.t(("打开调解书（PDF）", "Open the statement (PDF)"))}
+                </a>
+            </p>
+            <ul class="plain" data-testid="receipts">
+                {st
+                    .receipts
+                    .iter()
+                    .map(|(name, at)| {
+                        let status = match at {
+                            Some(at) => format!("{}{at}", p.t(("已签收 ", "signed for "))),
+                            None => p.t(("尚未签收", "not yet signed for")).to_string(),
+                        };
+                        view! {
+                            <li>
+                                <strong>{name.clone()}</strong>
+                                " · "
+                                {status}
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+            {st
+                .in_force_at
+                .clone()
+                .map(|at| {
+                    view! {
+                        <p class="ok-note" data-testid="statement-in-force">
+                            {p
+                                .t((
+                                    "调解书已生效（最后一人签收）：",
+                                    "In force since the last signature for it: ",
+                                ))}
+                            <strong>{at}</strong>
+                            {p
+                                .t((
+                                    "。案件以调解结案，受理费减半。",
+                                    ". The case is closed by mediation; the fee halves.",
+                                ))}
+                        </p>
+                    }
+                })}
+            {st
+                .may_receive
+                .then(|| {
+                    view! {
+                        <div id="receive" data-testid="receive">
+                            <h3>{p.t(("签收调解书", "Sign for the statement"))}</h3>
+                            <p>
+                                {p
+                                    .t((
+                                        "请先打开调解书读一遍。签收前要再确认一次是您本人：点下面的按钮，法院给您的手机发验证码。签收后，调解书对您生效，不能再反悔。",
+                                        "Open the statement and read it first. Before you sign for it we check it is you: tap below for a code by SMS. Once you sign for it, it binds you and you can no longer back out.",
+                                    ))}
+                            </p>
+                            <form method="post" action=format!("/mediations/{id}/sign-code")>
+                                <input type="hidden" name="for" value="receive" />
+                                <button type="submit" class="btn secondary" data-testid="receive-code">
+                                    {if has_code {
+                                        p.t(("重新获取验证码", "Send another code"))
+                                    } else {
+                                        p.t(("获取签收验证码", "Text me a code"))
+                                    }}
+                                </button>
+                            </form>
+                            {has_code
+                                .then(|| {
+                                    view! {
+                                        <form
+                                            method="post"
+                                            action=format!("/mediations/{id}/receive")
+                                            class="form"
+                                            data-testid="receive-form"
+                                        >
+                                            <input type="hidden" name="request_id" value=request_id.clone() />
+                                            <label for="receive-code-input">
+                                                {p
+                                                    .t((
+                                                        "短信里的6位验证码",
+                                                        "The 6-digit code from the SMS",
+                                                    ))}
+                                            </label>
+                                            <input
+                                                id="receive-code-input"
+                                                name="code"
+                                                inputmode="numeric"
+                                                autocomplete="one-time-code"
+                                                maxlength="6"
+                                            />
+                                            <label class="check">
+                                                <input
+                                                    type="checkbox"
+                                                    name="confirmed"
+                                                    value="1"
+                                                    data-testid="confirm-receive"
+                                                />
+                                                {p
+                                                    .t((
+                                                        "我已读完调解书，确认签收。",
+                                                        "I have read the statement and sign for it.",
+                                                    ))}
+                                            </label>
+                                            <button
+                                                type="submit"
+                                                class="btn primary big"
+                                                data-testid="receive-submit"
+                                            >
+                                                {p.t(("确认签收", "Sign for it"))}
+                                            </button>
+                                        </form>
+                                    }
+                                })}
+                        </div>
+                    }
+                })}
+        </section>
+    }
+    .into_any()
+}
+
+/// A party of a case's mediation backs out before its own 签收 (CPL 2023 art. 102).
+fn back_out_form(p: Prefs, id: i64, note: String) -> AnyView {
+    view! {
+        <details class="decline card" id="back-out">
+            <summary>{p.t(("我不同意调解了", "I no longer agree"))}</summary>
+            <form method="post" action=format!("/mediations/{id}/back-out") class="form">
+                <p>
+                    {p
+                        .t((
+                            "在您签收调解书之前，可以不同意调解。调解就结束，法院继续审理，依法作出判决（民事诉讼法第102条）。",
+                            "Until you sign for the statement you may withdraw. The mediation then ends and the court goes on to try the case (CPL art. 102).",
+                        ))}
+                </p>
+                <label for="back-out-reason">{p.t(("原因", "Why"))}</label>
+                <input id="back-out-reason" name="reason" value=note />
+                <button type="submit" class="btn secondary" data-testid="back-out">
+                    {p.t(("不同意调解", "Withdraw from mediation"))}
+                </button>
+            </form>
+        </details>
+    }
+    .into_any()
+}
+
+/// The case's judge asks each party whether it agrees to mediate (OMR art. 24: the period
+/// starts when all have); no address is asked — the case has them.
+fn case_invitation_form(p: Prefs, id: i64) -> AnyView {
+    view! {
+        <form
+            method="post"
+            action=format!("/mediations/{id}/answer")
+            class="card form"
+            id="answer"
+            data-testid="invitation"
+        >
+            <h2>{p.t(("法官组织调解", "The judge offers mediation"))}</h2>
+            <p>
+                {p
+                    .t((
+                        "调解不收费。双方都同意才能达成协议。调解结案的，受理费减半。您不同意的，法院继续审理，依法判决。",
+                        "Mediation is free; nothing is agreed unless both sides agree. A case closed by mediation pays half the fee. If you refuse, the court goes on to try the case.",
+                    ))}
+            </p>
+            {warning(p)}
+            <label for="note">{p.t(("不同意的原因（可以不写）", "Why not (optional)"))}</label>
+            <input id="note" name="note" />
+            <div class="actions">
+                <button type="submit" name="answer" value="yes" class="btn primary big" data-testid="consent">
+                    {p.t(("同意调解", "I agree to mediate"))}
+                </button>
+                <button type="submit" name="answer" value="no" class="btn secondary" data-testid="refuse">
+                    {p.t(("不同意", "I refuse"))}
+                </button>
+            </div>
+        </form>
+    }
+    .into_any()
 }

@@ -32,6 +32,51 @@ impl MediationKind {
             MediationKind::InLitigation { simplified: true } => 7,
         }
     }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            MediationKind::PreFiling => "pre_filing",
+            MediationKind::InLitigation { .. } => "in_litigation",
+        }
+    }
+
+    /// Mediation in a docketed case tried under `procedure` (its code): 7 days under the
+    /// simplified procedure — small claims are tried under it (CPL 2023 art. 165) — and 15
+    /// under the ordinary one (OMR art. 24).
+    pub fn in_case(procedure: &str) -> MediationKind {
+        MediationKind::InLitigation { simplified: procedure != "ordinary" }
+    }
+
+    /// As stored: the kind's code and the period fixed when it began.
+    pub fn from_stored(code: &str, period_days: i64) -> MediationKind {
+        match code {
+            "in_litigation" => MediationKind::InLitigation { simplified: period_days < 15 },
+            _ => MediationKind::PreFiling,
+        }
+    }
+
+    /// The article a page cites for the period.
+    pub fn period_source(self) -> &'static str {
+        match self {
+            MediationKind::PreFiling => "在线调解规则 第24条（诉前调解30日）",
+            MediationKind::InLitigation { simplified: false } => "在线调解规则 第24条（立案后普通程序15日）",
+            MediationKind::InLitigation { simplified: true } => "在线调解规则 第24条（立案后简易程序7日）",
+        }
+    }
+}
+
+/// Which cases a judge may mediate: never a special-procedure case (so never a 民特), nor a
+/// 督促 or 公示催告 case (民诉解释 art. 143). Of the case types this court handles online,
+/// the civil first instance (民初) is mediable.
+pub fn mediable(case_type: crate::rules::case_number::CaseType) -> bool {
+    matches!(case_type, crate::rules::case_number::CaseType::CivilFirstInstance)
+}
+
+/// The 调解书 takes effect when every party has signed for it (签收, CPL 2023 art. 100), on
+/// the day the **last** one did (民诉解释 art. 149): `received` holds (party, when) of those
+/// who have; `None` while anyone in `required` has not.
+pub fn statement_in_force_at(required: &[i64], received: &[(i64, i64)]) -> Option<i64> {
+    effective_at(required, received)
 }
 
 /// The court designates a mediator within 3 working days of the application (OMR art. 10);
@@ -327,6 +372,38 @@ mod tests {
 
     fn d(y: i32, m: u8, day: u8) -> CivilDate {
         CivilDate::new(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn a_case_is_mediated_for_15_days_ordinary_and_7_simplified() {
+        // OMR art. 24; small claims are tried under the simplified procedure.
+        assert_eq!(MediationKind::in_case("ordinary").period_days(), 15);
+        assert_eq!(MediationKind::in_case("simplified").period_days(), 7);
+        assert_eq!(MediationKind::in_case("small_claims").period_days(), 7);
+        for kind in [
+            MediationKind::PreFiling,
+            MediationKind::in_case("ordinary"),
+            MediationKind::in_case("simplified"),
+        ] {
+            assert_eq!(MediationKind::from_stored(kind.code(), i64::from(kind.period_days())), kind);
+        }
+        assert_eq!(period_end(MediationKind::in_case("ordinary"), d(2026, 9, 28), 0), d(2026, 10, 13));
+    }
+
+    #[test]
+    fn only_a_civil_first_instance_case_is_mediated_in_court() {
+        use crate::rules::case_number::CaseType;
+        assert!(mediable(CaseType::CivilFirstInstance));
+        for t in CaseType::ALL.into_iter().filter(|t| *t != CaseType::CivilFirstInstance) {
+            assert!(!mediable(t), "{t:?}");
+        }
+    }
+
+    #[test]
+    fn the_statement_is_in_force_at_the_last_signature_for_it() {
+        // CPL 2023 art. 100; JI22 art. 149: the last party's 签收.
+        assert_eq!(statement_in_force_at(&[1, 2], &[(1, 100)]), None);
+        assert_eq!(statement_in_force_at(&[1, 2], &[(2, 300), (1, 100)]), Some(300));
     }
 
     fn s(v: &[&str]) -> Vec<String> {

@@ -20,16 +20,24 @@
 //!   `ground` (repeated), `reasons`, `checked`): the judge rules.
 //! - `GET /mediations/{id}/confirmation/ruling.pdf`: the ruling (民事裁定书).
 //! - `GET /mediations/{id}/agreement.pdf`: the agreement in force with its signatures.
+//! - `POST /cases/{id}/mediation` (`phone_<party id>` for parties without an account): the
+//!   case's judge opens mediation in the case (诉中调解).
+//! - `POST /staff/mediations/{id}/statement`: the judge issues the 调解书.
+//! - `POST /mediations/{id}/receive` (`request_id`, `code`, `confirmed`): a party signs for the
+//!   调解书 (签收) after the identity check; the last one closes the case by mediation.
+//! - `POST /mediations/{id}/back-out` (`reason`): a party backs out before its 签收.
+//! - `GET /mediations/{id}/statement.pdf`: the 调解书 with each 签收.
 //!
 //! Refusals come back as fixed codes (`?error=...`). What a person typed goes back with
 //! them into the form (as the fields' values, never as a message), so nothing is lost.
 
 use crate::http::caller::{back_with, check, ApiCaller, ApiError, Checked};
 use crate::http::state::AppState;
+use crate::services::case_mediation::ReceiveRequest;
 use crate::services::confirmation::RulingRequest;
 use crate::services::mediation::{MediationRequest, SignRequest};
 use crate::store::confirmation::Applied;
-use crate::store::mediation::Signed;
+use crate::store::mediation::{Received, Signed};
 use app::api::AppError;
 use app::i18n::url_encode;
 use axum::extract::{Path, State};
@@ -57,6 +65,11 @@ pub fn routes() -> Router<AppState> {
         .route("/mediations/{id}/confirmation/ruling.pdf", get(ruling_pdf))
         .route("/mediations/{id}/agreement.pdf", get(agreement_pdf))
         .route("/staff/mediations/{id}/ruling", post(rule))
+        .route("/cases/{id}/mediation", post(start_in_case))
+        .route("/staff/mediations/{id}/statement", post(issue_statement))
+        .route("/mediations/{id}/receive", post(receive))
+        .route("/mediations/{id}/back-out", post(back_out))
+        .route("/mediations/{id}/statement.pdf", get(statement_pdf))
 }
 
 fn page(id: i64) -> String {
@@ -161,21 +174,33 @@ async fn answer(
     }
 }
 
+#[derive(Deserialize, Default)]
+struct SignCodeForm {
+    /// `receive` when the code is for signing for the 调解书 (the page scrolls there).
+    #[serde(default, rename = "for")]
+    purpose: String,
+}
+
 async fn sign_code(
     State(s): State<AppState>,
     ApiCaller(c): ApiCaller,
     Path(id): Path<String>,
     headers: HeaderMap,
+    form: FormResult<SignCodeForm>,
 ) -> Result<Response, ApiError> {
     let (id, back) = match check(&c, &id, &headers, page, "/sign-in")? {
         Checked::Go(id, back) => (id, back),
         Checked::SignIn(to) => return Ok(to),
     };
+    let anchor = match form.map(|f| f.0).unwrap_or_default().purpose.as_str() {
+        "receive" => "#receive",
+        _ => "#sign",
+    };
     match s.services.send_sign_code(&c, id).await {
         Ok(sent) => {
-            Ok(Redirect::to(&format!("{back}?req={}#sign", url_encode(&sent.request_id))).into_response())
+            Ok(Redirect::to(&format!("{back}?req={}{anchor}", url_encode(&sent.request_id))).into_response())
         }
-        Err(e) => Ok(back_with(&format!("{back}#sign"), &e)),
+        Err(e) => Ok(back_with(&format!("{back}{anchor}"), &e)),
     }
 }
 
@@ -457,6 +482,132 @@ async fn agreement_pdf(
         res.headers_mut(),
         "application/pdf",
         &format!("agreement-{id}.pdf"),
+    );
+    Ok(res)
+}
+
+async fn start_in_case(
+    State(s): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    form: FormResult<Vec<(String, String)>>,
+) -> Result<Response, ApiError> {
+    let case_page = |id: i64| format!("/cases/{id}");
+    let (id, back) = match check(&c, &id, &headers, case_page, "/staff/sign-in")? {
+        Checked::Go(id, back) => (id, back),
+        Checked::SignIn(to) => return Ok(to),
+    };
+    // `phone_<party id>`: a number typed for a party without an account.
+    let phones: Vec<(i64, String)> = form
+        .map(|f| f.0)
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|(k, v)| Some((k.strip_prefix("phone_")?.parse().ok()?, v)))
+        .collect();
+    match s.services.start_case_mediation(&c, id, &phones).await {
+        Ok(m) => Ok(Redirect::to(&format!("{}?started=1", page(m))).into_response()),
+        Err(e) => {
+            let kept = phones.iter().map(|(p, v)| format!("phone_{p}={}", url_encode(v))).collect::<Vec<_>>();
+            Ok(back_with(&format!("{back}?{}#mediation", kept.join("&")), &e))
+        }
+    }
+}
+
+async fn issue_statement(
+    State(s): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let (id, back) = match check(&c, &id, &headers, page, "/staff/sign-in")? {
+        Checked::Go(id, back) => (id, back),
+        Checked::SignIn(to) => return Ok(to),
+    };
+    match s.services.issue_statement(&c, id).await {
+        Ok(()) => Ok(Redirect::to(&format!("{back}?issued=1#statement")).into_response()),
+        Err(e) => Ok(back_with(&format!("{back}#statement"), &e)),
+    }
+}
+
+#[derive(Deserialize, Default)]
+struct ReceiveForm {
+    #[serde(default)]
+    request_id: String,
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    confirmed: Option<String>,
+}
+
+async fn receive(
+    State(s): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    form: FormResult<ReceiveForm>,
+) -> Result<Response, ApiError> {
+    let (id, back) = match check(&c, &id, &headers, page, "/sign-in")? {
+        Checked::Go(id, back) => (id, back),
+        Checked::SignIn(to) => return Ok(to),
+    };
+    let f = form.map(|f| f.0).unwrap_or_default();
+    let req = ReceiveRequest {
+        request_id: f.request_id.clone(),
+        code: f.code,
+        confirmed: f.confirmed.is_some(),
+        device: headers.get(USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("").to_string(),
+    };
+    match s.services.receive_statement(&c, id, &req).await {
+        Ok(Received::Concluded(_)) => {
+            Ok(Redirect::to(&format!("{back}?concluded=1#statement")).into_response())
+        }
+        Ok(_) => Ok(Redirect::to(&format!("{back}?received=1#statement")).into_response()),
+        Err(e) => Ok(back_with(&format!("{back}?req={}#receive", url_encode(&f.request_id)), &e)),
+    }
+}
+
+#[derive(Deserialize, Default)]
+struct BackOutForm {
+    #[serde(default)]
+    reason: String,
+}
+
+async fn back_out(
+    State(s): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    form: FormResult<BackOutForm>,
+) -> Result<Response, ApiError> {
+    let (id, back) = match check(&c, &id, &headers, page, "/sign-in")? {
+        Checked::Go(id, back) => (id, back),
+        Checked::SignIn(to) => return Ok(to),
+    };
+    let f = form.map(|f| f.0).unwrap_or_default();
+    match s.services.back_out(&c, id, &f.reason).await {
+        Ok(()) => Ok(Redirect::to(&format!("{back}?backed_out=1")).into_response()),
+        Err(e) => Ok(back_with(&format!("{back}?note={}#back-out", url_encode(&f.reason)), &e)),
+    }
+}
+
+async fn statement_pdf(
+    State(s): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let Ok(id) = id.parse::<i64>() else {
+        return Err(ApiError(AppError::NotFound(String::new())));
+    };
+    if c.me.is_none() {
+        return Ok(Redirect::to(&format!("/sign-in?next={}", url_encode(&page(id)))).into_response());
+    }
+    let pdf = s.services.statement_pdf(&c, id).await?;
+    let mut res = pdf.into_response();
+    crate::http::documents::document_headers(
+        res.headers_mut(),
+        "application/pdf",
+        &format!("mediation-statement-{id}.pdf"),
     );
     Ok(res)
 }

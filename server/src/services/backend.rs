@@ -287,6 +287,12 @@ impl Backend for Services {
                 sheet.case.refund_due_at.map(|at| crate::services::fees::refund_deadline_view(at, lang, now));
         }
         view.can_close = crate::services::fees::can_close_now(me, &sheet.case, &sheet.events);
+        // 诉中调解: its parties and the court see the case's mediation; its judge may start one.
+        if side.is_some() || crate::services::own_court_staff(me, &sheet.case) {
+            let (link, start) = self.case_mediation_part(me, &sheet.case, view.can_close, lang).await?;
+            view.mediation = link;
+            view.mediation_start = start;
+        }
         // The representations: the party each acts for may revoke its own; the case's court may
         // end any. The agent and the other side see none of these buttons.
         let court = crate::services::own_court_staff(me, &sheet.case);

@@ -39,7 +39,12 @@ pub struct RulingRequest {
 
 impl Services {
     /// The last day of the matter's confirmation window, if its agreement is in force.
+    /// None for an agreement reached in a case: it leads to a 调解书, not to confirmation
+    /// (DOMAIN-2 §1.1 rule 18).
     fn window_end(&self, matter: &Matter) -> Option<CivilDate> {
+        if matter.m.case_id.is_some() {
+            return None;
+        }
         let at = matter.m.effective_at?;
         Some(confirmation_window_end(CivilDate::from_unix_shanghai(at), &holidays::state_council()).0)
     }
@@ -52,6 +57,9 @@ impl Services {
             return Err(Refusal::ConfirmationPartiesOnly.in_lang(lang));
         }
         let me = self.require_me(caller)?;
+        if matter.m.case_id.is_some() {
+            return Err(Refusal::ConfirmationInLitigation.in_lang(lang));
+        }
         if MediationState::parse(&matter.m.state) != MediationState::Effective {
             return Err(Refusal::ConfirmationNotInForce.in_lang(lang));
         }

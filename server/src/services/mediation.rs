@@ -253,7 +253,7 @@ impl Services {
             (MediationState::Requested, MediationRole::CourtStaff) if is_mediator(caller) => {
                 Some(t(lang, ("等待接受", "To accept")))
             }
-            (MediationState::Inviting, MediationRole::Respondent)
+            (MediationState::Inviting, MediationRole::Applicant | MediationRole::Respondent)
                 if matter.parties.iter().any(|p| p.answer == "pending" && mine(p, me, my_phone)) =>
             {
                 Some(t(lang, ("请答复是否同意调解", "Please answer the invitation")))
@@ -262,6 +262,14 @@ impl Services {
                 if m.version > 0 && must_sign(matter, role, me) && !signed(matter, me) =>
             {
                 Some(t(lang, ("协议等您签名", "The agreement waits for your signature")))
+            }
+            (MediationState::Issued, _)
+                if matter.parties.iter().any(|p| p.user_id == Some(me) && p.received_at.is_none()) =>
+            {
+                Some(t(lang, ("调解书等您签收", "The statement waits for you to sign for it")))
+            }
+            (MediationState::Effective, MediationRole::Mediator) if m.case_id.is_some() => {
+                Some(t(lang, ("请出具调解书", "Issue the mediation statement")))
             }
             _ => None,
         };
@@ -297,6 +305,8 @@ impl Services {
                 ("法院安排调解员并由调解员接受", "A mediator to be assigned and accept"),
                 "在线调解规则 第10条、第12条（3个工作日）",
             ),
+            // In a case, every party is asked by the judge; the period starts once all consent.
+            MediationState::Inviting if m.case_id.is_some() => (None, None),
             MediationState::Inviting => step(
                 m.accepted_at.unwrap_or(m.requested_at),
                 ("征询对方是否同意调解", "The other side to be asked"),
@@ -304,12 +314,13 @@ impl Services {
             ),
             MediationState::Mediating => {
                 let accepted = CivilDate::from_unix_shanghai(m.accepted_at.unwrap_or(m.requested_at));
-                let end = rules::period_end(MediationKind::PreFiling, accepted, 0);
+                let kind = kind_of(m);
+                let end = rules::period_end(kind, accepted, 0);
                 (
                     Some(deadline(
                         t(lang, ("调解期限", "Mediation period")),
                         end,
-                        "在线调解规则 第24条（诉前调解30日）",
+                        kind.period_source(),
                         lang,
                         now,
                     )),
@@ -379,7 +390,7 @@ impl Services {
                 id: s.id,
                 version: s.version,
                 name: s.user_name.clone().unwrap_or_default(),
-                role: role_label(&s.role, lang).to_string(),
+                role: role_label(m.case_id.is_some(), &s.role, lang).to_string(),
                 sha256: s.sha256.clone(),
                 signed_at: format_shanghai(s.signed_at, lang),
                 identity_check: s.identity_check.clone(),
@@ -389,7 +400,7 @@ impl Services {
             })
             .collect();
         let calendar = holidays::state_council();
-        let (window, window_provisional) = match m.effective_at {
+        let (window, window_provisional) = match m.effective_at.filter(|_| m.case_id.is_none()) {
             Some(at) => {
                 let (day, provisional) =
                     rules::confirmation_window_end(CivilDate::from_unix_shanghai(at), &calendar);
@@ -441,7 +452,7 @@ impl Services {
                 .iter()
                 .map(|p| MediationPartyView {
                     name: p.name.clone(),
-                    side: side_label(&p.side, lang).to_string(),
+                    side: side_label(m.case_id.is_some(), &p.side, lang).to_string(),
                     answer: answer_label(&p.answer, lang).to_string(),
                     is_me: mine(p, me, &phone),
                 })
@@ -449,13 +460,12 @@ impl Services {
             deadline: deadline_now,
             calendar_note,
             invited: state == MediationState::Inviting
-                && role == MediationRole::Respondent
+                && matches!(role, MediationRole::Applicant | MediationRole::Respondent)
                 && matter.parties.iter().any(|p| p.answer == "pending" && mine(p, me, &phone)),
             agreement,
             ledger,
             effective_at: m.effective_at.map(|at| format_shanghai(at, lang)),
-            agreement_pdf: (state == MediationState::Effective)
-                .then(|| format!("/mediations/{}/agreement.pdf", m.id)),
+            agreement_pdf: in_force(state).then(|| format!("/mediations/{}/agreement.pdf", m.id)),
             window,
             window_provisional,
             ended,
@@ -477,6 +487,31 @@ impl Services {
             confirmation,
             may_apply,
             window_lapsed,
+            case_id: m.case_id,
+            may_issue: role == MediationRole::Mediator
+                && m.case_id.is_some()
+                && state == MediationState::Effective,
+            statement: m.statement_at.map(|at| StatementView {
+                issued_at: format_shanghai(at, lang),
+                pdf: format!("/mediations/{}/statement.pdf", m.id),
+                receipts: matter
+                    .parties
+                    .iter()
+                    .map(|p| (p.name.clone(), p.received_at.map(|r| format_shanghai(r, lang))))
+                    .collect(),
+                may_receive: state == MediationState::Issued
+                    && matter.parties.iter().any(|p| p.user_id == Some(me) && p.received_at.is_none()),
+                in_force_at: m.concluded_at.map(|c| format_shanghai(c, lang)),
+            }),
+            may_back_out: m.case_id.is_some()
+                && matches!(
+                    state,
+                    MediationState::Inviting
+                        | MediationState::Mediating
+                        | MediationState::Effective
+                        | MediationState::Issued
+                )
+                && matter.parties.iter().any(|p| mine(p, me, &phone) && p.received_at.is_none()),
         })
     }
 
@@ -527,11 +562,18 @@ impl Services {
         let party = matter
             .parties
             .iter()
-            .find(|p| role == MediationRole::Respondent && p.answer == "pending" && mine(p, me.id, &phone))
+            .find(|p| {
+                matches!(role, MediationRole::Applicant | MediationRole::Respondent)
+                    && p.answer == "pending"
+                    && mine(p, me.id, &phone)
+            })
             .ok_or_else(|| Refusal::InvitationAnswered.in_lang(lang))?;
         let address = address.trim();
+        // The 送达地址确认书 belongs to pre-filing mediation (OMR art. 17); a docketed case has
+        // its addresses for service already.
+        let in_case = matter.m.case_id.is_some();
         if consent {
-            if address.chars().count() < 5 {
+            if !in_case && address.chars().count() < 5 {
                 return Err(Refusal::MediationAddress.in_lang(lang));
             }
             if !warned {
@@ -546,7 +588,7 @@ impl Services {
                 party_id: party.id,
                 user_id: me.id,
                 consent,
-                address: consent.then_some(address),
+                address: (consent && !address.is_empty()).then_some(address),
                 note: &note,
                 now: self.now(),
             },
@@ -622,6 +664,14 @@ impl Services {
         let lang = caller.lang;
         let (matter, role, phone) = self.visible_mediation(caller, id).await?;
         let me = self.require_me(caller)?;
+        // The same identity check comes before a party's 签收 of the 调解书 (rule 19).
+        if MediationState::parse(&matter.m.state) == MediationState::Issued {
+            if !matter.parties.iter().any(|p| p.user_id == Some(me.id) && p.received_at.is_none()) {
+                return Err(Refusal::StatementPartiesOnly.in_lang(lang));
+            }
+            let phone = self.mobile(&phone, lang)?;
+            return self.issue_code(caller, &phone, "sign").await;
+        }
         if MediationState::parse(&matter.m.state) != MediationState::Mediating || matter.m.version == 0 {
             return Err(Refusal::MediationClosed.in_lang(lang));
         }
@@ -719,8 +769,13 @@ impl Services {
             Signed::Already => Err(Refusal::AlreadySigned.in_lang(lang)),
             Signed::Effective(at) => {
                 for p in &matter.parties {
+                    let next = if matter.m.case_id.is_some() {
+                        "法官将据此出具调解书，出具后请在掌上法庭签收"
+                    } else {
+                        "请在30日内双方共同申请司法确认；请登录掌上法庭查看"
+                    };
                     let text = format!(
-                        "【{}】调解协议（{}）各方已全部签名，于{}生效。请在30日内双方共同申请司法确认；请登录掌上法庭查看。",
+                        "【{}】调解协议（{}）各方已全部签名，于{}生效。{next}。",
                         matter.m.court_name_zh,
                         matter.m.number,
                         format_shanghai(at, Lang::Zh)
@@ -811,7 +866,7 @@ impl Services {
     /// extension is recorded yet, so the period is the statutory one).
     fn period_over(&self, m: &store::mediation::MediationRow) -> bool {
         let Some(accepted) = m.accepted_at else { return false };
-        let end = rules::period_end(MediationKind::PreFiling, CivilDate::from_unix_shanghai(accepted), 0);
+        let end = rules::period_end(kind_of(m), CivilDate::from_unix_shanghai(accepted), 0);
         self.now() > end_of_day_shanghai(end)
     }
 
@@ -819,8 +874,9 @@ impl Services {
     /// its parties. Runs every minute (`startup`); returns how many ended.
     pub async fn end_expired_mediations(&self) -> usize {
         let now = self.now();
-        // Only matters accepted at least the period ago can have run out.
-        let period = i64::from(MediationKind::PreFiling.period_days()) * 86_400;
+        // Only matters accepted at least the shortest period ago can have run out.
+        let shortest = MediationKind::InLitigation { simplified: true };
+        let period = i64::from(shortest.period_days()) * 86_400;
         let candidates = match store::mediation::accepted_before(&self.db, now - period).await {
             Ok(c) => c,
             Err(e) => {
@@ -829,8 +885,9 @@ impl Services {
             }
         };
         let mut ended = 0;
-        for (id, accepted, phones) in candidates {
-            let end = rules::period_end(MediationKind::PreFiling, CivilDate::from_unix_shanghai(accepted), 0);
+        for (id, accepted, kind, period_days, phones) in candidates {
+            let kind = MediationKind::from_stored(&kind, period_days);
+            let end = rules::period_end(kind, CivilDate::from_unix_shanghai(accepted), 0);
             if now <= end_of_day_shanghai(end) {
                 continue;
             }
@@ -840,8 +897,13 @@ impl Services {
                     ended += 1;
                     if let Ok(Some(m)) = store::mediation::get(&self.db, id).await {
                         for phone in phones {
+                            let next = if m.case_id.is_some() {
+                                "案件继续审理"
+                            } else {
+                                "您可以登录掌上法庭去立案起诉"
+                            };
                             let text = format!(
-                                "【{}】调解（{}）的期限已到，没有达成协议，调解结束。您可以登录掌上法庭去立案起诉。",
+                                "【{}】调解（{}）的期限已到，没有达成协议，调解结束。{next}。",
                                 m.court_name_zh, m.number
                             );
                             self.mediation_sms(&phone, m.court_id, &text).await;
@@ -890,7 +952,7 @@ impl Services {
     pub async fn agreement_pdf(&self, caller: &Caller, id: i64) -> Result<Vec<u8>, AppError> {
         let lang = caller.lang;
         let (matter, _, _) = self.visible_mediation(caller, id).await?;
-        if MediationState::parse(&matter.m.state) != MediationState::Effective {
+        if !in_force(MediationState::parse(&matter.m.state)) {
             return Err(Refusal::AgreementNotInForce.in_lang(lang));
         }
         let v = matter.versions.last().ok_or_else(|| crate::services::unavailable(lang))?;
@@ -905,7 +967,7 @@ impl Services {
             };
             signatures.push(crate::services::notices::AgreementSignature {
                 name: s.user_name.clone().unwrap_or_default(),
-                role: role_label(&s.role, Lang::Zh).to_string(),
+                role: role_label(matter.m.case_id.is_some(), &s.role, Lang::Zh).to_string(),
                 signed_at: format_shanghai(s.signed_at, Lang::Zh),
                 identity_check: s.identity_check.clone(),
                 image,
@@ -920,7 +982,7 @@ impl Services {
                 .iter()
                 .map(|p| {
                     (
-                        side_label(&p.side, Lang::Zh).to_string(),
+                        side_label(matter.m.case_id.is_some(), &p.side, Lang::Zh).to_string(),
                         p.name.clone(),
                         p.address.clone().unwrap_or_default(),
                     )
@@ -932,6 +994,7 @@ impl Services {
             sha256: v.sha256.clone(),
             effective_at: matter.m.effective_at.map(|at| format_shanghai(at, Lang::Zh)).unwrap_or_default(),
             signatures,
+            in_litigation: matter.m.case_id.is_some(),
         };
         let font = self.pdf_font(lang)?;
         tokio::task::spawn_blocking(move || {
@@ -1023,10 +1086,11 @@ pub(super) fn signers(matter: &Matter) -> Vec<(i64, String, (&'static str, &'sta
         .parties
         .iter()
         .filter_map(|p| {
-            let label = if p.side == "applicant" {
-                ("申请人", "Applicant")
-            } else {
-                ("被申请人", "Respondent")
+            let label = match (matter.m.case_id.is_some(), p.side == "applicant") {
+                (false, true) => ("申请人", "Applicant"),
+                (false, false) => ("被申请人", "Respondent"),
+                (true, true) => ("原告", "Plaintiff"),
+                (true, false) => ("被告", "Defendant"),
             };
             p.user_id.map(|u| (u, p.name.clone(), label))
         })
@@ -1063,18 +1127,30 @@ fn cause_label(code: &str, lang: Lang) -> String {
     app::rules::filing::cause_label(Cause::from_code(code), lang).to_string()
 }
 
-fn side_label(side: &str, lang: Lang) -> &'static str {
-    if side == "applicant" {
-        lang.pick("申请人", "Applicant")
-    } else {
-        lang.pick("被申请人", "Respondent")
+/// A party's side: 申请人/被申请人 before filing, 原告/被告 in a case.
+fn side_label(in_case: bool, side: &str, lang: Lang) -> &'static str {
+    match (in_case, side == "applicant") {
+        (false, true) => lang.pick("申请人", "Applicant"),
+        (false, false) => lang.pick("被申请人", "Respondent"),
+        (true, true) => lang.pick("原告", "Plaintiff"),
+        (true, false) => lang.pick("被告", "Defendant"),
     }
 }
 
-fn role_label(role: &str, lang: Lang) -> &'static str {
+/// The agreement is in force: signed by all, and in a case also once the 调解书 is out.
+fn in_force(state: MediationState) -> bool {
+    matches!(state, MediationState::Effective | MediationState::Issued | MediationState::Concluded)
+}
+
+/// The matter's kind with the period fixed when it began (OMR art. 24).
+fn kind_of(m: &store::mediation::MediationRow) -> MediationKind {
+    MediationKind::from_stored(&m.kind, m.period_days)
+}
+
+fn role_label(in_case: bool, role: &str, lang: Lang) -> &'static str {
     match role {
-        "applicant" => lang.pick("申请人", "Applicant"),
-        "respondent" => lang.pick("被申请人", "Respondent"),
+        "applicant" | "respondent" => side_label(in_case, role, lang),
+        _ if in_case => lang.pick("主持调解的法官", "Judge mediating"),
         _ => lang.pick("调解员", "Mediator"),
     }
 }
@@ -1110,6 +1186,18 @@ fn event_text(kind: &str, who: Option<&str>, note: &str, lang: Lang) -> String {
         ("jc_withdrawn", Lang::En) => format!("{who} withdrew the application"),
         ("jc_ruled", Lang::Zh) => format!("法官{who}作出裁定"),
         ("jc_ruled", Lang::En) => format!("Judge {who} ruled"),
+        ("started", Lang::Zh) => format!("法官{who}在案件审理中组织调解，请各方答复是否同意"),
+        ("started", Lang::En) => format!("Judge {who} opened mediation in the case; each party is asked"),
+        ("issued", Lang::Zh) => format!("法官{who}出具民事调解书，等待各方签收"),
+        ("issued", Lang::En) => format!("Judge {who} issued the mediation statement"),
+        ("received", Lang::Zh) => format!("{who}核验身份后签收调解书"),
+        ("received", Lang::En) => format!("{who} signed for the statement after an identity check"),
+        ("concluded", Lang::Zh) => "各方签收完毕，调解书生效，案件以调解结案".into(),
+        ("concluded", Lang::En) => {
+            "All signed for it: the statement is in force; case closed by mediation".into()
+        }
+        ("backed_out", Lang::Zh) => format!("{who}不同意调解（{note}），调解结束，案件继续审理"),
+        ("backed_out", Lang::En) => format!("{who} backed out ({note}); the trial resumes"),
         ("effective", Lang::Zh) => "各方签名完毕，调解协议生效".into(),
         ("effective", Lang::En) => "All signed: the agreement took effect".into(),
         ("ended", _) => {

@@ -5,6 +5,7 @@
 //! access policy for cases, the clock. No axum or http type and no SQL here or below.
 
 pub mod backend;
+pub mod case_mediation;
 pub mod codes;
 pub mod confirmation;
 pub mod e_service;

@@ -674,6 +674,8 @@ pub struct AgreementFacts {
     pub sha256: String,
     pub effective_at: String,
     pub signatures: Vec<AgreementSignature>,
+    /// Reached in a docketed case: it leads to a 调解书, not to judicial confirmation.
+    pub in_litigation: bool,
 }
 
 /// The agreement in force with its signatures (在线调解规则 art. 19; 电子签名法 art. 13).
@@ -693,8 +695,10 @@ pub fn agreement_document(f: &AgreementFacts) -> Document {
     }
     blocks.push(field("调解员：", f.mediator.clone()));
     blocks.push(field("案由：", f.cause.clone()));
+    let kind =
+        if f.in_litigation { "在诉讼中经法官主持调解" } else { "经法院主持诉前调解" };
     blocks.push(paragraph(format!(
-        "上列当事人经{}主持诉前调解，在平等自愿的基础上达成如下协议（第{}版）：",
+        "上列当事人{kind}（{}），在平等自愿的基础上达成如下协议（第{}版）：",
         f.court_name, f.version
     )));
     for (i, clause) in f.clauses.iter().enumerate() {
@@ -716,14 +720,91 @@ pub fn agreement_document(f: &AgreementFacts) -> Document {
     }
     blocks.push(field("生效时间：", f.effective_at.clone()));
     blocks.push(Block::Rule);
-    blocks.push(Block::Note(
-        "本协议自最后一方完成电子签名时生效（在线调解规则 第19条）。每个签名都针对上面的协议指纹；协议内容有任何改动，指纹就对不上（电子签名法 第13条）。双方可以在生效之日起30日内共同申请司法确认（民事诉讼法 第205条）。"
-            .to_owned(),
-    ));
+    let next = if f.in_litigation {
+        "法院据此出具民事调解书，各方签收后生效（民事诉讼法 第100条）。"
+    } else {
+        "双方可以在生效之日起30日内共同申请司法确认（民事诉讼法 第205条）。"
+    };
+    blocks.push(Block::Note(format!(
+        "本协议自最后一方完成电子签名时生效（在线调解规则 第19条）。每个签名都针对上面的协议指纹；协议内容有任何改动，指纹就对不上（电子签名法 第13条）。{next}"
+    )));
     Document {
         title: format!("调解协议书 {}", f.number),
         blocks,
         footer: Some(format!("{}　{}　调解协议书", f.court_name, f.number)),
+    }
+}
+
+/// What a 民事调解书 states (CPL 2023 arts. 100, 101).
+pub struct StatementFacts {
+    pub court_name: String,
+    /// The case's 民初 number.
+    pub case_number: String,
+    pub cause: String,
+    pub plaintiffs: Vec<String>,
+    pub defendants: Vec<String>,
+    pub clauses: Vec<String>,
+    /// The fingerprint of the agreement version every party signed.
+    pub agreement_sha256: String,
+    pub judge: String,
+    pub issued_on: CivilDate,
+    /// Each party and, once it has signed for it, (when, how identity was checked).
+    pub receipts: Vec<(String, Option<(String, String)>)>,
+    /// The last 签收: the moment it took effect (JI22 art. 149).
+    pub in_force_at: Option<String>,
+}
+
+/// The mediation statement issued from an in-litigation agreement: the claims, the agreement,
+/// the court's confirmation; in force when every party has signed for it (CPL 2023 art. 100).
+pub fn mediation_statement(f: &StatementFacts) -> Document {
+    let mut blocks = vec![
+        Block::CourtHeader(f.court_name.clone()),
+        Block::Title("民事调解书".to_owned()),
+        Block::CaseNumber(f.case_number.clone()),
+    ];
+    for p in &f.plaintiffs {
+        blocks.push(field("原告：", p.trim().to_owned()));
+    }
+    for d in &f.defendants {
+        blocks.push(field("被告：", d.trim().to_owned()));
+    }
+    blocks.push(paragraph(format!(
+        "原告{}与被告{}{}一案，本院依法受理。本案在审理过程中，经本院主持调解，当事人自愿达成如下协议：",
+        f.plaintiffs.join("、"),
+        f.defendants.join("、"),
+        f.cause
+    )));
+    for (i, clause) in f.clauses.iter().enumerate() {
+        blocks.push(Block::Plain(format!("{}. {}", i + 1, clause.trim())));
+    }
+    blocks.push(Block::Code {
+        label: "协议指纹（SHA-256，各方电子签名所确认的协议）：".to_owned(),
+        text: f.agreement_sha256.clone(),
+    });
+    blocks.push(paragraph(
+        "上述协议，不违反法律规定，本院予以确认。案件受理费减半收取（诉讼费用交纳办法 第15条）。",
+    ));
+    blocks.push(paragraph("本调解书经各方当事人签收后，即具有法律效力（民事诉讼法 第100条）。"));
+    blocks.push(field("审判员：", f.judge.clone()));
+    blocks.push(Block::Signature { court: f.court_name.clone(), date: date_in_numerals(f.issued_on) });
+    blocks.push(Block::Heading("签收".to_owned()));
+    for (name, receipt) in &f.receipts {
+        match receipt {
+            Some((at, check)) => blocks.push(field("签收人：", format!("{}，{at}，{check}", name.trim()))),
+            None => blocks.push(field("签收人：", format!("{}，尚未签收", name.trim()))),
+        }
+    }
+    if let Some(at) = &f.in_force_at {
+        blocks.push(field("生效时间：", at.clone()));
+    }
+    blocks.push(Block::Rule);
+    blocks.push(Block::Note(format!(
+        "本调解书通过“{APP_NAME}”电子送达，每位当事人在应用内再次核验身份后签收；送达到达或已读不算签收，也不适用留置送达（民诉解释 第133条、第149条）。需要纸质文书的，可以向法院申请（民事诉讼法 第90条）。"
+    )));
+    Document {
+        title: format!("民事调解书 {}", f.case_number),
+        blocks,
+        footer: Some(format!("{}　{}　民事调解书", f.court_name, f.case_number)),
     }
 }
 

@@ -253,6 +253,8 @@ pub fn full(
         refund_open_fen: 0,
         refund_deadline: None,
         can_close: false,
+        mediation: None,
+        mediation_start: None,
         procedure_targets: Vec::new(),
         procedure_changes: Vec::new(),
         can_record_appeal: false,

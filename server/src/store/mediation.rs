@@ -10,6 +10,10 @@ use sqlx::Row;
 pub struct MediationRow {
     pub id: i64,
     pub court_id: i64,
+    /// `pre_filing` or `in_litigation` (`rules::mediation::MediationKind::code`).
+    pub kind: String,
+    /// In-litigation: the docketed case mediated.
+    pub case_id: Option<i64>,
     pub court_name_zh: String,
     pub court_name_en: String,
     pub number: String,
@@ -21,22 +25,30 @@ pub struct MediationRow {
     pub mediator_phone: Option<String>,
     pub requested_at: i64,
     pub accepted_at: Option<i64>,
+    /// The period in days (OMR art. 24), fixed when the mediation began.
+    pub period_days: i64,
     pub effective_at: Option<i64>,
+    /// In-litigation: the 调解书 issued and sent to the parties to sign for.
+    pub statement_at: Option<i64>,
+    /// In-litigation: the last party's 签收 — the 调解书 in force (JI22 art. 149).
+    pub concluded_at: Option<i64>,
     pub ended_at: Option<i64>,
     pub end_ground: Option<String>,
     pub end_note: Option<String>,
     pub version: i64,
 }
 
-const COLUMNS: &str = "m.id, m.court_id, c.name_zh AS court_name_zh, c.name_en AS court_name_en, m.number, \
+const COLUMNS: &str = "m.id, m.court_id, m.kind, m.case_id, c.name_zh AS court_name_zh, c.name_en AS court_name_en, m.number, \
     m.cause, m.summary, m.state, m.mediator_id, u.name AS mediator_name, u.phone AS mediator_phone, \
-    m.requested_at, m.accepted_at, m.effective_at, m.ended_at, m.end_ground, m.end_note, m.version \
+    m.requested_at, m.accepted_at, m.period_days, m.effective_at, m.statement_at, m.concluded_at, m.ended_at, m.end_ground, m.end_note, m.version \
     FROM mediations m JOIN courts c ON c.id = m.court_id LEFT JOIN users u ON u.id = m.mediator_id";
 
 fn row(r: &sqlx::any::AnyRow) -> Result<MediationRow, sqlx::Error> {
     Ok(MediationRow {
         id: r.try_get("id")?,
         court_id: r.try_get("court_id")?,
+        kind: r.try_get("kind")?,
+        case_id: r.try_get("case_id")?,
         court_name_zh: r.try_get("court_name_zh")?,
         court_name_en: r.try_get("court_name_en")?,
         number: r.try_get("number")?,
@@ -48,7 +60,10 @@ fn row(r: &sqlx::any::AnyRow) -> Result<MediationRow, sqlx::Error> {
         mediator_phone: r.try_get("mediator_phone")?,
         requested_at: r.try_get("requested_at")?,
         accepted_at: r.try_get("accepted_at")?,
+        period_days: r.try_get("period_days")?,
         effective_at: r.try_get("effective_at")?,
+        statement_at: r.try_get("statement_at")?,
+        concluded_at: r.try_get("concluded_at")?,
         ended_at: r.try_get("ended_at")?,
         end_ground: r.try_get("end_ground")?,
         end_note: r.try_get("end_note")?,
@@ -67,6 +82,9 @@ pub struct PartyRow {
     pub warned_at: Option<i64>,
     pub answer: String,
     pub answered_at: Option<i64>,
+    /// In-litigation: when this party signed for the 调解书 (签收), and how identity was checked.
+    pub received_at: Option<i64>,
+    pub receive_check: Option<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -220,7 +238,7 @@ pub async fn matter(db: &Db, id: i64) -> Result<Option<Matter>, sqlx::Error> {
         return Ok(None);
     };
     let parties = sqlx::query(
-        "SELECT id, side, name, phone, user_id, address, warned_at, answer, answered_at \
+        "SELECT id, side, name, phone, user_id, address, warned_at, answer, answered_at, received_at, receive_check \
          FROM mediation_parties WHERE mediation_id = $1 ORDER BY id",
     )
     .bind(id)
@@ -238,6 +256,8 @@ pub async fn matter(db: &Db, id: i64) -> Result<Option<Matter>, sqlx::Error> {
             warned_at: r.try_get("warned_at")?,
             answer: r.try_get("answer")?,
             answered_at: r.try_get("answered_at")?,
+            received_at: r.try_get("received_at")?,
+            receive_check: r.try_get("receive_check")?,
         })
     })
     .collect::<Result<Vec<_>, sqlx::Error>>()?;
@@ -324,7 +344,7 @@ pub async fn of_person(db: &Db, user_id: i64, phone: &str) -> Result<Vec<Mediati
 pub async fn queue(db: &Db, court_id: i64, mediator_id: i64) -> Result<Vec<MediationRow>, sqlx::Error> {
     let sql = format!(
         "SELECT {COLUMNS} WHERE m.court_id = $1 AND (m.state = 'requested' OR m.mediator_id = $2) \
-         ORDER BY CASE WHEN m.state IN ('effective','ended') THEN 1 ELSE 0 END, m.requested_at, m.id"
+         ORDER BY CASE WHEN m.state IN ('effective','concluded','ended') THEN 1 ELSE 0 END, m.requested_at, m.id"
     );
     let rows =
         sqlx::query(sqlx::AssertSqlSafe(sql)).bind(court_id).bind(mediator_id).fetch_all(&db.pool).await?;
@@ -397,10 +417,12 @@ pub async fn answer(db: &Db, a: Answer<'_>) -> Result<bool, sqlx::Error> {
     }
     if a.consent {
         sqlx::query(
-            "UPDATE mediations SET state = 'mediating' WHERE id = $1 AND state = 'inviting' \
+            "UPDATE mediations SET state = 'mediating', accepted_at = COALESCE(accepted_at, $2) \
+             WHERE id = $1 AND state = 'inviting' \
              AND NOT EXISTS (SELECT 1 FROM mediation_parties p WHERE p.mediation_id = $1 AND p.answer <> 'consented')",
         )
         .bind(a.mediation_id)
+        .bind(a.now)
         .execute(&mut *tx)
         .await?;
         event(&mut tx, a.mediation_id, a.now, "consented", Some(a.user_id), "").await?;
@@ -606,14 +628,271 @@ pub async fn end(
     Ok(true)
 }
 
+/// A party of a docketed case as an in-litigation mediation needs it: the account and the
+/// phone the court texts (none when the party has no account).
+#[derive(Clone, Debug)]
+pub struct CaseParty {
+    pub id: i64,
+    pub side: String,
+    pub name: String,
+    pub user_id: Option<i64>,
+    pub phone: Option<String>,
+}
+
+/// The plaintiffs and defendants of a case, with their accounts' phones.
+pub async fn case_parties(db: &Db, case_id: i64) -> Result<Vec<CaseParty>, sqlx::Error> {
+    sqlx::query(
+        "SELECT p.id, p.side, p.name, p.user_id, u.phone FROM case_parties p \
+         LEFT JOIN users u ON u.id = p.user_id \
+         WHERE p.case_id = $1 AND p.side IN ('plaintiff','defendant') ORDER BY p.id",
+    )
+    .bind(case_id)
+    .fetch_all(&db.pool)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(CaseParty {
+            id: r.try_get("id")?,
+            side: r.try_get("side")?,
+            name: r.try_get("name")?,
+            user_id: r.try_get("user_id")?,
+            phone: r.try_get("phone")?,
+        })
+    })
+    .collect()
+}
+
+/// The newest mediation of a case (open or not), for the case page.
+pub async fn latest_of_case(db: &Db, case_id: i64) -> Result<Option<MediationRow>, sqlx::Error> {
+    let sql = format!("SELECT {COLUMNS} WHERE m.case_id = $1 ORDER BY m.id DESC LIMIT 1");
+    let r = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(case_id).fetch_optional(&db.pool).await?;
+    r.as_ref().map(row).transpose()
+}
+
+pub struct NewCaseMediation<'a> {
+    pub court_id: i64,
+    pub case_id: i64,
+    pub year: i64,
+    pub seq: i64,
+    pub number: &'a str,
+    pub cause: &'a str,
+    pub summary: &'a str,
+    /// The judge who mediates (OMR art. 24: "when a judge mediates").
+    pub mediator_id: i64,
+    pub period_days: i64,
+    /// (side: `applicant` for a plaintiff, `respondent` for a defendant; the party).
+    pub parties: Vec<(&'static str, NewParty<'a>)>,
+    pub now: i64,
+}
+
+/// A mediation in a docketed case: every party is asked to consent; the period starts when
+/// the last one has (OMR art. 24, `answer`). `None` when the case has an open mediation
+/// already (the unique index `mediations_open_per_case`: a double tap makes one).
+pub async fn create_in_case(db: &Db, n: NewCaseMediation<'_>) -> Result<Option<i64>, sqlx::Error> {
+    let mut tx = db.pool.begin().await?;
+    let inserted = sqlx::query(
+        "INSERT INTO mediations (court_id, kind, case_id, year, seq, number, cause, summary, state, \
+           mediator_id, requested_at, period_days) \
+         VALUES ($1, 'in_litigation', $2, $3, $4, $5, $6, $7, 'inviting', $8, $9, $10) \
+         ON CONFLICT DO NOTHING RETURNING id",
+    )
+    .bind(n.court_id)
+    .bind(n.case_id)
+    .bind(n.year)
+    .bind(n.seq)
+    .bind(n.number)
+    .bind(n.cause)
+    .bind(n.summary)
+    .bind(n.mediator_id)
+    .bind(n.now)
+    .bind(n.period_days)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(r) = inserted else {
+        tx.rollback().await?;
+        return Ok(None);
+    };
+    let id: i64 = r.try_get("id")?;
+    for (side, p) in &n.parties {
+        sqlx::query(
+            "INSERT INTO mediation_parties (mediation_id, side, name, phone, user_id, answer) \
+             VALUES ($1, $2, $3, $4, $5, 'pending')",
+        )
+        .bind(id)
+        .bind(*side)
+        .bind(p.name)
+        .bind(p.phone)
+        .bind(p.user_id)
+        .execute(&mut *tx)
+        .await?;
+    }
+    event(&mut tx, id, n.now, "started", Some(n.mediator_id), "").await?;
+    tx.commit().await?;
+    Ok(Some(id))
+}
+
+/// The judge issues the 调解书 from the agreement in force; false when it was not waiting
+/// for one (issued already, or the mediation ended).
+pub async fn issue_statement(db: &Db, id: i64, by: i64, now: i64) -> Result<bool, sqlx::Error> {
+    let mut tx = db.pool.begin().await?;
+    let moved = sqlx::query(
+        "UPDATE mediations SET state = 'issued', statement_at = $1 \
+         WHERE id = $2 AND kind = 'in_litigation' AND state = 'effective'",
+    )
+    .bind(now)
+    .bind(id)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if moved == 0 {
+        tx.rollback().await?;
+        return Ok(false);
+    }
+    event(&mut tx, id, now, "issued", Some(by), "").await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+pub struct Receipt<'a> {
+    pub mediation_id: i64,
+    pub party_id: i64,
+    pub user_id: i64,
+    pub identity_check: &'a str,
+    pub device: &'a str,
+    pub ip: &'a str,
+    pub now: i64,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Received {
+    /// Recorded; others still have to sign for it.
+    Recorded,
+    /// Recorded, and it was the last: the 调解书 is in force at this moment.
+    Concluded(i64),
+    /// This party signed for it already (a double tap or a replay).
+    Already,
+    /// The 调解书 is not out for 签收 (not issued, in force already, or the mediation ended).
+    NotOpen,
+}
+
+/// A party's 签收 of the 调解书, in one transaction that first claims the matter's row (two
+/// last 签收 at once are decided one after the other); the last one concludes it when
+/// `in_force` (the rule of JI22 art. 149) says so.
+pub async fn receive_statement(
+    db: &Db,
+    r: Receipt<'_>,
+    in_force: impl Fn(&[(i64, i64)]) -> Option<i64>,
+) -> Result<Received, sqlx::Error> {
+    let mut tx = db.pool.begin().await?;
+    let open = sqlx::query("UPDATE mediations SET version = version WHERE id = $1 AND state = 'issued'")
+        .bind(r.mediation_id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    if open == 0 {
+        tx.rollback().await?;
+        return Ok(Received::NotOpen);
+    }
+    let done = sqlx::query(
+        "UPDATE mediation_parties SET received_at = $1, receive_check = $2, receive_device = $3, receive_ip = $4 \
+         WHERE id = $5 AND mediation_id = $6 AND received_at IS NULL",
+    )
+    .bind(r.now)
+    .bind(r.identity_check)
+    .bind(r.device)
+    .bind(r.ip)
+    .bind(r.party_id)
+    .bind(r.mediation_id)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if done == 0 {
+        tx.rollback().await?;
+        return Ok(Received::Already);
+    }
+    event(&mut tx, r.mediation_id, r.now, "received", Some(r.user_id), "").await?;
+    let received: Vec<(i64, i64)> = sqlx::query(
+        "SELECT id, received_at FROM mediation_parties WHERE mediation_id = $1 AND received_at IS NOT NULL",
+    )
+    .bind(r.mediation_id)
+    .fetch_all(&mut *tx)
+    .await?
+    .iter()
+    .map(|x| Ok((x.try_get("id")?, x.try_get("received_at")?)))
+    .collect::<Result<_, sqlx::Error>>()?;
+    let outcome = match in_force(&received) {
+        Some(at) => {
+            sqlx::query("UPDATE mediations SET state = 'concluded', concluded_at = $1 WHERE id = $2")
+                .bind(at)
+                .bind(r.mediation_id)
+                .execute(&mut *tx)
+                .await?;
+            event(&mut tx, r.mediation_id, at, "concluded", None, "").await?;
+            Received::Concluded(at)
+        }
+        None => Received::Recorded,
+    };
+    tx.commit().await?;
+    Ok(outcome)
+}
+
+/// A party backs out of an in-litigation mediation before it has signed for the 调解书 (CPL
+/// 2023 art. 102): the mediation ends (OMR art. 25(4)) and the trial resumes. False when that
+/// party had signed for it already, or the mediation was over.
+pub async fn back_out(
+    db: &Db,
+    id: i64,
+    party_id: i64,
+    note: &str,
+    by: i64,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let mut tx = db.pool.begin().await?;
+    let moved = sqlx::query(
+        "UPDATE mediations SET state = 'ended', ended_at = $1, end_ground = 'refused', end_note = $2 \
+         WHERE id = $3 AND kind = 'in_litigation' AND state IN ('inviting','mediating','effective','issued') \
+           AND EXISTS (SELECT 1 FROM mediation_parties p WHERE p.id = $4 AND p.mediation_id = $3 \
+                       AND p.received_at IS NULL)",
+    )
+    .bind(now)
+    .bind(note)
+    .bind(id)
+    .bind(party_id)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if moved == 0 {
+        tx.rollback().await?;
+        return Ok(false);
+    }
+    event(&mut tx, id, now, "backed_out", Some(by), note).await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// Cases whose 调解书 is in force (every party signed for it) but which have no outcome yet,
+/// with the moment it took effect.
+pub async fn concluded_open_cases(db: &Db) -> Result<Vec<(i64, i64)>, sqlx::Error> {
+    sqlx::query(
+        "SELECT m.case_id, m.concluded_at FROM mediations m JOIN cases k ON k.id = m.case_id \
+         WHERE m.state = 'concluded' AND m.concluded_at IS NOT NULL AND k.outcome IS NULL \
+         ORDER BY m.id LIMIT 100",
+    )
+    .fetch_all(&db.pool)
+    .await?
+    .iter()
+    .map(|r| Ok((r.try_get("case_id")?, r.try_get("concluded_at")?)))
+    .collect()
+}
+
 /// Matters still open whose mediator accepted before `accepted_before` (the candidates for the
 /// end of the period; the caller applies the rule), with their parties' phones.
 pub async fn accepted_before(
     db: &Db,
     accepted_before: i64,
-) -> Result<Vec<(i64, i64, Vec<String>)>, sqlx::Error> {
+) -> Result<Vec<(i64, i64, String, i64, Vec<String>)>, sqlx::Error> {
     let rows = sqlx::query(
-        "SELECT id, accepted_at FROM mediations WHERE state IN ('inviting','mediating') \
+        "SELECT id, accepted_at, kind, period_days FROM mediations WHERE state IN ('inviting','mediating') \
          AND accepted_at IS NOT NULL AND accepted_at < $1 ORDER BY id LIMIT 500",
     )
     .bind(accepted_before)
@@ -629,7 +908,7 @@ pub async fn accepted_before(
             .iter()
             .map(|p| p.try_get("phone"))
             .collect::<Result<_, _>>()?;
-        out.push((id, r.try_get("accepted_at")?, phones));
+        out.push((id, r.try_get("accepted_at")?, r.try_get("kind")?, r.try_get("period_days")?, phones));
     }
     Ok(out)
 }
@@ -644,9 +923,9 @@ pub async fn figures(
 ) -> Result<(i64, i64, i64, Option<f64>), sqlx::Error> {
     let r = sqlx::query(
         "SELECT COUNT(*) AS requested, \
-           CAST(COALESCE(SUM(CASE WHEN state = 'effective' THEN 1 ELSE 0 END), 0) AS BIGINT) AS agreed, \
+           CAST(COALESCE(SUM(CASE WHEN state IN ('effective','issued','concluded') THEN 1 ELSE 0 END), 0) AS BIGINT) AS agreed, \
            CAST(COALESCE(SUM(CASE WHEN state = 'ended' THEN 1 ELSE 0 END), 0) AS BIGINT) AS failed, \
-           CAST(AVG(CASE WHEN state = 'effective' THEN effective_at - requested_at END) AS DOUBLE PRECISION) AS avg_secs \
+           CAST(AVG(CASE WHEN state IN ('effective','issued','concluded') THEN effective_at - requested_at END) AS DOUBLE PRECISION) AS avg_secs \
          FROM mediations WHERE court_id = $1 AND requested_at >= $2 AND requested_at < $3",
     )
     .bind(court_id)

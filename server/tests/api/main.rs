@@ -4,6 +4,7 @@
 mod helpers;
 
 mod auth;
+mod case_mediation;
 mod cases;
 mod causes;
 mod doors;

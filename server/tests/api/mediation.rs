@@ -11,10 +11,15 @@ use sha2::Digest;
 
 const MEDIATOR: &str = "13900000003";
 /// A 1×1 PNG, as a signature pad's data URL.
-const PNG: &str = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==";
+pub(crate) const PNG: &str = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==";
 
 /// Posts a form; returns the redirect's target.
-async fn post(app: &TestApp, client: &reqwest::Client, path: &str, form: &[(&str, &str)]) -> String {
+pub(crate) async fn post(
+    app: &TestApp,
+    client: &reqwest::Client,
+    path: &str,
+    form: &[(&str, &str)],
+) -> String {
     let res = client.post(app.url(path)).form(form).send().await.expect("request");
     assert!(
         res.status().is_redirection(),
@@ -25,7 +30,7 @@ async fn post(app: &TestApp, client: &reqwest::Client, path: &str, form: &[(&str
     res.headers()["location"].to_str().unwrap().to_string()
 }
 
-async fn page(app: &TestApp, client: &reqwest::Client, id: i64) -> (u16, Value) {
+pub(crate) async fn page(app: &TestApp, client: &reqwest::Client, id: i64) -> (u16, Value) {
     app.call(client, "mediation_page", &[("id", &id.to_string())]).await
 }
 
@@ -75,7 +80,12 @@ async fn agreed_to_mediate(
 /// Texts a signing code to the signer, moving the clock first: past the one-a-minute limit,
 /// and far enough that no hour holds the 5 codes a number may get (the sessions stay alive:
 /// they idle out after 2 hours).
-async fn code_for(app: &TestApp, client: &reqwest::Client, id: i64, phone: &str) -> (String, String) {
+pub(crate) async fn code_for(
+    app: &TestApp,
+    client: &reqwest::Client,
+    id: i64,
+    phone: &str,
+) -> (String, String) {
     app.clock.advance(730);
     let to = post(app, client, &format!("/mediations/{id}/sign-code"), &[]).await;
     // Request ids are hex: nothing in them is %-encoded.
@@ -88,7 +98,7 @@ async fn code_for(app: &TestApp, client: &reqwest::Client, id: i64, phone: &str)
     (req, app.last_code_for(phone).await)
 }
 
-async fn sign(
+pub(crate) async fn sign(
     app: &TestApp,
     client: &reqwest::Client,
     id: i64,
@@ -740,7 +750,7 @@ async fn confirmation_is_refused_after_thirty_days_and_may_be_withdrawn(b: Backe
 both_backends!(confirmation_is_refused_after_thirty_days_and_may_be_withdrawn);
 
 /// The text of a PDF, by poppler's `pdftotext` (CI installs poppler-utils).
-fn pdf_text(pdf: &[u8]) -> String {
+pub(crate) fn pdf_text(pdf: &[u8]) -> String {
     use std::io::Write;
     use std::process::{Command, Stdio};
     let mut child = Command::new("pdftotext")

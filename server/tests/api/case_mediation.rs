@@ -1,0 +1,278 @@
+//! Mediation in a docketed case (诉中调解, DOMAIN-2 §1.1 rules 14, 18–21), through its form
+//! doors as a phone does: the judge opens it, both parties consent, the agreement is signed,
+//! the judge issues the 调解书, each party signs for it after an identity check, and the last
+//! 签收 closes the case by mediation with half the fee refunded — and every wrong door: a
+//! non-judge, a second start, a 签收 without code or confirmation, a replay, a non-party, a
+//! party backing out after its 签收; backing out before it; the 15-day period running out.
+
+use crate::both_backends;
+use crate::helpers::*;
+use crate::mediation::{code_for, page, pdf_text, post, sign, PNG};
+use crate::refunds::{paid_ordinary_case, refunds};
+use serde_json::Value;
+
+/// The mediation's id from the redirect after starting it.
+fn started(to: &str) -> i64 {
+    to.strip_prefix("/mediations/")
+        .and_then(|r| r.split('?').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("to the new mediation: {to}"))
+}
+
+async fn progress(app: &TestApp, client: &reqwest::Client, case: i64) -> Value {
+    app.get_json(client, &format!("/api/v1/cases/{case}/progress")).await.1
+}
+
+/// 王五's paid ordinary case (defendant 李四): mediation opened by the judge, both consented,
+/// an agreement drafted and signed by the two parties and the judge. Returns (case, mediation).
+async fn signed_in_case(
+    app: &TestApp,
+    wang: &reqwest::Client,
+    li: &reqwest::Client,
+    judge: &reqwest::Client,
+) -> (i64, i64) {
+    let (case, _) = paid_ordinary_case(app, wang).await;
+    let id = started(&post(app, judge, &format!("/cases/{case}/mediation"), &[]).await);
+    for (who, phone) in [(wang, WANG), (li, LI)] {
+        let to =
+            post(app, who, &format!("/mediations/{id}/answer"), &[("answer", "yes"), ("warned", "1")]).await;
+        assert_eq!(to, format!("/mediations/{id}?answered=1"), "{phone}");
+    }
+    post(
+        app,
+        judge,
+        &format!("/staff/mediations/{id}/agreement"),
+        &[
+            ("based_on", "0"),
+            ("text", "李四于2027年1月31日前支付王五货款30000元。\n案件受理费减半收取，由李四负担。"),
+        ],
+    )
+    .await;
+    let (_, v) = page(app, wang, id).await;
+    assert!(sign(app, wang, id, WANG, &v, Some(PNG)).await.contains("signed=1"));
+    assert!(sign(app, li, id, LI, &v, Some(PNG)).await.contains("signed=1"));
+    assert!(sign(app, judge, id, JUDGE, &v, None).await.contains("effective=1"));
+    (case, id)
+}
+
+async fn receive(app: &TestApp, client: &reqwest::Client, id: i64, phone: &str, confirmed: bool) -> String {
+    let (req, code) = code_for(app, client, id, phone).await;
+    let mut form = vec![("request_id", req.as_str()), ("code", code.as_str())];
+    if confirmed {
+        form.push(("confirmed", "1"));
+    }
+    post(app, client, &format!("/mediations/{id}/receive"), &form).await
+}
+
+async fn a_case_is_mediated_and_closed_when_both_parties_sign_for_the_statement(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let (wang, li, zhang, judge, clerk, other_court) =
+        (new_client(), new_client(), new_client(), new_client(), new_client(), new_client());
+    app.sign_in(&wang, WANG).await;
+    app.sign_in(&li, LI).await;
+    app.sign_in(&zhang, ZHANG).await;
+    app.staff_sign_in(&judge, JUDGE).await;
+    app.staff_sign_in(&clerk, CLERK).await;
+    app.staff_sign_in(&other_court, OTHER_COURT_CLERK).await;
+    let (case, paid) = paid_ordinary_case(&app, &wang).await;
+
+    // Only the case's judge opens mediation; the judge is offered the form.
+    let p = progress(&app, &judge, case).await;
+    assert_eq!(p["mediation_start"], serde_json::json!([]), "both parties have accounts: {p}");
+    assert!(p["mediation"].is_null());
+    assert!(progress(&app, &wang, case).await["mediation_start"].is_null(), "not for a party");
+    for who in [&li, &clerk] {
+        let to = post(&app, who, &format!("/cases/{case}/mediation"), &[]).await;
+        assert!(to.contains("error=case_mediation_judge_only"), "{to}");
+    }
+    let to = post(&app, &other_court, &format!("/cases/{case}/mediation"), &[]).await;
+    assert!(!to.starts_with("/mediations/"), "another court's clerk starts nothing: {to}");
+
+    let id = started(&post(&app, &judge, &format!("/cases/{case}/mediation"), &[]).await);
+    // A double tap makes one.
+    let to = post(&app, &judge, &format!("/cases/{case}/mediation"), &[]).await;
+    assert!(to.contains("error=case_mediation_open"), "{to}");
+    let p = progress(&app, &wang, case).await;
+    assert_eq!(p["mediation"]["id"], id, "{p}");
+    assert_eq!(p["mediation"]["state"], "inviting");
+    let told = pocket_court::store::sms::latest(&app.running.services.db, 10).await.unwrap();
+    assert!(told.iter().any(|m| m.phone == LI && m.body.contains("组织调解")), "李四 texted");
+
+    // Both parties are asked; the clock waits for both (OMR art. 24).
+    let (status, v) = page(&app, &wang, id).await;
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(v["case_id"], case);
+    assert_eq!(v["invited"], true);
+    assert!(v["deadline"].is_null(), "{v}");
+    assert_eq!(page(&app, &zhang, id).await.0, 404, "not a party: not found");
+    let to = post(&app, &wang, &format!("/mediations/{id}/answer"), &[("answer", "yes")]).await;
+    assert!(to.contains("error=mediation_warning"), "{to}");
+    post(&app, &wang, &format!("/mediations/{id}/answer"), &[("answer", "yes"), ("warned", "1")]).await;
+    assert_eq!(page(&app, &wang, id).await.1["state"], "inviting");
+    post(&app, &li, &format!("/mediations/{id}/answer"), &[("answer", "yes"), ("warned", "1")]).await;
+    let (_, v) = page(&app, &li, id).await;
+    assert_eq!(v["state"], "mediating");
+    assert!(v["deadline"]["source"].as_str().unwrap().contains("普通程序15日"), "{v}");
+    let today = app::rules::dates::CivilDate::from_unix_shanghai(app.running.services.now());
+    assert_eq!(v["deadline"]["due_date"], today.add_days(15).format(app::rules::Lang::Zh));
+
+    post(
+        &app,
+        &judge,
+        &format!("/staff/mediations/{id}/agreement"),
+        &[("based_on", "0"), ("text", "李四于2027年1月31日前支付王五货款30000元。")],
+    )
+    .await;
+    let (_, v) = page(&app, &wang, id).await;
+    assert!(sign(&app, &wang, id, WANG, &v, Some(PNG)).await.contains("signed=1"));
+    assert!(sign(&app, &li, id, LI, &v, Some(PNG)).await.contains("signed=1"));
+    assert!(sign(&app, &judge, id, JUDGE, &v, None).await.contains("effective=1"));
+
+    // An agreement in a case leads to the 调解书, not to judicial confirmation.
+    let to = post(&app, &wang, &format!("/mediations/{id}/confirmation"), &[]).await;
+    assert!(to.contains("error=confirmation_in_litigation"), "{to}");
+    let (_, v) = page(&app, &wang, id).await;
+    assert!(v["window"].is_null() && v["may_apply"] == false, "{v}");
+    // Nothing to sign for yet.
+    let to = post(&app, &wang, &format!("/mediations/{id}/receive"), &[("confirmed", "1")]).await;
+    assert!(to.contains("error=statement_not_out"), "{to}");
+
+    // The judge issues it, once.
+    let to = post(&app, &li, &format!("/staff/mediations/{id}/statement"), &[]).await;
+    assert!(to.contains("error=case_mediation_judge_only"), "{to}");
+    assert!(post(&app, &judge, &format!("/staff/mediations/{id}/statement"), &[]).await.contains("issued=1"));
+    let to = post(&app, &judge, &format!("/staff/mediations/{id}/statement"), &[]).await;
+    assert!(to.contains("error=statement_not_ready"), "{to}");
+    let (_, v) = page(&app, &wang, id).await;
+    assert_eq!(v["state"], "issued");
+    assert_eq!(v["statement"]["may_receive"], true);
+    let res = wang.get(app.url(&format!("/mediations/{id}/statement.pdf"))).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    let text = pdf_text(&res.bytes().await.unwrap());
+    for expected in ["民事调解书", "王五", "李四", "支付王五货款30000元", "尚未签收", "陈法官"]
+    {
+        assert!(text.contains(expected), "{expected}: {text}");
+    }
+    assert_eq!(
+        zhang.get(app.url(&format!("/mediations/{id}/statement.pdf"))).send().await.unwrap().status(),
+        404
+    );
+
+    // 签收: an explicit act after the identity check; arrival or reading does not count.
+    let to = receive(&app, &wang, id, WANG, false).await;
+    assert!(to.contains("error=receive_confirm"), "{to}");
+    let to = post(
+        &app,
+        &wang,
+        &format!("/mediations/{id}/receive"),
+        &[("request_id", "nope"), ("code", "123456"), ("confirmed", "1")],
+    )
+    .await;
+    assert!(to.contains("error="), "a wrong code: {to}");
+    let to =
+        post(&app, &judge, &format!("/mediations/{id}/receive"), &[("code", "000000"), ("confirmed", "1")])
+            .await;
+    assert!(to.contains("error=statement_parties_only"), "{to}");
+    let to = post(&app, &judge, &format!("/mediations/{id}/sign-code"), &[("for", "receive")]).await;
+    assert!(to.contains("error=statement_parties_only"), "no code for a non-party: {to}");
+    assert!(receive(&app, &wang, id, WANG, true).await.contains("received=1"));
+    let to =
+        post(&app, &wang, &format!("/mediations/{id}/receive"), &[("code", "000000"), ("confirmed", "1")])
+            .await;
+    assert!(to.contains("error=already_received"), "a replay: {to}");
+    // Having signed for it, 王五 can no longer back out (CPL art. 102).
+    let to = post(&app, &wang, &format!("/mediations/{id}/back-out"), &[("reason", "想反悔")]).await;
+    assert!(to.contains("error=back_out_too_late"), "{to}");
+    assert!(progress(&app, &wang, case).await["outcome"].is_null(), "not in force before the last 签收");
+
+    // The last 签收: in force, the case closed by mediation, half the fee refunded.
+    assert!(receive(&app, &li, id, LI, true).await.contains("concluded=1"));
+    let (_, v) = page(&app, &li, id).await;
+    assert_eq!(v["state"], "concluded");
+    assert!(v["statement"]["in_force_at"].is_string(), "{v}");
+    let p = progress(&app, &wang, case).await;
+    assert_eq!(p["outcome"], "调解结案", "{p}");
+    let (_, acct) = app.get_json(&wang, &format!("/api/v1/cases/{case}/fees")).await;
+    let list = refunds(&acct);
+    assert_eq!(list.len(), 1, "{acct}");
+    assert_eq!(list[0]["amount_fen"].as_i64().unwrap(), paid - (paid + 1) / 2);
+    assert!(list[0]["reason"].as_str().unwrap().contains("第15条"), "{acct}");
+    let res = li.get(app.url(&format!("/mediations/{id}/statement.pdf"))).send().await.unwrap();
+    let text = pdf_text(&res.bytes().await.unwrap());
+    assert!(text.contains("生效时间") && text.contains("短信验证码") && !text.contains("尚未签收"), "{text}");
+    let told = pocket_court::store::sms::latest(&app.running.services.db, 20).await.unwrap();
+    assert!(told.iter().any(|m| m.phone == WANG && m.body.contains("调解结案")), "王五 texted");
+    // Nothing left for the recovery job.
+    assert_eq!(app.running.services.close_concluded_cases().await, 0);
+    // The judge's 结案 form is gone; no mediation may start on a closed case.
+    let p = progress(&app, &judge, case).await;
+    assert_eq!(p["can_close"], false);
+    assert!(p["mediation_start"].is_null(), "{p}");
+    let to = post(&app, &judge, &format!("/cases/{case}/mediation"), &[]).await;
+    assert!(to.contains("error=case_not_mediable"), "{to}");
+}
+both_backends!(a_case_is_mediated_and_closed_when_both_parties_sign_for_the_statement);
+
+async fn a_party_backs_out_before_its_signature_for_the_statement_and_the_trial_goes_on(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let (wang, li, judge) = (new_client(), new_client(), new_client());
+    app.sign_in(&wang, WANG).await;
+    app.sign_in(&li, LI).await;
+    app.staff_sign_in(&judge, JUDGE).await;
+    let (case, id) = signed_in_case(&app, &wang, &li, &judge).await;
+    post(&app, &judge, &format!("/staff/mediations/{id}/statement"), &[]).await;
+    assert!(receive(&app, &wang, id, WANG, true).await.contains("received=1"));
+
+    let (_, v) = page(&app, &li, id).await;
+    assert_eq!(v["may_back_out"], true);
+    let to = post(&app, &li, &format!("/mediations/{id}/back-out"), &[("reason", " ")]).await;
+    assert!(to.contains("error=back_out_reason"), "{to}");
+    let to = post(&app, &li, &format!("/mediations/{id}/back-out"), &[("reason", "还款期限太短")]).await;
+    assert_eq!(to, format!("/mediations/{id}?backed_out=1"));
+    let (_, v) = page(&app, &wang, id).await;
+    assert_eq!(v["state"], "ended");
+    let events = v["events"].to_string();
+    assert!(events.contains("继续审理") && events.contains("还款期限太短"), "{events}");
+    // Too late for 李四's 签收; the case stays open and its judge may mediate again.
+    let to = post(&app, &li, &format!("/mediations/{id}/receive"), &[("code", "000000"), ("confirmed", "1")])
+        .await;
+    assert!(to.contains("error=statement_not_out"), "{to}");
+    let p = progress(&app, &judge, case).await;
+    assert!(p["outcome"].is_null());
+    assert_eq!(p["can_close"], true);
+    assert_eq!(p["mediation"]["state"], "ended");
+    assert!(p["mediation_start"].is_array(), "{p}");
+    let told = pocket_court::store::sms::latest(&app.running.services.db, 20).await.unwrap();
+    assert!(told.iter().any(|m| m.phone == WANG && m.body.contains("继续审理")), "王五 texted");
+    let again = started(&post(&app, &judge, &format!("/cases/{case}/mediation"), &[]).await);
+    assert_ne!(again, id);
+}
+both_backends!(a_party_backs_out_before_its_signature_for_the_statement_and_the_trial_goes_on);
+
+async fn the_in_case_period_runs_out_after_fifteen_days(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let (wang, li, judge) = (new_client(), new_client(), new_client());
+    app.sign_in(&wang, WANG).await;
+    app.sign_in(&li, LI).await;
+    app.staff_sign_in(&judge, JUDGE).await;
+    let (case, _) = paid_ordinary_case(&app, &wang).await;
+    let id = started(&post(&app, &judge, &format!("/cases/{case}/mediation"), &[]).await);
+    for who in [&wang, &li] {
+        post(&app, who, &format!("/mediations/{id}/answer"), &[("answer", "yes"), ("warned", "1")]).await;
+    }
+    let services = &app.running.services;
+    let due = page(&app, &wang, id).await.1["deadline"]["due_at"].as_i64().unwrap();
+    app.clock.advance(due - services.now() - 60);
+    assert_eq!(services.end_expired_mediations().await, 0, "the last day is still in the period");
+    app.clock.advance(120);
+    assert_eq!(services.end_expired_mediations().await, 1);
+    app.sign_in(&wang, WANG).await;
+    app.staff_sign_in(&judge, JUDGE).await;
+    let (_, v) = page(&app, &wang, id).await;
+    assert_eq!(v["state"], "ended");
+    assert!(v["ended"][0].as_str().unwrap().contains("第6项"), "{v}");
+    let told = pocket_court::store::sms::latest(&services.db, 10).await.unwrap();
+    assert!(told.iter().any(|m| m.phone == LI && m.body.contains("案件继续审理")), "李四 texted");
+    assert!(progress(&app, &judge, case).await["outcome"].is_null());
+}
+both_backends!(the_in_case_period_runs_out_after_fifteen_days);
