@@ -99,8 +99,10 @@ test('mediation asked for, agreed, signed by finger, re-signed after an edit, in
 
   // The other side: the invitation waits in "调解"; agree, with the address and the warning.
   await bp.goto('/mediations');
-  await expect(bp.getByTestId('mediation-item')).toContainText('请答复是否同意调解');
-  await bp.getByTestId('mediation-item').locator('a').click();
+  // (李四 may be in other mediations too: case-mediation.hydrated.spec.ts.)
+  const item = bp.getByTestId('mediation-item').filter({ hasText: '民诉前调' });
+  await expect(item).toContainText('请答复是否同意调解');
+  await item.locator('a').click();
   await bp.locator('#answer #address').fill('湖南省浏阳市荷花街道9号');
   await bp.locator('#answer').getByTestId('warned').check();
   await bp.getByTestId('consent').click();

@@ -248,15 +248,23 @@ pub async fn insert_code(db: &Db, c: NewCode<'_>) -> Result<(), sqlx::Error> {
     Ok(())
 }
 
-/// Codes sent to a number since `since`, and the time of the newest.
-pub async fn codes_sent_to(db: &Db, phone: &str, since: i64) -> Result<(i64, Option<i64>), sqlx::Error> {
-    let r = sqlx::query(
-        "SELECT COUNT(*) AS n, MAX(created_at) AS last FROM otp_codes WHERE phone = $1 AND created_at >= $2",
-    )
-    .bind(phone)
-    .bind(since)
-    .fetch_one(&db.pool)
-    .await?;
+/// Signing codes (`signing`), or sign-in codes, sent to a number since `since`, and the time
+/// of the newest. Each kind has its own budget: signing an agreement and signing for a 调解书
+/// must not be blocked by the day's sign-ins (nor the other way round).
+pub async fn codes_sent_to(
+    db: &Db,
+    phone: &str,
+    since: i64,
+    signing: bool,
+) -> Result<(i64, Option<i64>), sqlx::Error> {
+    let sql = if signing {
+        "SELECT COUNT(*) AS n, MAX(created_at) AS last FROM otp_codes \
+         WHERE phone = $1 AND created_at >= $2 AND purpose = 'sign'"
+    } else {
+        "SELECT COUNT(*) AS n, MAX(created_at) AS last FROM otp_codes \
+         WHERE phone = $1 AND created_at >= $2 AND purpose <> 'sign'"
+    };
+    let r = sqlx::query(sql).bind(phone).bind(since).fetch_one(&db.pool).await?;
     Ok((r.try_get("n")?, r.try_get("last")?))
 }
 
