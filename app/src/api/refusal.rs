@@ -473,6 +473,18 @@ refusals! {
     BackOutReason = "back_out_reason", 422,
         "请写明您不同意调解结果的原因。",
         "Say why you no longer agree.";
+    ExtensionDays = "extension_days", 422,
+        "请填写延长的天数：1到30天。",
+        "Give the days to add: 1 to 30.";
+    ExtensionReason = "extension_reason", 422,
+        "请写明为什么要延长调解期限。",
+        "Say why the period should be longer.";
+    ExtensionPending = "extension_pending", 409,
+        "已经有一个延长提议在等各方答复，或者调解已经不在进行中。",
+        "A proposal to extend is already waiting for the parties, or the mediation is no longer in progress.";
+    ExtensionNotOpen = "extension_not_open", 409,
+        "现在没有等您答复的延长提议（您已经答复过，或者提议已经结束）。",
+        "No proposal to extend waits for your answer (you answered already, or it is over).";
     ConfirmationInLitigation = "confirmation_in_litigation", 409,
         "诉讼中达成的调解协议不用申请司法确认：法院会出具调解书，双方签收后就生效。",
         "An agreement reached during a lawsuit needs no confirmation: the court issues a mediation statement, in force once both sides sign for it.";

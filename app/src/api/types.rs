@@ -805,6 +805,23 @@ pub struct MediationView {
     /// may still back out (CPL art. 102).
     #[serde(default)]
     pub may_back_out: bool,
+    /// A proposal to lengthen the period, waiting for every party (OMR art. 24).
+    #[serde(default)]
+    pub extension: Option<ExtensionView>,
+    /// The mediator may propose a longer period now.
+    #[serde(default)]
+    pub may_propose_extension: bool,
+}
+
+/// A proposal to lengthen the mediation period: every party must agree (OMR art. 24).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExtensionView {
+    pub days: i64,
+    pub reason: String,
+    /// Each party and its answer so far ("同意" / "尚未答复").
+    pub answers: Vec<(String, String)>,
+    /// The caller is a party that has not answered yet.
+    pub may_answer: bool,
 }
 
 /// The 调解书 of an in-litigation mediation, as its page shows it.

@@ -405,7 +405,19 @@ fn not_found(p: Prefs) -> AnyView {
 }
 
 fn note_of(p: Prefs, q: &leptos_router::params::ParamsMap) -> Option<AnyView> {
-    let notes: [(&str, (&'static str, &'static str)); 13] = [
+    let notes: [(&str, (&'static str, &'static str)); 16] = [
+        (
+            "proposed",
+            (
+                "延长提议已发出，已短信请各方答复。各方都同意才延长。",
+                "The proposal is sent; every party was texted. The period is longer only if all agree.",
+            ),
+        ),
+        ("extended", ("各方都同意了，调解期限已延长。", "Everyone agreed: the period is longer.")),
+        (
+            "not_extended",
+            ("已记录您不同意延长，调解期限不变。", "Recorded: you did not agree; the period stays as it was."),
+        ),
         (
             "started",
             (
@@ -477,8 +489,8 @@ fn note_of(p: Prefs, q: &leptos_router::params::ParamsMap) -> Option<AnyView> {
         (
             "declined",
             (
-                "您已拒绝签名，这次调解结束。您可以去立案起诉。",
-                "You declined to sign; the mediation has ended. You may file a lawsuit.",
+                "您已拒绝签名，这次调解结束。还没起诉的，可以去立案；案件已在审理的，法院继续审理。",
+                "You declined to sign; the mediation has ended. You may file a lawsuit, or, if the case is already in court, the trial goes on.",
             ),
         ),
         ("ended", ("调解已结束，结束原因已记录。", "The mediation has ended; the ground is recorded.")),
@@ -542,6 +554,8 @@ fn matter_view(p: Prefs, m: MediationView, q: &leptos_router::params::ParamsMap)
             .clone()
             .map(|d| view! { <DeadlineBox deadline=d lang=p.lang testid="mediation-deadline" /> })}
         {m.calendar_note.clone().map(|n| view! { <p class="card warning">{n}</p> })}
+        {m.extension.clone().map(|x| extension_view(p, id, x))}
+        {m.may_propose_extension.then(|| propose_extension_form(p, id, q))}
         {effective_view(p, &m)}
         {m.statement.clone().map(|st| statement_view(p, id, st, request_id.clone()))}
         {m.may_issue.then(|| issue_form(p, id))}
@@ -1627,6 +1641,109 @@ fn case_invitation_form(p: Prefs, id: i64) -> AnyView {
                 </button>
             </div>
         </form>
+    }
+    .into_any()
+}
+
+/// A proposal to lengthen the period, with each party's answer; a party that has not
+/// answered agrees or not here (OMR art. 24: only if all agree).
+fn extension_view(p: Prefs, id: i64, x: crate::api::types::ExtensionView) -> AnyView {
+    view! {
+        <section class="card" id="extension" data-testid="extension">
+            <h2>{p.t(("提议延长调解期限", "Proposal to extend the period"))}</h2>
+            <p>
+                {match p.lang {
+                    crate::rules::Lang::Zh => format!("延长{}日。理由：{}", x.days, x.reason),
+                    crate::rules::Lang::En => format!("{} more days. Why: {}", x.days, x.reason),
+                }}
+            </p>
+            <p class="hint">
+                {p
+                    .t((
+                        "各方都同意才延长；有一方不同意，期限不变。",
+                        "Only if every party agrees; if anyone does not, the period stays.",
+                    ))}
+            </p>
+            <ul class="plain" data-testid="extension-answers">
+                {x
+                    .answers
+                    .iter()
+                    .map(|(name, answer)| {
+                        view! {
+                            <li>
+                                <strong>{name.clone()}</strong>
+                                " · "
+                                {answer.clone()}
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+            {x
+                .may_answer
+                .then(|| {
+                    view! {
+                        <form method="post" action=format!("/mediations/{id}/extension") class="actions">
+                            <button
+                                type="submit"
+                                name="answer"
+                                value="yes"
+                                class="btn primary"
+                                data-testid="extension-agree"
+                            >
+                                {p.t(("同意延长", "Agree"))}
+                            </button>
+                            <button
+                                type="submit"
+                                name="answer"
+                                value="no"
+                                class="btn secondary"
+                                data-testid="extension-refuse"
+                            >
+                                {p.t(("不同意", "Do not agree"))}
+                            </button>
+                        </form>
+                    }
+                })}
+        </section>
+    }
+    .into_any()
+}
+
+/// The mediator proposes a longer period; what was typed comes back after a refusal.
+fn propose_extension_form(p: Prefs, id: i64, q: &leptos_router::params::ParamsMap) -> AnyView {
+    view! {
+        <details class="card" id="extension">
+            <summary>{p.t(("提议延长调解期限", "Propose a longer period"))}</summary>
+            <form
+                method="post"
+                action=format!("/staff/mediations/{id}/extension")
+                class="form"
+                data-testid="propose-extension"
+            >
+                <p class="hint">
+                    {p
+                        .t((
+                            "各方都同意，调解可以延长（在线调解规则第24条）；诉讼中的延长期间不计入审限。",
+                            "With every party's agreement the period may be longer (OMR art. 24); in a case, the extra time does not count toward the trial limit.",
+                        ))}
+                </p>
+                <label for="extension-days">
+                    {p.t(("延长几天（1到30天）", "Days to add (1 to 30)"))}
+                </label>
+                <input
+                    id="extension-days"
+                    name="days"
+                    inputmode="numeric"
+                    value=q.get("days").unwrap_or_default()
+                />
+                <label for="extension-reason">{p.t(("理由", "Why"))}</label>
+                <input id="extension-reason" name="reason" value=q.get("reason").unwrap_or_default() />
+                <button type="submit" class="btn secondary" data-testid="propose-extension-submit">
+                    {p.t(("发给各方确认", "Send to the parties"))}
+                </button>
+            </form>
+        </details>
     }
     .into_any()
 }

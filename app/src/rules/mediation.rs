@@ -79,6 +79,11 @@ pub fn statement_in_force_at(required: &[i64], received: &[(i64, i64)]) -> Optio
     effective_at(required, received)
 }
 
+/// Most days one proposal may add to the period. OMR art. 24 sets no limit when all parties
+/// agree; this is the product's own bound, so that a mistyped number cannot stretch a
+/// mediation for months (a further proposal can follow).
+pub const EXTENSION_MAX_DAYS: u32 = 30;
+
 /// The court designates a mediator within 3 working days of the application (OMR art. 10);
 /// the mediator accepts or declines within 3 (art. 12); the other side is asked within 3 of
 /// acceptance (art. 15). All three are 3 working days.

@@ -27,6 +27,8 @@
 //!   调解书 (签收) after the identity check; the last one closes the case by mediation.
 //! - `POST /mediations/{id}/back-out` (`reason`): a party backs out before its 签收.
 //! - `GET /mediations/{id}/statement.pdf`: the 调解书 with each 签收.
+//! - `POST /staff/mediations/{id}/extension` (`days`, `reason`): the mediator proposes a longer
+//!   period; `POST /mediations/{id}/extension` (`answer` = `yes`|`no`): a party answers.
 //!
 //! Refusals come back as fixed codes (`?error=...`). What a person typed goes back with
 //! them into the form (as the fields' values, never as a message), so nothing is lost.
@@ -37,7 +39,7 @@ use crate::services::case_mediation::ReceiveRequest;
 use crate::services::confirmation::RulingRequest;
 use crate::services::mediation::{MediationRequest, SignRequest};
 use crate::store::confirmation::Applied;
-use crate::store::mediation::{Received, Signed};
+use crate::store::mediation::{ExtensionAnswer, Received, Signed};
 use app::api::AppError;
 use app::i18n::url_encode;
 use axum::extract::{Path, State};
@@ -70,6 +72,8 @@ pub fn routes() -> Router<AppState> {
         .route("/mediations/{id}/receive", post(receive))
         .route("/mediations/{id}/back-out", post(back_out))
         .route("/mediations/{id}/statement.pdf", get(statement_pdf))
+        .route("/staff/mediations/{id}/extension", post(propose_extension))
+        .route("/mediations/{id}/extension", post(answer_extension))
 }
 
 fn page(id: i64) -> String {
@@ -610,4 +614,57 @@ async fn statement_pdf(
         &format!("mediation-statement-{id}.pdf"),
     );
     Ok(res)
+}
+
+#[derive(Deserialize, Default)]
+struct ExtensionForm {
+    #[serde(default)]
+    days: String,
+    #[serde(default)]
+    reason: String,
+}
+
+async fn propose_extension(
+    State(s): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    form: FormResult<ExtensionForm>,
+) -> Result<Response, ApiError> {
+    let (id, back) = match check(&c, &id, &headers, page, "/staff/sign-in")? {
+        Checked::Go(id, back) => (id, back),
+        Checked::SignIn(to) => return Ok(to),
+    };
+    let f = form.map(|f| f.0).unwrap_or_default();
+    match s.services.propose_extension(&c, id, &f.days, &f.reason).await {
+        Ok(()) => Ok(Redirect::to(&format!("{back}?proposed=1#extension")).into_response()),
+        Err(e) => Ok(back_with(
+            &format!("{back}?days={}&reason={}#extension", url_encode(&f.days), url_encode(&f.reason)),
+            &e,
+        )),
+    }
+}
+
+async fn answer_extension(
+    State(s): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    form: FormResult<AnswerForm>,
+) -> Result<Response, ApiError> {
+    let (id, back) = match check(&c, &id, &headers, page, "/sign-in")? {
+        Checked::Go(id, back) => (id, back),
+        Checked::SignIn(to) => return Ok(to),
+    };
+    let agree = match form.map(|f| f.0).unwrap_or_default().answer.as_str() {
+        "yes" => true,
+        "no" => false,
+        _ => return Ok(back_with(&back, &app::api::Refusal::Stale.in_lang(c.lang))),
+    };
+    match s.services.answer_extension(&c, id, agree).await {
+        Ok(ExtensionAnswer::Granted(_)) => Ok(Redirect::to(&format!("{back}?extended=1")).into_response()),
+        Ok(ExtensionAnswer::Refused) => Ok(Redirect::to(&format!("{back}?not_extended=1")).into_response()),
+        Ok(_) => Ok(Redirect::to(&format!("{back}?answered=1")).into_response()),
+        Err(e) => Ok(back_with(&format!("{back}#extension"), &e)),
+    }
 }

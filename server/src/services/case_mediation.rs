@@ -140,13 +140,11 @@ impl Services {
         {
             return Err(Refusal::StatementNotReady.in_lang(lang));
         }
-        for p in &matter.parties {
-            let text = format!(
-                "【{}】案件（{}）的民事调解书已出具。请登录掌上法庭，在“调解”里再验证一次身份后签收。双方都签收后调解书生效。",
-                matter.m.court_name_zh, matter.m.number
-            );
-            self.mediation_sms(&p.phone, matter.m.court_id, &text).await;
-        }
+        let text = format!(
+            "【{}】案件（{}）的民事调解书已出具。请登录掌上法庭，在“调解”里再验证一次身份后签收。双方都签收后调解书生效。",
+            matter.m.court_name_zh, matter.m.number
+        );
+        self.text_parties(&matter, &text).await;
         Ok(())
     }
 
@@ -210,15 +208,13 @@ impl Services {
                 if let Some(case_id) = matter.m.case_id {
                     self.close_by_mediation(case_id, at).await;
                 }
-                for p in &matter.parties {
-                    let text = format!(
-                        "【{}】案件（{}）的民事调解书各方已签收，于{}生效，案件以调解结案。多交的受理费会退回。",
-                        matter.m.court_name_zh,
-                        matter.m.number,
-                        format_shanghai(at, Lang::Zh)
-                    );
-                    self.mediation_sms(&p.phone, matter.m.court_id, &text).await;
-                }
+                let text = format!(
+                    "【{}】案件（{}）的民事调解书各方已签收，于{}生效，案件以调解结案。多交的受理费会退回。",
+                    matter.m.court_name_zh,
+                    matter.m.number,
+                    format_shanghai(at, Lang::Zh)
+                );
+                self.text_parties(&matter, &text).await;
                 Ok(outcome)
             }
         }

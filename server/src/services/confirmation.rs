@@ -108,12 +108,10 @@ impl Services {
                 }
             }
             Applied::Docketed(number) => {
-                for p in &matter.parties {
-                    let text = format!(
-                        "【{court}】双方已共同申请司法确认，本院已立案（{number}），不收费。法官会在30日内审查并作出裁定。"
-                    );
-                    self.mediation_sms(&p.phone, matter.m.court_id, &text).await;
-                }
+                let text = format!(
+                    "【{court}】双方已共同申请司法确认，本院已立案（{number}），不收费。法官会在30日内审查并作出裁定。"
+                );
+                self.text_parties(&matter, &text).await;
             }
             Applied::Already => {}
             Applied::Closed => return Err(Refusal::ConfirmationClosed.in_lang(lang)),
@@ -224,14 +222,12 @@ impl Services {
             return Err(Refusal::ConfirmationClosed.in_lang(lang));
         }
         let number = c.number.clone().unwrap_or_default();
-        for p in &matter.parties {
-            let text = format!(
-                "【{}】司法确认（{number}）已作出裁定：{}请登录掌上法庭查看裁定书。",
-                matter.m.court_name_zh,
-                ruling.meaning(Lang::Zh)
-            );
-            self.mediation_sms(&p.phone, matter.m.court_id, &text).await;
-        }
+        let text = format!(
+            "【{}】司法确认（{number}）已作出裁定：{}请登录掌上法庭查看裁定书。",
+            matter.m.court_name_zh,
+            ruling.meaning(Lang::Zh)
+        );
+        self.text_parties(&matter, &text).await;
         Ok(())
     }
 

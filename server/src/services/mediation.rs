@@ -315,17 +315,12 @@ impl Services {
             MediationState::Mediating => {
                 let accepted = CivilDate::from_unix_shanghai(m.accepted_at.unwrap_or(m.requested_at));
                 let kind = kind_of(m);
-                let end = rules::period_end(kind, accepted, 0);
-                (
-                    Some(deadline(
-                        t(lang, ("调解期限", "Mediation period")),
-                        end,
-                        kind.period_source(),
-                        lang,
-                        now,
-                    )),
-                    None,
-                )
+                let end = rules::period_end(kind, accepted, extension_of(m));
+                let source = match m.extension_days {
+                    0 => kind.period_source().to_string(),
+                    n => format!("{}；各方同意延长{n}日", kind.period_source()),
+                };
+                (Some(deadline(t(lang, ("调解期限", "Mediation period")), end, &source, lang, now)), None)
             }
             _ => (None, None),
         }
@@ -512,6 +507,26 @@ impl Services {
                         | MediationState::Issued
                 )
                 && matter.parties.iter().any(|p| mine(p, me, &phone) && p.received_at.is_none()),
+            extension: m.proposed_days.filter(|_| state == MediationState::Mediating).map(|days| {
+                ExtensionView {
+                    days,
+                    reason: m.proposed_reason.clone().unwrap_or_default(),
+                    answers: matter
+                        .parties
+                        .iter()
+                        .map(|p| {
+                            let answer = match p.extension_answer.as_deref() {
+                                Some("agreed") => t(lang, ("同意", "Agreed")),
+                                _ => t(lang, ("尚未答复", "Not answered yet")),
+                            };
+                            (p.name.clone(), answer.to_string())
+                        })
+                        .collect(),
+                    may_answer: matches!(role, MediationRole::Applicant | MediationRole::Respondent)
+                        && matter.parties.iter().any(|p| mine(p, me, &phone) && p.extension_answer.is_none()),
+                }
+            }),
+            may_propose_extension: may_edit && m.proposed_days.is_none() && !self.period_over(m),
         })
     }
 
@@ -768,20 +783,18 @@ impl Services {
             Signed::Stale => Err(Refusal::AgreementStale.in_lang(lang)),
             Signed::Already => Err(Refusal::AlreadySigned.in_lang(lang)),
             Signed::Effective(at) => {
-                for p in &matter.parties {
-                    let next = if matter.m.case_id.is_some() {
-                        "法官将据此出具调解书，出具后请在掌上法庭签收"
-                    } else {
-                        "请在30日内双方共同申请司法确认；请登录掌上法庭查看"
-                    };
-                    let text = format!(
-                        "【{}】调解协议（{}）各方已全部签名，于{}生效。{next}。",
-                        matter.m.court_name_zh,
-                        matter.m.number,
-                        format_shanghai(at, Lang::Zh)
-                    );
-                    self.mediation_sms(&p.phone, matter.m.court_id, &text).await;
-                }
+                let next = if matter.m.case_id.is_some() {
+                    "法官将据此出具调解书，出具后请在掌上法庭签收"
+                } else {
+                    "请在30日内双方共同申请司法确认；请登录掌上法庭查看"
+                };
+                let text = format!(
+                    "【{}】调解协议（{}）各方已全部签名，于{}生效。{next}。",
+                    matter.m.court_name_zh,
+                    matter.m.number,
+                    format_shanghai(at, Lang::Zh)
+                );
+                self.text_parties(&matter, &text).await;
                 Ok(outcome)
             }
             Signed::Recorded => Ok(outcome),
@@ -862,11 +875,82 @@ impl Services {
         Ok(())
     }
 
-    /// Whether the mediation period of an accepted matter has run out (OMR art. 24; no
-    /// extension is recorded yet, so the period is the statutory one).
+    /// The mediator proposes a longer period (OMR art. 24: mediation may run longer when all
+    /// parties agree); every party is texted to agree or not on the mediation page.
+    pub async fn propose_extension(
+        &self,
+        caller: &Caller,
+        id: i64,
+        days: &str,
+        reason: &str,
+    ) -> Result<(), AppError> {
+        let lang = caller.lang;
+        let (matter, role, _) = self.visible_mediation(caller, id).await?;
+        if role != MediationRole::Mediator {
+            return Err(Refusal::MediatorOnly.in_lang(lang));
+        }
+        if MediationState::parse(&matter.m.state) != MediationState::Mediating {
+            return Err(Refusal::MediationClosed.in_lang(lang));
+        }
+        if self.period_over(&matter.m) {
+            return Err(Refusal::MediationExpired.in_lang(lang));
+        }
+        let days = days
+            .trim()
+            .parse::<u32>()
+            .ok()
+            .filter(|d| (1..=rules::EXTENSION_MAX_DAYS).contains(d))
+            .ok_or_else(|| Refusal::ExtensionDays.in_lang(lang))?;
+        let reason: String = reason.trim().chars().take(NOTE_MAX_CHARS).collect();
+        if reason.chars().count() < 2 {
+            return Err(Refusal::ExtensionReason.in_lang(lang));
+        }
+        let me = self.require_me(caller)?;
+        if !store::mediation::propose_extension(&self.db, id, i64::from(days), &reason, me.id, self.now())
+            .await
+            .map_err(internal(lang))?
+        {
+            return Err(Refusal::ExtensionPending.in_lang(lang));
+        }
+        let text = format!(
+            "【{}】调解（{}）的调解员提议把调解期限延长{days}日，要各方都同意才延长。请登录掌上法庭答复。",
+            matter.m.court_name_zh, matter.m.number
+        );
+        self.text_parties(&matter, &text).await;
+        Ok(())
+    }
+
+    /// A party agrees to the proposed extension or not; the last agreement lengthens the
+    /// period, a refusal drops the proposal (the period ends when it would have).
+    pub async fn answer_extension(
+        &self,
+        caller: &Caller,
+        id: i64,
+        agree: bool,
+    ) -> Result<store::mediation::ExtensionAnswer, AppError> {
+        let lang = caller.lang;
+        let (matter, role, phone) = self.visible_mediation(caller, id).await?;
+        let me = self.require_me(caller)?;
+        let party = matter
+            .parties
+            .iter()
+            .find(|p| mine(p, me.id, &phone))
+            .filter(|_| matches!(role, MediationRole::Applicant | MediationRole::Respondent))
+            .ok_or_else(|| Refusal::NotASigner.in_lang(lang))?;
+        let outcome = store::mediation::answer_extension(&self.db, id, party.id, agree, me.id, self.now())
+            .await
+            .map_err(internal(lang))?;
+        if outcome == store::mediation::ExtensionAnswer::NotOpen {
+            return Err(Refusal::ExtensionNotOpen.in_lang(lang));
+        }
+        Ok(outcome)
+    }
+
+    /// Whether the mediation period of an accepted matter has run out (OMR art. 24), with the
+    /// extensions every party agreed to.
     fn period_over(&self, m: &store::mediation::MediationRow) -> bool {
         let Some(accepted) = m.accepted_at else { return false };
-        let end = rules::period_end(kind_of(m), CivilDate::from_unix_shanghai(accepted), 0);
+        let end = rules::period_end(kind_of(m), CivilDate::from_unix_shanghai(accepted), extension_of(m));
         self.now() > end_of_day_shanghai(end)
     }
 
@@ -885,9 +969,11 @@ impl Services {
             }
         };
         let mut ended = 0;
-        for (id, accepted, kind, period_days, phones) in candidates {
-            let kind = MediationKind::from_stored(&kind, period_days);
-            let end = rules::period_end(kind, CivilDate::from_unix_shanghai(accepted), 0);
+        for c in candidates {
+            let (id, phones) = (c.id, c.phones);
+            let kind = MediationKind::from_stored(&c.kind, c.period_days);
+            let extension = u32::try_from(c.extension_days).unwrap_or(0);
+            let end = rules::period_end(kind, CivilDate::from_unix_shanghai(c.accepted_at), extension);
             if now <= end_of_day_shanghai(end) {
                 continue;
             }
@@ -1050,6 +1136,13 @@ impl Services {
         Ok(sha)
     }
 
+    /// The same text to every party of a matter.
+    pub(super) async fn text_parties(&self, matter: &Matter, text: &str) {
+        for p in &matter.parties {
+            self.mediation_sms(&p.phone, matter.m.court_id, text).await;
+        }
+    }
+
     pub(super) async fn mediation_sms(&self, phone: &str, court_id: i64, text: &str) {
         let sms = crate::adapters::sms::Outgoing {
             phone,
@@ -1096,7 +1189,12 @@ pub(super) fn signers(matter: &Matter) -> Vec<(i64, String, (&'static str, &'sta
         })
         .collect();
     if let (Some(id), Some(name)) = (matter.m.mediator_id, matter.m.mediator_name.clone()) {
-        out.push((id, name, ("调解员", "Mediator")));
+        let label = if matter.m.case_id.is_some() {
+            ("主持调解的法官", "Judge mediating")
+        } else {
+            ("调解员", "Mediator")
+        };
+        out.push((id, name, label));
     }
     out
 }
@@ -1145,6 +1243,11 @@ fn in_force(state: MediationState) -> bool {
 /// The matter's kind with the period fixed when it began (OMR art. 24).
 fn kind_of(m: &store::mediation::MediationRow) -> MediationKind {
     MediationKind::from_stored(&m.kind, m.period_days)
+}
+
+/// The days every party agreed to add (OMR art. 24).
+pub(super) fn extension_of(m: &store::mediation::MediationRow) -> u32 {
+    u32::try_from(m.extension_days).unwrap_or(0)
 }
 
 fn role_label(in_case: bool, role: &str, lang: Lang) -> &'static str {
@@ -1198,6 +1301,14 @@ fn event_text(kind: &str, who: Option<&str>, note: &str, lang: Lang) -> String {
         }
         ("backed_out", Lang::Zh) => format!("{who}不同意调解（{note}），调解结束，案件继续审理"),
         ("backed_out", Lang::En) => format!("{who} backed out ({note}); the trial resumes"),
+        ("extension_proposed", Lang::Zh) => format!("{who}提议调解期限延长{note}日"),
+        ("extension_proposed", Lang::En) => format!("{who} proposed {note} more days"),
+        ("extension_agreed", Lang::Zh) => format!("{who}同意延长"),
+        ("extension_agreed", Lang::En) => format!("{who} agreed to the extension"),
+        ("extension_refused", Lang::Zh) => format!("{who}不同意延长，期限不变"),
+        ("extension_refused", Lang::En) => format!("{who} refused the extension; the period stays"),
+        ("extension_granted", Lang::Zh) => format!("各方都同意，调解期限延长{note}日"),
+        ("extension_granted", Lang::En) => format!("All agreed: the period is {note} days longer"),
         ("effective", Lang::Zh) => "各方签名完毕，调解协议生效".into(),
         ("effective", Lang::En) => "All signed: the agreement took effect".into(),
         ("ended", _) => {

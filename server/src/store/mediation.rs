@@ -27,6 +27,10 @@ pub struct MediationRow {
     pub accepted_at: Option<i64>,
     /// The period in days (OMR art. 24), fixed when the mediation began.
     pub period_days: i64,
+    /// Days added with every party's agreement (art. 24), and a proposal still waiting.
+    pub extension_days: i64,
+    pub proposed_days: Option<i64>,
+    pub proposed_reason: Option<String>,
     pub effective_at: Option<i64>,
     /// In-litigation: the 调解书 issued and sent to the parties to sign for.
     pub statement_at: Option<i64>,
@@ -40,7 +44,7 @@ pub struct MediationRow {
 
 const COLUMNS: &str = "m.id, m.court_id, m.kind, m.case_id, c.name_zh AS court_name_zh, c.name_en AS court_name_en, m.number, \
     m.cause, m.summary, m.state, m.mediator_id, u.name AS mediator_name, u.phone AS mediator_phone, \
-    m.requested_at, m.accepted_at, m.period_days, m.effective_at, m.statement_at, m.concluded_at, m.ended_at, m.end_ground, m.end_note, m.version \
+    m.requested_at, m.accepted_at, m.period_days, m.extension_days, m.proposed_days, m.proposed_reason, m.effective_at, m.statement_at, m.concluded_at, m.ended_at, m.end_ground, m.end_note, m.version \
     FROM mediations m JOIN courts c ON c.id = m.court_id LEFT JOIN users u ON u.id = m.mediator_id";
 
 fn row(r: &sqlx::any::AnyRow) -> Result<MediationRow, sqlx::Error> {
@@ -61,6 +65,9 @@ fn row(r: &sqlx::any::AnyRow) -> Result<MediationRow, sqlx::Error> {
         requested_at: r.try_get("requested_at")?,
         accepted_at: r.try_get("accepted_at")?,
         period_days: r.try_get("period_days")?,
+        extension_days: r.try_get("extension_days")?,
+        proposed_days: r.try_get("proposed_days")?,
+        proposed_reason: r.try_get("proposed_reason")?,
         effective_at: r.try_get("effective_at")?,
         statement_at: r.try_get("statement_at")?,
         concluded_at: r.try_get("concluded_at")?,
@@ -85,6 +92,8 @@ pub struct PartyRow {
     /// In-litigation: when this party signed for the 调解书 (签收), and how identity was checked.
     pub received_at: Option<i64>,
     pub receive_check: Option<String>,
+    /// The answer to the extension proposed now (`agreed`), none while not answered.
+    pub extension_answer: Option<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -226,6 +235,28 @@ pub(super) async fn event(
     Ok(())
 }
 
+/// One change of state: `update` — a conditional UPDATE that names the state it expects — and,
+/// when it changed a row, the event that records it, in one transaction. False when nothing
+/// matched (a double tap, a replay, or someone else first).
+async fn step(
+    db: &Db,
+    update: sqlx::query::Query<'_, sqlx::Any, sqlx::any::AnyArguments>,
+    id: i64,
+    at: i64,
+    kind: &str,
+    by: Option<i64>,
+    note: &str,
+) -> Result<bool, sqlx::Error> {
+    let mut tx = db.pool.begin().await?;
+    if update.execute(&mut *tx).await?.rows_affected() == 0 {
+        tx.rollback().await?;
+        return Ok(false);
+    }
+    event(&mut tx, id, at, kind, by, note).await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
 pub async fn get(db: &Db, id: i64) -> Result<Option<MediationRow>, sqlx::Error> {
     let sql = format!("SELECT {COLUMNS} WHERE m.id = $1");
     let r = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(&db.pool).await?;
@@ -238,7 +269,7 @@ pub async fn matter(db: &Db, id: i64) -> Result<Option<Matter>, sqlx::Error> {
         return Ok(None);
     };
     let parties = sqlx::query(
-        "SELECT id, side, name, phone, user_id, address, warned_at, answer, answered_at, received_at, receive_check \
+        "SELECT id, side, name, phone, user_id, address, warned_at, answer, answered_at, received_at, receive_check, extension_answer \
          FROM mediation_parties WHERE mediation_id = $1 ORDER BY id",
     )
     .bind(id)
@@ -258,6 +289,7 @@ pub async fn matter(db: &Db, id: i64) -> Result<Option<Matter>, sqlx::Error> {
             answered_at: r.try_get("answered_at")?,
             received_at: r.try_get("received_at")?,
             receive_check: r.try_get("receive_check")?,
+            extension_answer: r.try_get("extension_answer")?,
         })
     })
     .collect::<Result<Vec<_>, sqlx::Error>>()?;
@@ -360,25 +392,15 @@ pub async fn accept(
     mediator_id: i64,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
-    let mut tx = db.pool.begin().await?;
-    let moved = sqlx::query(
+    let update = sqlx::query(
         "UPDATE mediations SET state = 'inviting', mediator_id = $1, accepted_at = $2 \
          WHERE id = $3 AND court_id = $4 AND state = 'requested'",
     )
     .bind(mediator_id)
     .bind(now)
     .bind(id)
-    .bind(court_id)
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
-    if moved == 0 {
-        tx.rollback().await?;
-        return Ok(false);
-    }
-    event(&mut tx, id, now, "accepted", Some(mediator_id), "").await?;
-    tx.commit().await?;
-    Ok(true)
+    .bind(court_id);
+    step(db, update, id, now, "accepted", Some(mediator_id), "").await
 }
 
 pub struct Answer<'a> {
@@ -607,25 +629,15 @@ pub async fn end(
     by: Option<i64>,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
-    let mut tx = db.pool.begin().await?;
-    let moved = sqlx::query(
+    let update = sqlx::query(
         "UPDATE mediations SET state = 'ended', ended_at = $1, end_ground = $2, end_note = $3 \
          WHERE id = $4 AND state IN ('requested','inviting','mediating')",
     )
     .bind(now)
     .bind(ground)
     .bind(note)
-    .bind(id)
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
-    if moved == 0 {
-        tx.rollback().await?;
-        return Ok(false);
-    }
-    event(&mut tx, id, now, "ended", by, ground).await?;
-    tx.commit().await?;
-    Ok(true)
+    .bind(id);
+    step(db, update, id, now, "ended", by, ground).await
 }
 
 /// A party of a docketed case as an in-litigation mediation needs it: the account and the
@@ -734,23 +746,13 @@ pub async fn create_in_case(db: &Db, n: NewCaseMediation<'_>) -> Result<Option<i
 /// The judge issues the 调解书 from the agreement in force; false when it was not waiting
 /// for one (issued already, or the mediation ended).
 pub async fn issue_statement(db: &Db, id: i64, by: i64, now: i64) -> Result<bool, sqlx::Error> {
-    let mut tx = db.pool.begin().await?;
-    let moved = sqlx::query(
+    let update = sqlx::query(
         "UPDATE mediations SET state = 'issued', statement_at = $1 \
          WHERE id = $2 AND kind = 'in_litigation' AND state = 'effective'",
     )
     .bind(now)
-    .bind(id)
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
-    if moved == 0 {
-        tx.rollback().await?;
-        return Ok(false);
-    }
-    event(&mut tx, id, now, "issued", Some(by), "").await?;
-    tx.commit().await?;
-    Ok(true)
+    .bind(id);
+    step(db, update, id, now, "issued", Some(by), "").await
 }
 
 pub struct Receipt<'a> {
@@ -847,8 +849,7 @@ pub async fn back_out(
     by: i64,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
-    let mut tx = db.pool.begin().await?;
-    let moved = sqlx::query(
+    let update = sqlx::query(
         "UPDATE mediations SET state = 'ended', ended_at = $1, end_ground = 'refused', end_note = $2 \
          WHERE id = $3 AND kind = 'in_litigation' AND state IN ('inviting','mediating','effective','issued') \
            AND EXISTS (SELECT 1 FROM mediation_parties p WHERE p.id = $4 AND p.mediation_id = $3 \
@@ -857,7 +858,28 @@ pub async fn back_out(
     .bind(now)
     .bind(note)
     .bind(id)
-    .bind(party_id)
+    .bind(party_id);
+    step(db, update, id, now, "backed_out", Some(by), note).await
+}
+
+/// The mediator proposes to extend the period by `days` (OMR art. 24: only if all parties
+/// agree). False when the mediation is not in progress or a proposal is already waiting.
+pub async fn propose_extension(
+    db: &Db,
+    id: i64,
+    days: i64,
+    reason: &str,
+    by: i64,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let mut tx = db.pool.begin().await?;
+    let moved = sqlx::query(
+        "UPDATE mediations SET proposed_days = $1, proposed_reason = $2 \
+         WHERE id = $3 AND state = 'mediating' AND proposed_days IS NULL",
+    )
+    .bind(days)
+    .bind(reason)
+    .bind(id)
     .execute(&mut *tx)
     .await?
     .rows_affected();
@@ -865,9 +887,101 @@ pub async fn back_out(
         tx.rollback().await?;
         return Ok(false);
     }
-    event(&mut tx, id, now, "backed_out", Some(by), note).await?;
+    sqlx::query("UPDATE mediation_parties SET extension_answer = NULL WHERE mediation_id = $1")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    event(&mut tx, id, now, "extension_proposed", Some(by), &days.to_string()).await?;
     tx.commit().await?;
     Ok(true)
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExtensionAnswer {
+    /// Recorded; other parties have still to answer.
+    Recorded,
+    /// The last agreement: the period is longer by this many days.
+    Granted(i64),
+    /// Refused: the proposal is dropped.
+    Refused,
+    /// Nothing waits for this party's answer (answered already, or no proposal).
+    NotOpen,
+}
+
+/// A party answers the waiting proposal. Every party must agree (OMR art. 24): the last
+/// agreement adds the days, any refusal drops the proposal.
+pub async fn answer_extension(
+    db: &Db,
+    id: i64,
+    party_id: i64,
+    agree: bool,
+    by: i64,
+    now: i64,
+) -> Result<ExtensionAnswer, sqlx::Error> {
+    let mut tx = db.pool.begin().await?;
+    let open = sqlx::query(
+        "UPDATE mediations SET version = version WHERE id = $1 AND state = 'mediating' AND proposed_days IS NOT NULL",
+    )
+    .bind(id)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    let answered = if open == 0 {
+        0
+    } else {
+        sqlx::query(
+            "UPDATE mediation_parties SET extension_answer = $1 \
+             WHERE id = $2 AND mediation_id = $3 AND extension_answer IS NULL",
+        )
+        .bind(if agree { "agreed" } else { "refused" })
+        .bind(party_id)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected()
+    };
+    if answered == 0 {
+        tx.rollback().await?;
+        return Ok(ExtensionAnswer::NotOpen);
+    }
+    let days: i64 = sqlx::query("SELECT proposed_days FROM mediations WHERE id = $1")
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get("proposed_days")?;
+    let outcome = if !agree {
+        sqlx::query("UPDATE mediations SET proposed_days = NULL, proposed_reason = NULL WHERE id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        event(&mut tx, id, now, "extension_refused", Some(by), &days.to_string()).await?;
+        ExtensionAnswer::Refused
+    } else {
+        let waiting: i64 = sqlx::query(
+            "SELECT COUNT(*) AS n FROM mediation_parties WHERE mediation_id = $1 \
+             AND (extension_answer IS NULL OR extension_answer <> 'agreed')",
+        )
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get("n")?;
+        if waiting == 0 {
+            sqlx::query(
+                "UPDATE mediations SET extension_days = extension_days + proposed_days, \
+                   proposed_days = NULL, proposed_reason = NULL WHERE id = $1",
+            )
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+            event(&mut tx, id, now, "extension_granted", None, &days.to_string()).await?;
+            ExtensionAnswer::Granted(days)
+        } else {
+            event(&mut tx, id, now, "extension_agreed", Some(by), &days.to_string()).await?;
+            ExtensionAnswer::Recorded
+        }
+    };
+    tx.commit().await?;
+    Ok(outcome)
 }
 
 /// Cases whose 调解书 is in force (every party signed for it) but which have no outcome yet,
@@ -885,15 +999,24 @@ pub async fn concluded_open_cases(db: &Db) -> Result<Vec<(i64, i64)>, sqlx::Erro
     .collect()
 }
 
-/// Matters still open whose mediator accepted before `accepted_before` (the candidates for the
+/// An open matter whose period may have run out.
+#[derive(Clone, Debug)]
+pub struct Expiring {
+    pub id: i64,
+    pub accepted_at: i64,
+    pub kind: String,
+    pub period_days: i64,
+    pub extension_days: i64,
+    pub phones: Vec<String>,
+}
+
+/// Matters still open whose period started before `accepted_before` (the candidates for the
 /// end of the period; the caller applies the rule), with their parties' phones.
-pub async fn accepted_before(
-    db: &Db,
-    accepted_before: i64,
-) -> Result<Vec<(i64, i64, String, i64, Vec<String>)>, sqlx::Error> {
+pub async fn accepted_before(db: &Db, accepted_before: i64) -> Result<Vec<Expiring>, sqlx::Error> {
     let rows = sqlx::query(
-        "SELECT id, accepted_at, kind, period_days FROM mediations WHERE state IN ('inviting','mediating') \
-         AND accepted_at IS NOT NULL AND accepted_at < $1 ORDER BY id LIMIT 500",
+        "SELECT id, accepted_at, kind, period_days, extension_days FROM mediations \
+         WHERE state IN ('inviting','mediating') AND accepted_at IS NOT NULL AND accepted_at < $1 \
+         ORDER BY id LIMIT 500",
     )
     .bind(accepted_before)
     .fetch_all(&db.pool)
@@ -908,7 +1031,14 @@ pub async fn accepted_before(
             .iter()
             .map(|p| p.try_get("phone"))
             .collect::<Result<_, _>>()?;
-        out.push((id, r.try_get("accepted_at")?, r.try_get("kind")?, r.try_get("period_days")?, phones));
+        out.push(Expiring {
+            id,
+            accepted_at: r.try_get("accepted_at")?,
+            kind: r.try_get("kind")?,
+            period_days: r.try_get("period_days")?,
+            extension_days: r.try_get("extension_days")?,
+            phones,
+        });
     }
     Ok(out)
 }

@@ -276,3 +276,71 @@ async fn the_in_case_period_runs_out_after_fifteen_days(b: Backend) {
     assert!(progress(&app, &judge, case).await["outcome"].is_null());
 }
 both_backends!(the_in_case_period_runs_out_after_fifteen_days);
+
+async fn every_party_must_agree_to_a_longer_period(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let (wang, li, judge) = (new_client(), new_client(), new_client());
+    app.sign_in(&wang, WANG).await;
+    app.sign_in(&li, LI).await;
+    app.staff_sign_in(&judge, JUDGE).await;
+    let (case, _) = paid_ordinary_case(&app, &wang).await;
+    let id = started(&post(&app, &judge, &format!("/cases/{case}/mediation"), &[]).await);
+    for who in [&wang, &li] {
+        post(&app, who, &format!("/mediations/{id}/answer"), &[("answer", "yes"), ("warned", "1")]).await;
+    }
+    let (_, v) = page(&app, &judge, id).await;
+    assert_eq!(v["may_propose_extension"], true);
+    let due = v["deadline"]["due_at"].as_i64().unwrap();
+    let extend = |days: &'static str, reason: &'static str| [("days", days), ("reason", reason)];
+
+    // Only the one who mediates proposes; the days and a reason are checked.
+    let to = post(&app, &li, &format!("/staff/mediations/{id}/extension"), &extend("10", "再谈一次")).await;
+    assert!(to.contains("error=mediator_only"), "{to}");
+    for (days, code) in [("0", "extension_days"), ("45", "extension_days"), ("十", "extension_days")] {
+        let to =
+            post(&app, &judge, &format!("/staff/mediations/{id}/extension"), &extend(days, "再谈一次")).await;
+        assert!(to.contains(&format!("error={code}")) && to.contains("reason="), "{days}: {to}");
+    }
+    let to = post(&app, &judge, &format!("/staff/mediations/{id}/extension"), &extend("10", " ")).await;
+    assert!(to.contains("error=extension_reason"), "{to}");
+    let path = format!("/staff/mediations/{id}/extension");
+    assert!(post(&app, &judge, &path, &extend("10", "双方还要核对账目")).await.contains("proposed=1"));
+    let to = post(&app, &judge, &path, &extend("5", "再加几天")).await;
+    assert!(to.contains("error=extension_pending"), "one proposal at a time: {to}");
+
+    // 王五 agrees, 李四 does not: the period stays.
+    let (_, v) = page(&app, &wang, id).await;
+    assert_eq!(v["extension"]["days"], 10);
+    assert_eq!(v["extension"]["may_answer"], true);
+    let answer = |a: &'static str| [("answer", a)];
+    assert!(post(&app, &wang, &format!("/mediations/{id}/extension"), &answer("yes"))
+        .await
+        .contains("answered=1"));
+    let to = post(&app, &wang, &format!("/mediations/{id}/extension"), &answer("yes")).await;
+    assert!(to.contains("error=extension_not_open"), "a replay: {to}");
+    assert!(post(&app, &li, &format!("/mediations/{id}/extension"), &answer("no"))
+        .await
+        .contains("not_extended=1"));
+    let (_, v) = page(&app, &wang, id).await;
+    assert!(v["extension"].is_null(), "{v}");
+    assert_eq!(v["deadline"]["due_at"].as_i64().unwrap(), due);
+
+    // Proposed again, agreed by both: ten days longer, and the job waits for them.
+    assert!(post(&app, &judge, &path, &extend("10", "双方还要核对账目")).await.contains("proposed=1"));
+    assert!(post(&app, &li, &format!("/mediations/{id}/extension"), &answer("yes"))
+        .await
+        .contains("answered=1"));
+    assert!(post(&app, &wang, &format!("/mediations/{id}/extension"), &answer("yes"))
+        .await
+        .contains("extended=1"));
+    let (_, v) = page(&app, &wang, id).await;
+    assert_eq!(v["deadline"]["due_at"].as_i64().unwrap(), due + 10 * 86_400);
+    assert!(v["deadline"]["source"].as_str().unwrap().contains("各方同意延长10日"), "{v}");
+    assert!(v["events"].to_string().contains("调解期限延长10日"), "{v}");
+    let services = &app.running.services;
+    app.clock.advance(due - services.now() + 86_400);
+    assert_eq!(services.end_expired_mediations().await, 0, "not over: extended");
+    app.clock.advance(10 * 86_400);
+    assert_eq!(services.end_expired_mediations().await, 1);
+}
+both_backends!(every_party_must_agree_to_a_longer_period);

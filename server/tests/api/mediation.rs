@@ -815,8 +815,8 @@ async fn bench_mediation() {
     let n = 100;
     let mut signing = Vec::with_capacity(n);
     for i in 0..n {
-        // A number gets only so many codes a day (sign-in and signing alike): a day passes
-        // every few signatures, and the sessions, idle that long, are made again.
+        // A number gets only so many signing codes a day (and sign-in codes, counted apart):
+        // a day passes every few signatures, and the sessions, idle that long, are made again.
         if i % 4 == 3 {
             app.clock.advance(86_400);
             app.sign_in(&zhang, ZHANG).await;
