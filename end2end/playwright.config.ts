@@ -18,8 +18,17 @@ const dataDir = path.join(os.tmpdir(), `pocket-court-e2e-${process.pid}`);
 // sets E2E_DATABASE_URL to a freshly created PostgreSQL database for the second run.
 const database = process.env.E2E_DATABASE_URL ?? `sqlite://${dataDir}/pocket-court.db`;
 
+// On PostgreSQL (the second run of `make test`) the browser suite leaves out the three long
+// mediation journeys: most of their minutes wait out the one-code-a-minute limit, and every
+// step they take runs on both databases in the integration tests (server/tests/api/mediation.rs
+// and case_mediation.rs, `both_backends!`). case-mediation.nojs stays, so signing, 签收 and
+// the service-log entries are still driven through a browser on PostgreSQL.
+const onPostgres = !!process.env.E2E_DATABASE_URL;
+const sqliteOnly = [/mediation\.hydrated\.spec\.ts/, /case-mediation\.hydrated\.spec\.ts/, /\/mediation\.nojs\.spec\.ts/];
+
 export default defineConfig({
   testDir: './tests',
+  testIgnore: onPostgres ? sqliteOnly : [],
   outputDir: './test-results',
   timeout: 60_000,
   retries: 0,

@@ -136,6 +136,6 @@ LEPTOS_OUTPUT_NAME=pocket-court cargo test --release -q -p pocket-court --test a
   | grep '^BENCH' | sed 's/^BENCH /- /' | tee -a "$report"
 
 echo; echo "== mediation (SQLite)"
-{ echo; echo "## Mediation (signing, the agreement's PDF; SQLite, loopback)"; echo; } >> "$report"
+{ echo; echo "## Mediation (signing, the agreement's PDF, a signature's receipt; SQLite, loopback)"; echo; } >> "$report"
 LEPTOS_OUTPUT_NAME=pocket-court cargo test --release -q -p pocket-court --test api -- --ignored --nocapture bench_mediation 2>/dev/null \
   | grep '^BENCH' | sed 's/^BENCH /- /' | tee -a "$report"

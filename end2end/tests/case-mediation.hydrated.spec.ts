@@ -1,18 +1,11 @@
-import { test, expect, type Page, type BrowserContext, type APIRequestContext } from '@playwright/test';
-import { hydrated, useSession, useStaffSession, shot } from './helpers';
+import { promises as fs } from 'node:fs';
+import { test, expect, type Page, type APIRequestContext } from '@playwright/test';
+import { codeBy, drawSignature, hydrated, newestSms, useSession, useStaffSession, shot } from './helpers';
 
 // 张三 sues 李四 in the demo court; 陈法官 is the judge of every docketed demo case.
 const PLAINTIFF = '13800000001';
 const DEFENDANT = '13800000002';
 const JUDGE = '13900000002';
-
-/** The newest SMS to `phone` in the demo inbox. */
-async function newestSms(context: BrowserContext, phone: string): Promise<string> {
-  const res = await context.request.post('/sf/dev_inbox', { headers: { Accept: 'application/json' } });
-  const inbox = await res.json();
-  return inbox.find((m: { to: string }) => m.to === phone).body;
-}
-
 /** 张三's docketed, open case against 李四 under the ordinary procedure, its fee paid: closed
  * by mediation, the fee halves (诉讼费用交纳办法 art. 15; a simplified case pays half already). */
 async function openPaidCase(request: APIRequestContext): Promise<number> {
@@ -28,36 +21,11 @@ async function openPaidCase(request: APIRequestContext): Promise<number> {
   throw new Error('no open, paid ordinary demo case of 张三 against 李四');
 }
 
-/** Draws a stroke across the signature box with the pointer. */
-async function draw(page: Page) {
-  const box = (await page.locator('.signature-pad canvas').boundingBox())!;
-  await page.mouse.move(box.x + box.width * 0.15, box.y + box.height * 0.6);
-  await page.mouse.down();
-  for (const [fx, fy] of [[0.3, 0.3], [0.45, 0.7], [0.6, 0.35], [0.8, 0.6]]) {
-    await page.mouse.move(box.x + box.width * fx, box.y + box.height * fy, { steps: 4 });
-  }
-  await page.mouse.up();
-}
-
-/** Taps `button` for a code (waiting out the one-a-minute limit if the page says so). */
-async function codeBy(page: Page, button: string, phone: string): Promise<string> {
-  for (let attempt = 0; attempt < 8; attempt++) {
-    await page.getByTestId(button).click();
-    await page.waitForURL(/[?&](req|error)=/);
-    if (page.url().includes('req=')) {
-      return (await newestSms(page.context(), phone)).match(/(\d{6})/)![1];
-    }
-    await expect(page.getByTestId('form-error')).toContainText('验证码');
-    await page.waitForTimeout(10_000);
-  }
-  throw new Error('no code');
-}
-
 async function signHere(page: Page, phone: string, expectEffective = false) {
   const code = await codeBy(page, 'sign-code', phone);
   await hydrated(page);
   await page.locator('#sign-code-input').fill(code);
-  await draw(page);
+  await drawSignature(page);
   await page.getByTestId('confirm-sign').check();
   await page.getByTestId('sign-submit').click();
   await page.waitForURL(expectEffective ? /effective=1/ : /signed=1/);
@@ -148,6 +116,18 @@ test('a docketed case is mediated, the statement signed for by both, closed with
   await expect(bp.getByTestId('statement-in-force')).toContainText('调解结案');
   await expect(bp.getByTestId('mediation-state')).toContainText('调解结案');
   await shot(bp, 'case-mediation-03-in-force');
+  // Each 签收 is in the court's service log: its receipt downloads as a file that checks.
+  await expect(bp.getByTestId('receive-receipt')).toHaveCount(2);
+  const [download] = await Promise.all([
+    bp.waitForEvent('download'),
+    bp.getByTestId('receive-receipt').last().click(),
+  ]);
+  const receipt = JSON.parse(await fs.readFile((await download.path())!, 'utf8'));
+  expect(receipt.format).toBe('pocket-court mediation receipt v1');
+  const act = JSON.parse(Buffer.from(receipt.act.entry, 'hex').toString('utf8'));
+  expect(act.act).toBe('signed_for');
+  expect(act.document).toBe('民事调解书');
+  await expect(bp.getByTestId('signature-receipt')).toHaveCount(3);
 
   // The case is closed by mediation and half the fee goes back to 张三.
   await ap.goto(`/cases/${caseId}`);

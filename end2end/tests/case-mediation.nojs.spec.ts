@@ -1,5 +1,5 @@
 import { test, expect, type Page, type APIRequestContext } from '@playwright/test';
-import { useSession, useStaffSession } from './helpers';
+import { codeBy, useSession, useStaffSession } from './helpers';
 
 // 王五 sues 李四 under the simplified procedure; 陈法官 mediates.
 const PLAINTIFF = '13800000003';
@@ -16,23 +16,6 @@ async function openSimplifiedCase(request: APIRequestContext): Promise<number> {
     if (names[0] === '王五' && names.includes('李四')) return c.id;
   }
   throw new Error('no open simplified demo case of 王五 against 李四');
-}
-
-/** Taps `button` for a code and reads it from the demo inbox (waiting out the one-a-minute limit). */
-async function codeBy(page: Page, button: string, phone: string): Promise<string> {
-  for (let attempt = 0; attempt < 8; attempt++) {
-    await page.getByTestId(button).click();
-    await page.waitForURL(/[?&](req|error)=/);
-    if (page.url().includes('req=')) {
-      const inbox = await (
-        await page.context().request.post('/sf/dev_inbox', { headers: { Accept: 'application/json' } })
-      ).json();
-      return inbox.find((m: { to: string }) => m.to === phone).body.match(/(\d{6})/)[1];
-    }
-    await expect(page.getByTestId('form-error')).toContainText('验证码');
-    await page.waitForTimeout(10_000);
-  }
-  throw new Error('no code');
 }
 
 /** Signs the agreement by the code and the confirmation alone (no drawing pad without script). */

@@ -127,3 +127,41 @@ export async function newPerson(context: BrowserContext, phone: string, name: st
   expect(res.status(), await res.text()).toBe(200);
   await saveSession(context, phone);
 }
+
+/** The newest SMS to `phone` in the demo inbox. */
+export async function newestSms(context: BrowserContext, phone: string): Promise<string> {
+  const res = await context.request.post('/sf/dev_inbox', { headers: { Accept: 'application/json' } });
+  const inbox = await res.json();
+  return inbox.find((m: { to: string }) => m.to === phone).body;
+}
+
+/** Draws a stroke across the signature box with the pointer. */
+export async function drawSignature(page: Page) {
+  const box = (await page.locator('.signature-pad canvas').boundingBox())!;
+  await page.mouse.move(box.x + box.width * 0.15, box.y + box.height * 0.6);
+  await page.mouse.down();
+  for (const [fx, fy] of [[0.3, 0.3], [0.45, 0.7], [0.6, 0.35], [0.8, 0.6]]) {
+    await page.mouse.move(box.x + box.width * fx, box.y + box.height * fy, { steps: 4 });
+  }
+  await page.mouse.up();
+}
+
+/**
+ * Taps `button` for a signing code and reads it from the demo inbox, as a person would. A
+ * number gets one signing code a minute: when the page says to wait, waits and taps again.
+ * `sms` is a phrase the text must carry.
+ */
+export async function codeBy(page: Page, button: string, phone: string, sms = '验证码'): Promise<string> {
+  for (let attempt = 0; attempt < 8; attempt++) {
+    await page.getByTestId(button).click();
+    await page.waitForURL(/[?&](req|error)=/);
+    if (page.url().includes('req=')) {
+      const body = await newestSms(page.context(), phone);
+      expect(body).toContain(sms);
+      return body.match(/(\d{6})/)![1];
+    }
+    await expect(page.getByTestId('form-error')).toContainText('验证码');
+    await page.waitForTimeout(10_000);
+  }
+  throw new Error(`no code by ${button} for ${phone}`);
+}

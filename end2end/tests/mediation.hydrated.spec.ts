@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
-import { test, expect, type Page, type BrowserContext } from '@playwright/test';
-import { hydrated, useSession, useStaffSession, shot } from './helpers';
+import { test, expect, type Page } from '@playwright/test';
+import { codeBy, drawSignature, hydrated, newestSms, useSession, useStaffSession, shot } from './helpers';
 
 // 张三 and 李四 of the demo court (their sessions are shared with other specs; signing codes
 // have a one-a-minute limit of their own, apart from sign-in codes).
@@ -11,45 +11,11 @@ const MEDIATOR = '13900000005';
 // 陈法官 rules on the judicial confirmation.
 const JUDGE = '13900000002';
 
-/** The newest SMS to `phone` in the demo inbox. */
-async function newestSms(context: BrowserContext, phone: string): Promise<string> {
-  const res = await context.request.post('/sf/dev_inbox', { headers: { Accept: 'application/json' } });
-  const inbox = await res.json();
-  return inbox.find((m: { to: string }) => m.to === phone).body;
-}
-
-/** Draws a stroke across the signature box with the pointer. */
-async function draw(page: Page) {
-  const box = (await page.locator('.signature-pad canvas').boundingBox())!;
-  await page.mouse.move(box.x + box.width * 0.15, box.y + box.height * 0.6);
-  await page.mouse.down();
-  for (const [fx, fy] of [[0.3, 0.3], [0.45, 0.7], [0.6, 0.35], [0.8, 0.6]]) {
-    await page.mouse.move(box.x + box.width * fx, box.y + box.height * fy, { steps: 4 });
-  }
-  await page.mouse.up();
-}
-
-/** Asks for a signing code (waiting out the one-a-minute limit if the page says so). */
-async function signingCode(page: Page, phone: string): Promise<string> {
-  for (let attempt = 0; attempt < 8; attempt++) {
-    await page.getByTestId('sign-code').click();
-    await page.waitForURL(/[?&](req|error)=/);
-    if (page.url().includes('req=')) {
-      const body = await newestSms(page.context(), phone);
-      expect(body).toContain('签名验证码');
-      return body.match(/(\d{6})/)![1];
-    }
-    await expect(page.getByTestId('form-error')).toContainText('验证码');
-    await page.waitForTimeout(10_000);
-  }
-  throw new Error('no signing code');
-}
-
 async function signHere(page: Page, phone: string, expectEffective = false) {
-  const code = await signingCode(page, phone);
+  const code = await codeBy(page, 'sign-code', phone, '签名验证码');
   await hydrated(page);
   await page.locator('#sign-code-input').fill(code);
-  await draw(page);
+  await drawSignature(page);
   await page.getByTestId('confirm-sign').check();
   await page.getByTestId('sign-submit').click();
   await page.waitForURL(expectEffective ? /effective=1/ : /signed=1/);
@@ -118,7 +84,7 @@ test('mediation asked for, agreed, signed by finger, re-signed after an edit, in
   // The applicant reads and signs; a blank box is refused and the code form stays.
   await ap.goto(`/mediations/${id}`);
   await expect(ap.getByTestId('clauses')).toContainText('归还借款30000元');
-  const code = await signingCode(ap, APPLICANT);
+  const code = await codeBy(ap, 'sign-code', APPLICANT, '签名验证码');
   await hydrated(ap);
   await ap.locator('#sign-code-input').fill(code);
   await ap.getByTestId('confirm-sign').check();
@@ -127,7 +93,7 @@ test('mediation asked for, agreed, signed by finger, re-signed after an edit, in
   expect(ap.url()).toContain('req=');
   await hydrated(ap);
   await ap.locator('#sign-code-input').fill(code);
-  await draw(ap);
+  await drawSignature(ap);
   await ap.getByTestId('confirm-sign').check();
   await shot(ap, 'mediation-02-signing');
   await ap.getByTestId('sign-submit').click();

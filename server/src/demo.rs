@@ -359,8 +359,27 @@ pub async fn load_if_empty(db: &Db, cases: usize) -> Result<usize, sqlx::Error> 
     };
     let clerk = staff("13900000001", "clerk", "刘书记员", liuyang).await?;
     let judge = staff("13900000002", "judge", "陈法官", liuyang).await?;
-    staff("13900000003", "mediator", "周调解员", liuyang).await?;
-    staff("13900000005", "mediator", "吴调解员", liuyang).await?;
+    let zhou = staff("13900000003", "mediator", "周调解员", liuyang).await?;
+    let wu = staff("13900000005", "mediator", "吴调解员", liuyang).await?;
+    // Their public profiles on the roster (在线调解规则 art. 5).
+    for (user_id, background, specialities, dispute_range) in [
+        (zhou, "退休法官，从事民事审判28年", "婚姻家庭、邻里纠纷", "婚姻家庭、相邻关系、人身损害赔偿纠纷"),
+        (wu, "人民调解员，镇司法所工作15年", "买卖合同、借款、劳务报酬", "合同纠纷、民间借贷、劳务报酬纠纷"),
+    ] {
+        store::mediation::save_profile(
+            db,
+            store::mediation::NewProfile {
+                user_id,
+                background,
+                specialities,
+                dispute_range,
+                fee: "",
+                listed: true,
+                now,
+            },
+        )
+        .await?;
+    }
     staff("13900000004", "admin", "管理员", liuyang).await?;
     staff("13900000011", "clerk", "黄书记员", tianxin).await?;
 

@@ -94,44 +94,26 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
 
 /// `pocket-court verify-receipt FILE`: the same check as the phone's, offline.
 fn verify_receipt(args: &config::VerifyReceiptArgs) -> Result<(), Box<dyn std::error::Error>> {
+    use app::log::mediation::MediationReceipt;
     use app::log::service::{verify_service_receipt, ServiceReceipt};
     use app::rules::Lang;
     let lang = if args.english { Lang::En } else { Lang::Zh };
     let text = std::fs::read_to_string(&args.file)?;
-    let receipt: ServiceReceipt = match serde_json::from_str(&text) {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("{}（{e}）", lang.pick("这不是送达回执文件，无法读取", "This is not a receipt file"));
-            std::process::exit(1)
-        }
-    };
-    let key = match &args.public_key {
-        Some(hex) => match app::log::hex::decode_array::<32>(hex.trim()) {
-            Ok(k) => k,
-            Err(_) => {
-                eprintln!("{}", lang.pick("公钥应为64位十六进制数字。", "The public key is 64 hex digits."));
-                std::process::exit(2)
+    // A delivery receipt, or the receipt of a mediation act (a signature, a 签收).
+    let receipt: ServiceReceipt = match serde_json::from_str::<MediationReceipt>(&text) {
+        Ok(act) => return verify_act_receipt(&act, args, lang),
+        Err(_) => match serde_json::from_str(&text) {
+            Ok(r) => r,
+            Err(e) => {
+                eprintln!(
+                    "{}（{e}）",
+                    lang.pick("这不是送达回执文件，无法读取", "This is not a receipt file")
+                );
+                std::process::exit(1)
             }
         },
-        None => {
-            println!(
-                "{} {}",
-                lang.pick(
-                    "未给出法院公钥，使用回执内的公钥，指纹：",
-                    "No court key given; using the receipt's own key, fingerprint:"
-                ),
-                pocket_court::services::service_log::key_id(&receipt.public_key)
-            );
-            println!(
-                "{}",
-                lang.pick(
-                    "请与法院公布的公钥指纹（/api/v1/log/tree-head 的 key_id）核对。",
-                    "Compare it with the court's published fingerprint (key_id of /api/v1/log/tree-head)."
-                )
-            );
-            receipt.public_key
-        }
     };
+    let key = court_key(args, lang, &receipt.public_key);
     match verify_service_receipt(&receipt, &key) {
         Ok(v) => {
             let e = v.head_event();
@@ -150,6 +132,79 @@ fn verify_receipt(args: &config::VerifyReceiptArgs) -> Result<(), Box<dyn std::e
                 println!("  {} {}", app::rules::dates::format_shanghai(ev.at, lang), ev.event.label(lang));
             }
             println!("  {} {}", lang.pick("日志大小", "Tree size"), v.tree_size);
+            Ok(())
+        }
+        Err(e) => {
+            eprintln!("{} {}", lang.pick("✘ 核验未通过：", "✘ Not verified:"), e.message(lang));
+            std::process::exit(1)
+        }
+    }
+}
+
+/// The key to check a receipt against: the one given (the court's published key), else the
+/// receipt's own, with its fingerprint printed to compare by hand.
+fn court_key(
+    args: &config::VerifyReceiptArgs,
+    lang: app::rules::Lang,
+    receipt_key: &app::log::signed::PublicKey,
+) -> app::log::signed::PublicKey {
+    match &args.public_key {
+        Some(hex) => match app::log::hex::decode_array::<32>(hex.trim()) {
+            Ok(k) => k,
+            Err(_) => {
+                eprintln!("{}", lang.pick("公钥应为64位十六进制数字。", "The public key is 64 hex digits."));
+                std::process::exit(2)
+            }
+        },
+        None => {
+            println!(
+                "{} {}",
+                lang.pick(
+                    "未给出法院公钥，使用回执内的公钥，指纹：",
+                    "No court key given; using the receipt's own key, fingerprint:"
+                ),
+                pocket_court::services::service_log::key_id(receipt_key)
+            );
+            println!(
+                "{}",
+                lang.pick(
+                    "请与法院公布的公钥指纹（/api/v1/log/tree-head 的 key_id）核对。",
+                    "Compare it with the court's published fingerprint (key_id of /api/v1/log/tree-head)."
+                )
+            );
+            *receipt_key
+        }
+    }
+}
+
+/// `verify-receipt` for the receipt of a mediation act: who signed (or signed for) what, when,
+/// after which identity check, and where it sits in the log.
+fn verify_act_receipt(
+    receipt: &app::log::mediation::MediationReceipt,
+    args: &config::VerifyReceiptArgs,
+    lang: app::rules::Lang,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let key = court_key(args, lang, &receipt.public_key);
+    match app::log::mediation::verify_mediation_receipt(receipt, &key) {
+        Ok(v) => {
+            let a = &v.act;
+            println!("{}", lang.pick("✔ 核验通过", "✔ Verified"));
+            println!("  {} {} {}", a.court, a.number, a.document);
+            println!(
+                "  {}（{}）{} {} — {}",
+                a.signer,
+                a.side,
+                a.act.label(lang),
+                app::rules::dates::format_shanghai(a.at, lang),
+                a.identity_check
+            );
+            println!("  SHA-256 {}", a.document_sha256);
+            println!(
+                "  {} {} / {}",
+                lang.pick("日志条目 / 日志大小", "Log entry / tree size"),
+                v.leaf_index + 1,
+                v.tree_size
+            );
             Ok(())
         }
         Err(e) => {

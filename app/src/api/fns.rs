@@ -283,6 +283,20 @@ pub async fn mediation_courts() -> Result<Vec<(String, String)>, AppError> {
     backend.mediation_courts(&caller).await.map_err(ssr::fail)
 }
 
+/// The courts' mediators with their public profiles (在线调解规则 art. 5); public.
+#[server(prefix = "/sf", endpoint = "mediator_roster")]
+pub async fn load_mediator_roster() -> Result<Vec<MediatorProfileView>, AppError> {
+    let (backend, caller) = ssr::caller().await?;
+    backend.mediator_roster(&caller).await.map_err(ssr::fail)
+}
+
+/// The signed-in mediator's own profile, to edit.
+#[server(prefix = "/sf", endpoint = "my_mediator_profile")]
+pub async fn load_my_mediator_profile() -> Result<MyMediatorProfile, AppError> {
+    let (backend, caller) = ssr::caller().await?;
+    backend.my_mediator_profile(&caller).await.map_err(ssr::fail)
+}
+
 /// The court's mediation figures (staff).
 #[server(prefix = "/sf", endpoint = "mediation_figures")]
 pub async fn load_mediation_figures() -> Result<MediationFigures, AppError> {

@@ -145,6 +145,10 @@ pub trait Backend: Send + Sync + 'static {
     async fn mediation_figures(&self, caller: &Caller) -> Result<MediationFigures, AppError>;
     /// The courts (code, name in the caller's language) one may ask for mediation.
     async fn mediation_courts(&self, caller: &Caller) -> Result<Vec<(String, String)>, AppError>;
+    /// The public roster of mediators (anyone, signed in or not).
+    async fn mediator_roster(&self, caller: &Caller) -> Result<Vec<MediatorProfileView>, AppError>;
+    /// The signed-in mediator's own profile.
+    async fn my_mediator_profile(&self, caller: &Caller) -> Result<MyMediatorProfile, AppError>;
 
     /// The court's per-case fee amounts (诉讼费用交纳办法 art. 13, 14 ranges).
     fn fee_settings(&self) -> crate::rules::fees::CourtFeeSettings;

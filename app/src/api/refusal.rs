@@ -488,6 +488,21 @@ refusals! {
     ConfirmationInLitigation = "confirmation_in_litigation", 409,
         "诉讼中达成的调解协议不用申请司法确认：法院会出具调解书，双方签收后就生效。",
         "An agreement reached during a lawsuit needs no confirmation: the court issues a mediation statement, in force once both sides sign for it.";
+    MediationMediator = "mediation_mediator", 422,
+        "这位调解员不在所选法院的调解员名册里。请重新选择，或者选“由法院指定”。",
+        "That mediator is not on the chosen court's roster. Choose again, or let the court designate one.";
+    MediationChosenOther = "mediation_chosen_other", 409,
+        "申请人选了另一位调解员。那位调解员答复前（最多3个工作日），其他调解员不能接手。",
+        "The applicant chose another mediator. Until that mediator answers (3 working days at most), no one else may take it.";
+    ChoiceNotYours = "choice_not_yours", 409,
+        "这件调解不是选您主持的，或者已经有人接手了。",
+        "This matter did not choose you, or someone has taken it already.";
+    ChoiceDeclineReason = "choice_decline_reason", 422,
+        "不能接受时要写明理由（在线调解规则第12条），当事人会看到。",
+        "Give your reasons for declining (OMR art. 12); the parties will see them.";
+    ProfileFields = "profile_fields", 422,
+        "背景、擅长领域和调解范围都要填写（每项不超过200字），当事人选调解员时会看到。",
+        "Fill in background, specialities and the disputes you take (200 characters each at most): parties see them when choosing.";
 
     // ---- when it is not the person's doing -------------------------------------------
     Unavailable = "unavailable", 500,

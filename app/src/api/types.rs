@@ -1,6 +1,8 @@
 //! Wire types: what crosses between browser and server. They compile on both sides and hold
 //! no database rows; the server converts its rows into these.
 
+use crate::rules::dates::{end_of_day_shanghai, CivilDate};
+use crate::rules::holidays;
 use crate::rules::Lang;
 use serde::{Deserialize, Serialize};
 
@@ -118,6 +120,40 @@ pub struct DeadlineView {
     /// The article the deadline comes from.
     pub source: String,
     pub overdue: bool,
+    /// The last day lies in a year whose State Council holiday notice is not entered yet, so
+    /// it may still move past a holiday (CPL 2023 art. 85); pages say so under the date.
+    #[serde(default)]
+    pub provisional: bool,
+}
+
+impl DeadlineView {
+    /// The view of a period whose last day is `day` (it runs to 24:00 China time that day).
+    pub fn new(
+        label: impl Into<String>,
+        day: CivilDate,
+        source: impl Into<String>,
+        lang: Lang,
+        now: i64,
+    ) -> Self {
+        let due_at = end_of_day_shanghai(day);
+        DeadlineView {
+            label: label.into(),
+            due_date: day.format(lang),
+            due_at,
+            source: source.into(),
+            overdue: now >= due_at,
+            provisional: false,
+        }
+    }
+
+    /// For a period whose last day moves past a holiday (a party's period, CPL 2023 art. 85;
+    /// not the court's own limits): marks it provisional when that day lies in a year the
+    /// holiday table does not cover yet.
+    pub fn moved_past_holidays(mut self, moves: bool) -> Self {
+        self.provisional =
+            moves && CivilDate::from_unix_shanghai(self.due_at - 1).year() > holidays::covered_years().1;
+        self
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -750,6 +786,9 @@ pub struct SignatureLine {
     pub device: String,
     pub drawn: bool,
     pub voided: bool,
+    /// The signature's receipt from the service log (JSON, checked like a delivery receipt);
+    /// none for signatures made before they were logged.
+    pub receipt: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -777,7 +816,6 @@ pub struct MediationView {
     pub agreement_pdf: Option<String>,
     /// After effect: the last day to apply jointly for judicial confirmation (CPL art. 205).
     pub window: Option<DeadlineView>,
-    pub window_provisional: bool,
     pub ended: Option<(String, String)>,
     pub events: Vec<(String, String)>,
     /// For the mediator's end form: (code, label) of the grounds they may pick.
@@ -811,6 +849,43 @@ pub struct MediationView {
     /// The mediator may propose a longer period now.
     #[serde(default)]
     pub may_propose_extension: bool,
+    /// The mediator the applicant chose from the roster, while that one has not answered.
+    #[serde(default)]
+    pub chosen_mediator: Option<String>,
+    /// The caller is that mediator and may decline with reasons (OMR art. 12).
+    #[serde(default)]
+    pub may_decline_choice: bool,
+}
+
+/// A mediator on the court's public roster (在线调解规则 art. 5).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MediatorProfileView {
+    pub id: i64,
+    pub name: String,
+    /// The inviting court (the mediator's court), its code and name.
+    pub court_code: String,
+    pub court: String,
+    pub background: String,
+    pub specialities: String,
+    pub dispute_range: String,
+    /// "不收费", or what is charged.
+    pub fee: String,
+    /// Counted from the records: matters taken, and of those, agreements in force.
+    pub taken: i64,
+    pub agreed: i64,
+}
+
+/// A mediator's own profile, as the form edits it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MyMediatorProfile {
+    pub background: String,
+    pub specialities: String,
+    pub dispute_range: String,
+    /// Empty: free of charge.
+    pub fee: String,
+    pub listed: bool,
+    /// The profile as the roster shows it, once saved and listed.
+    pub shown: Option<MediatorProfileView>,
 }
 
 /// A proposal to lengthen the mediation period: every party must agree (OMR art. 24).
@@ -829,12 +904,22 @@ pub struct ExtensionView {
 pub struct StatementView {
     pub issued_at: String,
     pub pdf: String,
-    /// Each party: (name, when it signed for it, if it has).
-    pub receipts: Vec<(String, Option<String>)>,
+    /// Each party's 签收.
+    pub receipts: Vec<StatementReceipt>,
     /// The caller is a party that has not signed for it yet.
     pub may_receive: bool,
     /// In force since the last 签收 (JI22 art. 149).
     pub in_force_at: Option<String>,
+}
+
+/// One party's 签收 of a 调解书.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatementReceipt {
+    pub name: String,
+    /// When it signed for it, if it has.
+    pub at: Option<String>,
+    /// The 签收's receipt from the service log.
+    pub receipt: Option<String>,
 }
 
 /// A case's newest mediation, as the case page links to it.
@@ -908,4 +993,30 @@ pub struct MediationFigures {
     pub average_days: Option<String>,
     /// Agreements the court confirmed valid by a ruling in the period (司法确认).
     pub confirmed: i64,
+}
+
+#[cfg(test)]
+mod deadline_view_tests {
+    use super::*;
+
+    fn day(y: i32, m: u8, d: u8) -> CivilDate {
+        CivilDate::new(y, m, d).expect("valid")
+    }
+
+    #[test]
+    fn a_partys_last_day_past_the_holiday_table_is_marked_provisional() {
+        let (_, last) = holidays::covered_years();
+        let next_year = day(last + 1, 1, 11);
+        let covered = day(last, 12, 11);
+        let view = |d| DeadlineView::new("上诉期", d, "民事诉讼法 第171条", Lang::Zh, 0);
+        assert!(view(next_year).moved_past_holidays(true).provisional);
+        assert!(!view(covered).moved_past_holidays(true).provisional);
+        // The court's own limits never move, so there is nothing to warn about.
+        assert!(!view(next_year).moved_past_holidays(false).provisional);
+        assert!(!view(next_year).provisional);
+        let v = view(covered);
+        assert_eq!(v.due_at, end_of_day_shanghai(covered));
+        assert!(!v.overdue);
+        assert!(DeadlineView::new("x", covered, "y", Lang::Zh, v.due_at).overdue);
+    }
 }

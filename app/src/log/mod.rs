@@ -16,11 +16,14 @@
 //!   store design that keeps proofs O(log n) at any size.
 //! - [`signed`]: the signed tree head (its exact bytes), the receipt, and their checks.
 //! - [`hex`]: hashes, keys and signatures as hex text (JSON, printed receipts).
+//! - [`service`]: the service events logged and the receipt of one service record (送达回证).
+//! - [`mediation`]: the mediation acts logged (a signature, a 调解书 签收) and their receipts.
 //!
 //! What an entry is (the bytes of a service event) is the server's choice; this module hashes
 //! whatever bytes it is given, so the server must log a canonical encoding.
 
 pub mod hex;
+pub mod mediation;
 pub mod merkle;
 pub mod service;
 pub mod signed;

@@ -3,7 +3,7 @@ use crate::api::fns::load_case_progress;
 use crate::api::types::{AgentView, CaseProgress, FilingStatus, NodeStatus, TimelineNodeView};
 use crate::api::AppError;
 use crate::i18n::Prefs;
-use crate::ui::countdown::DeadlineBox;
+use crate::ui::countdown::{provisional_note, DeadlineBox};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
@@ -627,7 +627,13 @@ pub(crate) fn node_view(p: Prefs, n: TimelineNodeView) -> impl IntoView {
             {n
                 .deadline
                 .map(|d| {
-                    view! { <p class="node-deadline">{d.label} " " {d.due_date} " （" {d.source} "）"</p> }
+                    let note = d
+                        .provisional
+                        .then(|| view! { <p class="meta">{provisional_note(p.lang)}</p> });
+                    view! {
+                        <p class="node-deadline">{d.label} " " {d.due_date} " （" {d.source} "）"</p>
+                        {note}
+                    }
                 })}
             <p class="node-explain">{n.explain}</p>
         </li>

@@ -7,12 +7,12 @@
 
 use super::{redirect_to_sign_in, to_staff_sign_in, viewer, ErrorNote};
 use crate::api::fns::{
-    confirmation_queue, load_mediation, load_mediation_figures, mediation_courts, mediation_queue,
-    my_mediations,
+    confirmation_queue, load_mediation, load_mediation_figures, load_mediator_roster, mediation_courts,
+    mediation_queue, my_mediations,
 };
 use crate::api::types::{
     AgreementView, ConfirmationView, MediationFigures, MediationRole, MediationSummary, MediationView,
-    RulingView, StatementView,
+    MediatorProfileView, RulingView, StatementView,
 };
 use crate::api::{AppError, Refusal};
 use crate::i18n::Prefs;
@@ -94,6 +94,15 @@ pub fn MediationsPage() -> impl IntoView {
         <a class="btn primary big" href="/mediations/new" data-testid="new-mediation">
             {p.t(("申请诉前调解", "Ask for mediation"))}
         </a>
+        <p>
+            <a href="/mediators" data-testid="roster-link">
+                {p
+                    .t((
+                        "调解员名册：背景、擅长、是否收费",
+                        "The mediator roster: background, specialities, fees",
+                    ))}
+            </a>
+        </p>
         <Suspense>
             {move || Suspend::new(async move {
                 match list.await {
@@ -126,7 +135,9 @@ pub fn NewMediationPage() -> impl IntoView {
         kept("summary"),
         kept("address"),
     );
+    let chosen = kept("mediator");
     let courts = Resource::new_blocking(|| (), |_| mediation_courts());
+    let roster = Resource::new_blocking(|| (), |_| load_mediator_roster());
     view! {
         <h1>{p.t(("申请诉前调解", "Ask for mediation before suing"))}</h1>
         {error_box(p, (!error.is_empty()).then_some(error))}
@@ -140,9 +151,12 @@ pub fn NewMediationPage() -> impl IntoView {
                     summary.clone(),
                     address.clone(),
                 );
+                let chosen = chosen.clone();
                 Suspend::new(async move {
+                    let mediators = roster.await.unwrap_or_default();
                     match courts.await {
                         Ok(list) => {
+                            // The roster is a help, not a condition: without it, the court designates.
                             view! {
                                 <form
                                     method="post"
@@ -164,6 +178,7 @@ pub fn NewMediationPage() -> impl IntoView {
                                             })
                                             .collect_view()}
                                     </select>
+                                    {mediator_choice(p, mediators, &chosen)}
                                     <label for="cause">{p.t(("纠纷类型", "Kind of dispute"))}</label>
                                     <select id="cause" name="cause">
                                         {Cause::ALL
@@ -246,6 +261,59 @@ pub fn NewMediationPage() -> impl IntoView {
     }
 }
 
+/// The choice of a mediator from the roster, by court (OMR art. 10); none: the court designates.
+fn mediator_choice(p: Prefs, mediators: Vec<MediatorProfileView>, chosen: &str) -> AnyView {
+    let mut courts: Vec<(String, Vec<MediatorProfileView>)> = Vec::new();
+    for m in mediators {
+        match courts.last_mut() {
+            Some((court, group)) if *court == m.court => group.push(m),
+            _ => courts.push((m.court.clone(), vec![m])),
+        }
+    }
+    view! {
+        <label for="mediator">{p.t(("调解员（可以不选）", "Mediator (optional)"))}</label>
+        <select id="mediator" name="mediator" data-testid="mediator-choice">
+            <option value="">{p.t(("不选，由法院指定", "None: the court designates one"))}</option>
+            {courts
+                .into_iter()
+                .map(|(court, group)| {
+                    view! {
+                        <optgroup label=court>
+                            {group
+                                .into_iter()
+                                .map(|m| {
+                                    let id = m.id.to_string();
+                                    let selected = id == chosen;
+                                    view! {
+                                        <option value=id selected=selected>
+                                            {format!("{} · {} · {}", m.name, m.specialities, m.fee)}
+                                        </option>
+                                    }
+                                })
+                                .collect_view()}
+                        </optgroup>
+                    }
+                })
+                .collect_view()}
+        </select>
+        <p class="meta">
+            <a href="/mediators" data-testid="roster-link">
+                {p
+                    .t((
+                        "看调解员名册（背景、擅长、是否收费）",
+                        "See the roster (background, specialities, fees)",
+                    ))}
+            </a>
+            {p
+                .t((
+                    "。选的调解员要属于上面选的法院。",
+                    ". The mediator must be of the court chosen above.",
+                ))}
+        </p>
+    }
+    .into_any()
+}
+
 /// The 虚假调解 warning, read and acknowledged (在线调解规则 art. 17).
 fn warning(p: Prefs) -> AnyView {
     view! {
@@ -275,6 +343,11 @@ pub fn MediationQueuePage() -> impl IntoView {
     let confirmations = Resource::new_blocking(|| (), |_| confirmation_queue());
     view! {
         <h1>{p.t(("调解工作台", "Mediation workbench"))}</h1>
+        <p>
+            <a href="/staff/mediator-profile" data-testid="my-profile-link">
+                {p.t(("我的名册资料（调解员）", "My roster profile (mediators)"))}
+            </a>
+        </p>
         <Suspense>
             {move || Suspend::new(async move {
                 confirmations
@@ -405,7 +478,14 @@ fn not_found(p: Prefs) -> AnyView {
 }
 
 fn note_of(p: Prefs, q: &leptos_router::params::ParamsMap) -> Option<AnyView> {
-    let notes: [(&str, (&'static str, &'static str)); 16] = [
+    let notes: [(&str, (&'static str, &'static str)); 17] = [
+        (
+            "choice_declined",
+            (
+                "已记录您不能接受，并短信告诉了申请人理由。法院会另行指定调解员。",
+                "Recorded; the applicant was texted your reasons. The court designates another mediator.",
+            ),
+        ),
         (
             "proposed",
             (
@@ -602,7 +682,24 @@ fn matter_view(p: Prefs, m: MediationView, q: &leptos_router::params::ParamsMap)
                 <p>{m.summary.clone()}</p>
             </details>
         </section>
+        {m
+            .chosen_mediator
+            .clone()
+            .map(|name| {
+                view! {
+                    <p class="card" data-testid="chosen-mediator">
+                        {p.t(("申请人选择的调解员：", "Mediator chosen by the applicant: "))}
+                        <strong>{name}</strong>
+                        {p
+                            .t((
+                                "（等待答复，最多3个工作日）",
+                                " (answering within 3 working days)",
+                            ))}
+                    </p>
+                }
+            })}
         {m.may_accept.then(|| accept_form(p, id))}
+        {m.may_decline_choice.then(|| decline_choice_form(p, id, q.get("reasons").unwrap_or_default()))}
         {m.invited.then(|| invitation_form(p, id, kept_address, m.case_id.is_some()))}
         {m.agreement.clone().map(|a| agreement_view(p, &m, a, request_id))}
         {m.may_edit.then(|| editor_view(p, &m, draft))}
@@ -639,7 +736,6 @@ fn effective_view(p: Prefs, m: &MediationView) -> Option<AnyView> {
     // The countdown matters until the application is joint (or withdrawn: there is one only).
     let open = m.confirmation.as_ref().is_none_or(|c| c.number.is_none() && c.withdrawn.is_none());
     let window = m.window.clone().filter(|_| open);
-    let provisional = m.window_provisional;
     Some(
         view! {
             <section class="card ok-note" data-testid="effective">
@@ -674,18 +770,6 @@ fn effective_view(p: Prefs, m: &MediationView) -> Option<AnyView> {
                 {window
                     .map(|w| {
                         view! { <DeadlineBox deadline=w lang=p.lang testid="confirmation-window" /> }
-                    })}
-                {provisional
-                    .then(|| {
-                        view! {
-                            <p class="meta">
-                                {p
-                                    .t((
-                                        "明年的放假安排还没有录入：如果这一天是节假日，最后一天顺延到节后第一个工作日。",
-                                        "Next year's holidays are not entered yet: if this day is a holiday, the last day moves to the next working day.",
-                                    ))}
-                            </p>
-                        }
                     })}
                 <p class="meta">
                     {p
@@ -1007,26 +1091,54 @@ fn accept_form(p: Prefs, id: i64) -> AnyView {
     .into_any()
 }
 
-fn invitation_form(p: Prefs, id: i64, address: String, in_case: bool) -> AnyView {
-    if in_case {
-        return case_invitation_form(p, id);
-    }
+/// The chosen mediator cannot take the matter: written reasons, shown to the applicant (OMR
+/// art. 12).
+fn decline_choice_form(p: Prefs, id: i64, reasons: String) -> AnyView {
     view! {
-        <form
-            method="post"
-            action=format!("/mediations/{id}/answer")
-            class="card form"
-            id="answer"
-            data-testid="invitation"
-        >
-            <h2>{p.t(("对方申请和您调解", "You are invited to mediate"))}</h2>
-            <p>
-                {p
-                    .t((
-                        "调解不收费，由法院的调解员主持，双方都同意才能达成协议。您不同意的，调解就结束，对方可以去起诉。",
-                        "Mediation is free, led by a court mediator; nothing is agreed unless both agree. If you refuse, it ends and the other side may sue.",
-                    ))}
-            </p>
+        <details class="decline card" id="decline-choice">
+            <summary>{p.t(("不能接受这件调解", "I cannot take this one"))}</summary>
+            <form method="post" action=format!("/staff/mediations/{id}/decline-choice") class="form">
+                <label for="reasons">
+                    {p
+                        .t((
+                            "理由（例如：与一方有亲属关系、时间冲突），申请人会收到短信",
+                            "Reasons (e.g. related to a party, no time); the applicant is texted",
+                        ))}
+                </label>
+                <textarea id="reasons" name="reasons" rows="3">
+                    {reasons}
+                </textarea>
+                <button type="submit" class="btn secondary" data-testid="decline-choice">
+                    {p.t(("不接受，交法院另行指定", "Decline; the court designates another"))}
+                </button>
+            </form>
+        </details>
+    }
+    .into_any()
+}
+
+/// The invited side's answer. Before filing, who agrees gives an address for service; in a
+/// case the court already holds one (the one confirmed at filing or service).
+fn invitation_form(p: Prefs, id: i64, address: String, in_case: bool) -> AnyView {
+    let (heading, text) = if in_case {
+        (
+            ("法官组织调解", "The judge offers mediation"),
+            (
+                "调解不收费。双方都同意才能达成协议。调解结案的，受理费减半。您不同意的，法院继续审理，依法判决。",
+                "Mediation is free; nothing is agreed unless both sides agree. A case closed by mediation pays half the fee. If you refuse, the court goes on to try the case.",
+            ),
+        )
+    } else {
+        (
+            ("对方申请和您调解", "You are invited to mediate"),
+            (
+                "调解不收费，由法院的调解员主持，双方都同意才能达成协议。您不同意的，调解就结束，对方可以去起诉。",
+                "Mediation is free, led by a court mediator; nothing is agreed unless both agree. If you refuse, it ends and the other side may sue.",
+            ),
+        )
+    };
+    let address_field = (!in_case).then(|| {
+        view! {
             <label for="address">
                 {p
                     .t((
@@ -1035,6 +1147,19 @@ fn invitation_form(p: Prefs, id: i64, address: String, in_case: bool) -> AnyView
                     ))}
             </label>
             <input id="address" name="address" value=address />
+        }
+    });
+    view! {
+        <form
+            method="post"
+            action=format!("/mediations/{id}/answer")
+            class="card form"
+            id="answer"
+            data-testid="invitation"
+        >
+            <h2>{p.t(heading)}</h2>
+            <p>{p.t(text)}</p>
+            {address_field}
             {warning(p)}
             <label for="note">{p.t(("不同意的原因（可以不写）", "Why not (optional)"))}</label>
             <input id="note" name="note" />
@@ -1170,68 +1295,104 @@ fn agreement_view(p: Prefs, m: &MediationView, a: AgreementView, request_id: Str
 }
 
 fn sign_forms(p: Prefs, id: i64, a: &AgreementView, request_id: String) -> AnyView {
+    let hidden = view! {
+        <input type="hidden" name="version" value=a.version.to_string() />
+        <input type="hidden" name="sha256" value=a.sha256.clone() />
+    };
+    let act = CodedAct {
+        act: "sign",
+        heading: ("签名", "Sign"),
+        intro: (
+            "签名前要再确认一次是您本人：点下面的按钮，法院会给您的手机发一个验证码。",
+            "Before signing we check it is you: tap below and the court texts a code to your phone.",
+        ),
+        first_code: ("获取签名验证码", "Text me a signing code"),
+        confirm: (
+            "我已读完全部条款，同意签名。签名后协议对我有约束力。",
+            "I have read every clause and agree to sign. Once signed, it binds me.",
+        ),
+        submit: ("确认签名", "Sign"),
+    };
+    coded_act(
+        p,
+        id,
+        request_id,
+        act,
+        hidden.into_any(),
+        Some(view! { <SignaturePad lang=p.lang /> }.into_any()),
+    )
+}
+
+/// An act that needs the identity check first (在线诉讼规则 art. 7): signing an agreement,
+/// signing for a 调解书. The words of one such act; `act` names its door
+/// (`/mediations/{id}/{act}`), its anchor and its test ids.
+struct CodedAct {
+    act: &'static str,
+    heading: (&'static str, &'static str),
+    intro: (&'static str, &'static str),
+    first_code: (&'static str, &'static str),
+    confirm: (&'static str, &'static str),
+    submit: (&'static str, &'static str),
+}
+
+/// A button that texts a signing code, then (once one is sent) the form with the code, what
+/// the act carries (`hidden`, `extra` after the code), a confirming tick and the submit.
+fn coded_act(
+    p: Prefs,
+    id: i64,
+    request_id: String,
+    c: CodedAct,
+    hidden: AnyView,
+    extra: Option<AnyView>,
+) -> AnyView {
     let has_code = !request_id.is_empty();
+    let act = c.act;
+    let form = has_code.then(|| {
+        view! {
+            <form
+                method="post"
+                action=format!("/mediations/{id}/{act}")
+                class="form"
+                data-testid=format!("{act}-form")
+            >
+                {hidden}
+                <input type="hidden" name="request_id" value=request_id />
+                <label for=format!(
+                    "{act}-code-input",
+                )>{p.t(("短信里的6位验证码", "The 6-digit code from the SMS"))}</label>
+                <input
+                    id=format!("{act}-code-input")
+                    name="code"
+                    inputmode="numeric"
+                    autocomplete="one-time-code"
+                    maxlength="6"
+                />
+                {extra}
+                <label class="check">
+                    <input type="checkbox" name="confirmed" value="1" data-testid=format!("confirm-{act}") />
+                    {p.t(c.confirm)}
+                </label>
+                <button type="submit" class="btn primary big" data-testid=format!("{act}-submit")>
+                    {p.t(c.submit)}
+                </button>
+            </form>
+        }
+    });
     view! {
-        <div id="sign" class="sign" data-testid="sign">
-            <h3>{p.t(("签名", "Sign"))}</h3>
-            <p>
-                {p
-                    .t((
-                        "签名前要再确认一次是您本人：点下面的按钮，法院会给您的手机发一个验证码。",
-                        "Before signing we check it is you: tap below and the court texts a code to your phone.",
-                    ))}
-            </p>
+        <div id=act class=act data-testid=act>
+            <h3>{p.t(c.heading)}</h3>
+            <p>{p.t(c.intro)}</p>
             <form method="post" action=format!("/mediations/{id}/sign-code")>
-                <button type="submit" class="btn secondary" data-testid="sign-code">
+                <input type="hidden" name="for" value=act />
+                <button type="submit" class="btn secondary" data-testid=format!("{act}-code")>
                     {if has_code {
                         p.t(("重新获取验证码", "Send another code"))
                     } else {
-                        p.t(("获取签名验证码", "Text me a signing code"))
+                        p.t(c.first_code)
                     }}
                 </button>
             </form>
-            {has_code
-                .then(|| {
-                    view! {
-                        <form
-                            method="post"
-                            action=format!("/mediations/{id}/sign")
-                            class="form"
-                            data-testid="sign-form"
-                        >
-                            <input type="hidden" name="version" value=a.version.to_string() />
-                            <input type="hidden" name="sha256" value=a.sha256.clone() />
-                            <input type="hidden" name="request_id" value=request_id />
-                            <label for="sign-code-input">
-                                {p.t(("短信里的6位验证码", "The 6-digit code from the SMS"))}
-                            </label>
-                            <input
-                                id="sign-code-input"
-                                name="code"
-                                inputmode="numeric"
-                                autocomplete="one-time-code"
-                                maxlength="6"
-                            />
-                            <SignaturePad lang=p.lang />
-                            <label class="check">
-                                <input
-                                    type="checkbox"
-                                    name="confirmed"
-                                    value="1"
-                                    data-testid="confirm-sign"
-                                />
-                                {p
-                                    .t((
-                                        "我已读完全部条款，同意签名。签名后协议对我有约束力。",
-                                        "I have read every clause and agree to sign. Once signed, it binds me.",
-                                    ))}
-                            </label>
-                            <button type="submit" class="btn primary big" data-testid="sign-submit">
-                                {p.t(("确认签名", "Sign"))}
-                            </button>
-                        </form>
-                    }
-                })}
+            {form}
         </div>
     }
     .into_any()
@@ -1336,6 +1497,24 @@ fn end_form(p: Prefs, m: &MediationView, note: String) -> AnyView {
     .into_any()
 }
 
+/// The download of an act's receipt from the service log, said in plain words: it proves the
+/// signature (or 签收) was recorded, and anyone can check it.
+fn receipt_link(p: Prefs, href: String, testid: &'static str) -> AnyView {
+    view! {
+        <p class="meta">
+            <a href=href download data-testid=testid>
+                {p.t(("下载凭证", "Download the receipt"))}
+            </a>
+            {p
+                .t((
+                    "（已记入法院的送达日志。凭证可以核验，事后谁也改不了这条记录。）",
+                    " (Logged in the court's service log. The receipt can be checked; nobody can change the record afterwards.)",
+                ))}
+        </p>
+    }
+    .into_any()
+}
+
 fn ledger_view(p: Prefs, m: &MediationView) -> Option<AnyView> {
     if m.ledger.is_empty() {
         return None;
@@ -1374,6 +1553,7 @@ fn ledger_view(p: Prefs, m: &MediationView) -> Option<AnyView> {
                                         <code class="hash">{s.sha256.clone()}</code>
                                         {(!s.device.is_empty()).then(|| format!(" · {}", s.device))}
                                     </span>
+                                    {s.receipt.clone().map(|href| receipt_link(p, href, "signature-receipt"))}
                                     {img
                                         .map(|src| {
                                             view! {
@@ -1459,7 +1639,6 @@ fn issue_form(p: Prefs, id: i64) -> AnyView {
 /// The 调解书: who has signed for it, the PDF, and — for a party that has not — the 签收
 /// form: a fresh identity check by code, then an explicit confirmation (DOMAIN-2 §1.1 rule 19).
 fn statement_view(p: Prefs, id: i64, st: StatementView, request_id: String) -> AnyView {
-    let has_code = !request_id.is_empty();
     view! {
         <section class="card" id="statement" data-testid="statement">
             <h2>{p.t(("民事调解书", "Mediation statement"))}</h2>
@@ -1473,16 +1652,17 @@ fn statement_view(p: Prefs, id: i64, st: StatementView, request_id: String) -> A
                 {st
                     .receipts
                     .iter()
-                    .map(|(name, at)| {
-                        let status = match at {
+                    .map(|r| {
+                        let status = match &r.at {
                             Some(at) => format!("{}{at}", p.t(("已签收 ", "signed for "))),
                             None => p.t(("尚未签收", "not yet signed for")).to_string(),
                         };
                         view! {
                             <li>
-                                <strong>{name.clone()}</strong>
+                                <strong>{r.name.clone()}</strong>
                                 " · "
                                 {status}
+                                {r.receipt.clone().map(|href| receipt_link(p, href, "receive-receipt"))}
                             </li>
                         }
                     })
@@ -1511,75 +1691,21 @@ fn statement_view(p: Prefs, id: i64, st: StatementView, request_id: String) -> A
             {st
                 .may_receive
                 .then(|| {
-                    view! {
-                        <div id="receive" data-testid="receive">
-                            <h3>{p.t(("签收调解书", "Sign for the statement"))}</h3>
-                            <p>
-                                {p
-                                    .t((
-                                        "请先打开调解书读一遍。签收前要再确认一次是您本人：点下面的按钮，法院给您的手机发验证码。签收后，调解书对您生效，不能再反悔。",
-                                        "Open the statement and read it first. Before you sign for it we check it is you: tap below for a code by SMS. Once you sign for it, it binds you and you can no longer back out.",
-                                    ))}
-                            </p>
-                            <form method="post" action=format!("/mediations/{id}/sign-code")>
-                                <input type="hidden" name="for" value="receive" />
-                                <button type="submit" class="btn secondary" data-testid="receive-code">
-                                    {if has_code {
-                                        p.t(("重新获取验证码", "Send another code"))
-                                    } else {
-                                        p.t(("获取签收验证码", "Text me a code"))
-                                    }}
-                                </button>
-                            </form>
-                            {has_code
-                                .then(|| {
-                                    view! {
-                                        <form
-                                            method="post"
-                                            action=format!("/mediations/{id}/receive")
-                                            class="form"
-                                            data-testid="receive-form"
-                                        >
-                                            <input type="hidden" name="request_id" value=request_id.clone() />
-                                            <label for="receive-code-input">
-                                                {p
-                                                    .t((
-                                                        "短信里的6位验证码",
-                                                        "The 6-digit code from the SMS",
-                                                    ))}
-                                            </label>
-                                            <input
-                                                id="receive-code-input"
-                                                name="code"
-                                                inputmode="numeric"
-                                                autocomplete="one-time-code"
-                                                maxlength="6"
-                                            />
-                                            <label class="check">
-                                                <input
-                                                    type="checkbox"
-                                                    name="confirmed"
-                                                    value="1"
-                                                    data-testid="confirm-receive"
-                                                />
-                                                {p
-                                                    .t((
-                                                        "我已读完调解书，确认签收。",
-                                                        "I have read the statement and sign for it.",
-                                                    ))}
-                                            </label>
-                                            <button
-                                                type="submit"
-                                                class="btn primary big"
-                                                data-testid="receive-submit"
-                                            >
-                                                {p.t(("确认签收", "Sign for it"))}
-                                            </button>
-                                        </form>
-                                    }
-                                })}
-                        </div>
-                    }
+                    let act = CodedAct {
+                        act: "receive",
+                        heading: ("签收调解书", "Sign for the statement"),
+                        intro: (
+                            "请先打开调解书读一遍。签收前要再确认一次是您本人：点下面的按钮，法院给您的手机发验证码。签收后，调解书对您生效，不能再反悔。",
+                            "Open the statement and read it first. Before you sign for it we check it is you: tap below for a code by SMS. Once you sign for it, it binds you and you can no longer back out.",
+                        ),
+                        first_code: ("获取签收验证码", "Text me a code"),
+                        confirm: (
+                            "我已读完调解书，确认签收。",
+                            "I have read the statement and sign for it.",
+                        ),
+                        submit: ("确认签收", "Sign for it"),
+                    };
+                    coded_act(p, id, request_id.clone(), act, ().into_any(), None)
                 })}
         </section>
     }
@@ -1612,39 +1738,6 @@ fn back_out_form(p: Prefs, id: i64, note: String) -> AnyView {
 
 /// The case's judge asks each party whether it agrees to mediate (OMR art. 24: the period
 /// starts when all have); no address is asked — the case has them.
-fn case_invitation_form(p: Prefs, id: i64) -> AnyView {
-    view! {
-        <form
-            method="post"
-            action=format!("/mediations/{id}/answer")
-            class="card form"
-            id="answer"
-            data-testid="invitation"
-        >
-            <h2>{p.t(("法官组织调解", "The judge offers mediation"))}</h2>
-            <p>
-                {p
-                    .t((
-                        "调解不收费。双方都同意才能达成协议。调解结案的，受理费减半。您不同意的，法院继续审理，依法判决。",
-                        "Mediation is free; nothing is agreed unless both sides agree. A case closed by mediation pays half the fee. If you refuse, the court goes on to try the case.",
-                    ))}
-            </p>
-            {warning(p)}
-            <label for="note">{p.t(("不同意的原因（可以不写）", "Why not (optional)"))}</label>
-            <input id="note" name="note" />
-            <div class="actions">
-                <button type="submit" name="answer" value="yes" class="btn primary big" data-testid="consent">
-                    {p.t(("同意调解", "I agree to mediate"))}
-                </button>
-                <button type="submit" name="answer" value="no" class="btn secondary" data-testid="refuse">
-                    {p.t(("不同意", "I refuse"))}
-                </button>
-            </div>
-        </form>
-    }
-    .into_any()
-}
-
 /// A proposal to lengthen the period, with each party's answer; a party that has not
 /// answered agrees or not here (OMR art. 24: only if all agree).
 fn extension_view(p: Prefs, id: i64, x: crate::api::types::ExtensionView) -> AnyView {

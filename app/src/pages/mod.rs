@@ -11,6 +11,7 @@ mod fees;
 mod filing;
 mod home;
 mod mediation;
+mod mediators;
 mod my_cases;
 mod not_found;
 mod profile;
@@ -122,6 +123,12 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=path!("/staff/mediations")
                         view=mediation::MediationQueuePage
+                        ssr=SsrMode::Async
+                    />
+                    <Route path=path!("/mediators") view=mediators::MediatorRosterPage ssr=SsrMode::Async />
+                    <Route
+                        path=path!("/staff/mediator-profile")
+                        view=mediators::MediatorProfilePage
                         ssr=SsrMode::Async
                     />
                 </Routes>

@@ -29,7 +29,8 @@ pub enum Period {
 ///
 /// Saturdays and Sundays are rest days unless listed in `workdays`. The State Council
 /// publishes each year's public holidays and the weekend days swapped into working days
-/// (调休上班日); a court enters them here. We ship no holiday table: it changes every year.
+/// (调休上班日); `holidays::state_council()` builds this from the table of the years entered,
+/// and services use it for every period. Past those years only weekends are known.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Calendar {
     /// Public holidays (including weekdays taken off in a swap).
@@ -116,6 +117,12 @@ pub enum DeadlineKind {
 }
 
 impl DeadlineKind {
+    /// Whether the last day moves past a holiday (CPL 2023 art. 85): every party's period
+    /// does; the trial limit, the court's own, does not (see `trial_limit`).
+    pub fn moves_past_holidays(self) -> bool {
+        self != DeadlineKind::TrialLimit
+    }
+
     /// Short name, e.g. "审限" / "Trial time limit".
     pub fn label(self, lang: Lang) -> &'static str {
         match self {

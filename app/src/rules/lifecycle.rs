@@ -899,6 +899,28 @@ mod tests {
     }
 
     #[test]
+    fn an_appeal_period_ending_in_the_national_day_week_runs_to_the_first_working_day() {
+        // Served Monday 21 September 2026: day 15 is Tuesday 6 October, inside the 1–7
+        // October holiday, so the period runs to Thursday 8 October (CPL art. 85).
+        let events = [
+            (Stage::Submitted, at(2026, 8, 3, 9)),
+            (Stage::Docketed, at(2026, 8, 5, 9)),
+            (Stage::FeePrepay, at(2026, 8, 6, 9)),
+            (Stage::Closed, at(2026, 9, 21, 9)),
+            (Stage::JudgmentServed, at(2026, 9, 21, 15)),
+        ];
+        let facts =
+            TimelineFacts { calendar: super::super::holidays::state_council(), ..TimelineFacts::default() };
+        let timeline = Timeline::build(&events, &facts, at(2026, 9, 22, 9));
+        let appeal = timeline.node(Stage::JudgmentServed).and_then(|n| n.deadline.as_ref()).expect("appeal");
+        assert_eq!(appeal.due_date, d(2026, 10, 8));
+        // Weekends alone would have ended it on the holiday itself.
+        let weekends = build(&events, at(2026, 9, 22, 9));
+        let appeal = weekends.node(Stage::JudgmentServed).and_then(|n| n.deadline.as_ref()).expect("appeal");
+        assert_eq!(appeal.due_date, d(2026, 10, 6));
+    }
+
+    #[test]
     fn a_small_claims_judgment_cannot_be_appealed() {
         let facts = TimelineFacts { procedure: Procedure::SmallClaims, ..TimelineFacts::default() };
         let mut events = docketed_case();

@@ -86,6 +86,17 @@ mod tests {
     }
 }
 
+/// Under a last day in a year whose holidays are not entered yet (`DeadlineView::provisional`).
+pub fn provisional_note(lang: Lang) -> &'static str {
+    t(
+        lang,
+        (
+            "这一年的放假安排还没有录入：如果这一天是节假日，最后一天顺延到节后第一个工作日。",
+            "That year's public holidays are not entered yet: if this day is a holiday, the last day moves to the next working day.",
+        ),
+    )
+}
+
 /// A deadline in large type: what it is, the last day, the live countdown, and the rule it
 /// comes from; red once overdue. `hint` says in plain words what happens if it is missed.
 #[component]
@@ -104,6 +115,15 @@ pub fn DeadlineBox(
                 <Countdown due_at=d.due_at lang=lang />
             </p>
             <p class="source">{t(lang, ("依据：", "Rule: "))} {d.source.clone()}</p>
+            {d
+                .provisional
+                .then(|| {
+                    view! {
+                        <p class="hint" data-testid="deadline-provisional">
+                            {provisional_note(lang)}
+                        </p>
+                    }
+                })}
             {hint.map(|h| view! { <p class="hint">{h}</p> })}
         </div>
     }

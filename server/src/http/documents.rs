@@ -12,6 +12,14 @@ pub(crate) fn document(d: crate::services::filing::StoredDocument) -> Response {
     res
 }
 
+/// A PDF the server made or keeps (an agreement, a 调解书, a ruling, a served document), shown
+/// inline with `document_headers`.
+pub(crate) fn pdf(body: impl IntoResponse, file_name: &str) -> Response {
+    let mut res = body.into_response();
+    document_headers(res.headers_mut(), "application/pdf", file_name);
+    res
+}
+
 /// A stored file as a response body, read in pieces as the client takes them: a 200 MB video
 /// never sits in memory.
 pub(crate) fn blob_body(blob: crate::adapters::blob_store::Blob) -> axum::body::Body {

@@ -2,7 +2,8 @@
 //! but drawing a signature):
 //!
 //! - `POST /mediations` (`court`, `cause`, `respondent_name`, `respondent_phone`, `summary`,
-//!   `address`, `warned`): asks for pre-filing mediation; on to the new matter.
+//!   `address`, `warned`, `mediator`): asks for pre-filing mediation, with a mediator chosen
+//!   from the roster or none (the court designates); on to the new matter.
 //! - `POST /mediations/{id}/answer` (`answer` = `yes`|`no`, `address`, `warned`, `note`): the
 //!   invited side consents or refuses.
 //! - `POST /mediations/{id}/sign-code`: texts the signing code to the caller's own phone.
@@ -10,9 +11,15 @@
 //!   `pad`, `signature` = a PNG data URL): signs the current version.
 //! - `POST /mediations/{id}/decline` (`version`, `reason`): refuses to sign (OMR art. 25(7)).
 //! - `POST /staff/mediations/{id}/accept`: a mediator takes a waiting matter.
+//! - `POST /staff/mediations/{id}/decline-choice` (`reasons`): the mediator the applicant chose
+//!   cannot take it (OMR art. 12); the court designates another.
+//! - `POST /staff/mediator-profile` (`background`, `specialities`, `dispute_range`, `fee`,
+//!   `listed`): a mediator's own public profile on the roster (OMR art. 5).
 //! - `POST /staff/mediations/{id}/agreement` (`based_on`, `text`): a new version.
 //! - `POST /staff/mediations/{id}/end` (`ground`, `note`): ends it (OMR arts. 21, 25).
 //! - `GET /mediations/{id}/signatures/{sig}`: a drawn signature (PNG).
+//! - `GET /mediations/{id}/receipts/{index}`: the receipt (JSON) of a signature or 签收 of the
+//!   mediation from the service log, for `pocket-court verify-receipt`.
 //! - `POST /mediations/{id}/confirmation`: a party applies for judicial confirmation, or joins
 //!   the other's application (CPL art. 205: joint).
 //! - `POST /mediations/{id}/confirmation/withdraw`: a party withdraws it (JI22 art. 357).
@@ -34,6 +41,7 @@
 //! them into the form (as the fields' values, never as a message), so nothing is lost.
 
 use crate::http::caller::{back_with, check, ApiCaller, ApiError, Checked};
+use crate::http::documents::pdf;
 use crate::http::state::AppState;
 use crate::services::case_mediation::ReceiveRequest;
 use crate::services::confirmation::RulingRequest;
@@ -59,7 +67,10 @@ pub fn routes() -> Router<AppState> {
         .route("/mediations/{id}/sign", post(sign))
         .route("/mediations/{id}/decline", post(decline))
         .route("/mediations/{id}/signatures/{sig}", get(signature_image))
+        .route("/mediations/{id}/receipts/{index}", get(act_receipt))
         .route("/staff/mediations/{id}/accept", post(accept))
+        .route("/staff/mediations/{id}/decline-choice", post(decline_choice))
+        .route("/staff/mediator-profile", post(save_profile))
         .route("/staff/mediations/{id}/agreement", post(agreement))
         .route("/staff/mediations/{id}/end", post(end))
         .route("/mediations/{id}/confirmation", post(apply_confirmation))
@@ -82,6 +93,29 @@ fn page(id: i64) -> String {
 
 type FormResult<T> = Result<Form<T>, axum::extract::rejection::FormRejection>;
 
+/// Post/Redirect/Get after a use case: on to `ok(value)` when it went through, else back to
+/// `again` with the refusal's code (what was typed rides in `again`'s query).
+fn after<T>(
+    result: Result<T, AppError>,
+    ok: impl FnOnce(T) -> String,
+    again: impl FnOnce() -> String,
+) -> Result<Response, ApiError> {
+    Ok(match result {
+        Ok(v) => Redirect::to(&ok(v)).into_response(),
+        Err(e) => back_with(&again(), &e),
+    })
+}
+
+/// A download's door: a number in the path (else "not found") and a signed-in caller (else
+/// the sign-in page, then back to the mediation).
+fn download_id(c: &app::api::port::Caller, id: &str) -> Result<Result<i64, Response>, ApiError> {
+    let id = id.parse::<i64>().map_err(|_| ApiError(AppError::NotFound(String::new())))?;
+    if c.me.is_none() {
+        return Ok(Err(Redirect::to(&format!("/sign-in?next={}", url_encode(&page(id)))).into_response()));
+    }
+    Ok(Ok(id))
+}
+
 #[derive(Deserialize, Default)]
 struct RequestForm {
     #[serde(default)]
@@ -98,6 +132,8 @@ struct RequestForm {
     address: String,
     #[serde(default)]
     warned: Option<String>,
+    #[serde(default)]
+    mediator: String,
 }
 
 async fn request(
@@ -121,6 +157,7 @@ async fn request(
         summary: f.summary.clone(),
         address: f.address.clone(),
         warned: f.warned.is_some(),
+        mediator: f.mediator.clone(),
     };
     match s.services.request_mediation(&c, &r).await {
         Ok((id, _)) => Ok(Redirect::to(&format!("{}?requested=1", page(id))).into_response()),
@@ -133,6 +170,7 @@ async fn request(
                 ("respondent_phone", &f.respondent_phone),
                 ("summary", &f.summary),
                 ("address", &f.address),
+                ("mediator", &f.mediator),
             ]
             .iter()
             .map(|(k, v)| format!("{k}={}", url_encode(v)))
@@ -172,10 +210,11 @@ async fn answer(
         "no" => false,
         _ => return Ok(back_with(&back, &app::api::Refusal::Stale.in_lang(c.lang))),
     };
-    match s.services.answer_invitation(&c, id, consent, &f.address, f.warned.is_some(), &f.note).await {
-        Ok(()) => Ok(Redirect::to(&format!("{back}?answered=1")).into_response()),
-        Err(e) => Ok(back_with(&format!("{back}?address={}#answer", url_encode(&f.address)), &e)),
-    }
+    after(
+        s.services.answer_invitation(&c, id, consent, &f.address, f.warned.is_some(), &f.note).await,
+        |()| format!("{back}?answered=1"),
+        || format!("{back}?address={}#answer", url_encode(&f.address)),
+    )
 }
 
 #[derive(Deserialize, Default)]
@@ -200,12 +239,11 @@ async fn sign_code(
         "receive" => "#receive",
         _ => "#sign",
     };
-    match s.services.send_sign_code(&c, id).await {
-        Ok(sent) => {
-            Ok(Redirect::to(&format!("{back}?req={}{anchor}", url_encode(&sent.request_id))).into_response())
-        }
-        Err(e) => Ok(back_with(&format!("{back}{anchor}"), &e)),
-    }
+    after(
+        s.services.send_sign_code(&c, id).await,
+        |sent| format!("{back}?req={}{anchor}", url_encode(&sent.request_id)),
+        || format!("{back}{anchor}"),
+    )
 }
 
 #[derive(Deserialize, Default)]
@@ -288,10 +326,11 @@ async fn decline(
         Checked::SignIn(to) => return Ok(to),
     };
     let f = form.map(|f| f.0).unwrap_or_default();
-    match s.services.decline_agreement(&c, id, f.version.parse().unwrap_or(-1), &f.reason).await {
-        Ok(()) => Ok(Redirect::to(&format!("{back}?declined=1")).into_response()),
-        Err(e) => Ok(back_with(&format!("{back}#decline"), &e)),
-    }
+    after(
+        s.services.decline_agreement(&c, id, f.version.parse().unwrap_or(-1), &f.reason).await,
+        |()| format!("{back}?declined=1"),
+        || format!("{back}#decline"),
+    )
 }
 
 async fn accept(
@@ -304,10 +343,85 @@ async fn accept(
         Checked::Go(id, back) => (id, back),
         Checked::SignIn(to) => return Ok(to),
     };
-    match s.services.accept_mediation(&c, id).await {
-        Ok(()) => Ok(Redirect::to(&format!("{back}?accepted=1")).into_response()),
-        Err(e) => Ok(back_with(&back, &e)),
+    after(s.services.accept_mediation(&c, id).await, |()| format!("{back}?accepted=1"), || back.clone())
+}
+
+#[derive(Deserialize, Default)]
+struct DeclineChoiceForm {
+    #[serde(default)]
+    reasons: String,
+}
+
+async fn decline_choice(
+    State(s): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    form: FormResult<DeclineChoiceForm>,
+) -> Result<Response, ApiError> {
+    let (id, back) = match check(&c, &id, &headers, page, "/staff/sign-in")? {
+        Checked::Go(id, back) => (id, back),
+        Checked::SignIn(to) => return Ok(to),
+    };
+    let f = form.map(|f| f.0).unwrap_or_default();
+    after(
+        s.services.decline_choice(&c, id, &f.reasons).await,
+        |()| format!("{back}?choice_declined=1"),
+        || format!("{back}?reasons={}#decline-choice", url_encode(&f.reasons)),
+    )
+}
+
+#[derive(Deserialize, Default)]
+struct ProfileFormData {
+    #[serde(default)]
+    background: String,
+    #[serde(default)]
+    specialities: String,
+    #[serde(default)]
+    dispute_range: String,
+    #[serde(default)]
+    fee: String,
+    #[serde(default)]
+    listed: Option<String>,
+}
+
+async fn save_profile(
+    State(s): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    headers: HeaderMap,
+    form: FormResult<ProfileFormData>,
+) -> Result<Response, ApiError> {
+    // Not an id in the path: `check` is given a stand-in and its own page back.
+    let back = "/staff/mediator-profile";
+    match check(&c, "0", &headers, |_| back.to_string(), "/staff/sign-in")? {
+        Checked::Go(..) => {}
+        Checked::SignIn(to) => return Ok(to),
     }
+    let f = form.map(|f| f.0).unwrap_or_default();
+    let profile = crate::services::mediators::ProfileForm {
+        background: f.background.clone(),
+        specialities: f.specialities.clone(),
+        dispute_range: f.dispute_range.clone(),
+        fee: f.fee.clone(),
+        listed: f.listed.is_some(),
+    };
+    after(
+        s.services.save_mediator_profile(&c, &profile).await,
+        |()| format!("{back}?saved=1"),
+        || {
+            let kept = [
+                ("background", &f.background),
+                ("specialities", &f.specialities),
+                ("dispute_range", &f.dispute_range),
+                ("fee", &f.fee),
+            ]
+            .iter()
+            .map(|(k, v)| format!("{k}={}", url_encode(v)))
+            .collect::<Vec<_>>()
+            .join("&");
+            format!("{back}?{kept}")
+        },
+    )
 }
 
 #[derive(Deserialize, Default)]
@@ -330,11 +444,12 @@ async fn agreement(
         Checked::SignIn(to) => return Ok(to),
     };
     let f = form.map(|f| f.0).unwrap_or_default();
-    match s.services.draft_agreement(&c, id, f.based_on.parse().unwrap_or(-1), &f.text).await {
-        Ok(v) => Ok(Redirect::to(&format!("{back}?version={v}#agreement")).into_response()),
+    after(
+        s.services.draft_agreement(&c, id, f.based_on.parse().unwrap_or(-1), &f.text).await,
+        |v| format!("{back}?version={v}#agreement"),
         // The text typed goes back into the editor.
-        Err(e) => Ok(back_with(&format!("{back}?draft={}#editor", url_encode(&f.text)), &e)),
-    }
+        || format!("{back}?draft={}#editor", url_encode(&f.text)),
+    )
 }
 
 #[derive(Deserialize, Default)]
@@ -357,10 +472,11 @@ async fn end(
         Checked::SignIn(to) => return Ok(to),
     };
     let f = form.map(|f| f.0).unwrap_or_default();
-    match s.services.end_mediation(&c, id, &f.ground, &f.note).await {
-        Ok(()) => Ok(Redirect::to(&format!("{back}?ended=1")).into_response()),
-        Err(e) => Ok(back_with(&format!("{back}?note={}#end", url_encode(&f.note)), &e)),
-    }
+    after(
+        s.services.end_mediation(&c, id, &f.ground, &f.note).await,
+        |()| format!("{back}?ended=1"),
+        || format!("{back}?note={}#end", url_encode(&f.note)),
+    )
 }
 
 async fn signature_image(
@@ -384,6 +500,30 @@ async fn signature_image(
         .into_response())
 }
 
+async fn act_receipt(
+    State(s): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    Path((id, index)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    let id = match download_id(&c, &id)? {
+        Ok(id) => id,
+        Err(to) => return Ok(to),
+    };
+    let index = index.parse::<i64>().map_err(|_| ApiError(AppError::NotFound(String::new())))?;
+    let receipt = s.services.mediation_receipt(&c, id, index).await?;
+    let mut res = axum::Json(receipt).into_response();
+    let h = res.headers_mut();
+    h.insert(CACHE_CONTROL, axum::http::HeaderValue::from_static("private, no-store"));
+    h.insert(X_CONTENT_TYPE_OPTIONS, axum::http::HeaderValue::from_static("nosniff"));
+    if let Ok(v) = axum::http::HeaderValue::from_str(&format!(
+        "attachment; filename=\"mediation-{id}-receipt-{}.json\"",
+        index + 1
+    )) {
+        h.insert(axum::http::header::CONTENT_DISPOSITION, v);
+    }
+    Ok(res)
+}
+
 async fn apply_confirmation(
     State(s): State<AppState>,
     ApiCaller(c): ApiCaller,
@@ -394,14 +534,18 @@ async fn apply_confirmation(
         Checked::Go(id, back) => (id, back),
         Checked::SignIn(to) => return Ok(to),
     };
-    match s.services.apply_for_confirmation(&c, id).await {
-        Ok(Applied::Docketed(_)) => {
-            Ok(Redirect::to(&format!("{back}?jc=docketed#confirmation")).into_response())
-        }
-        Ok(Applied::Already) => Ok(Redirect::to(&format!("{back}?jc=already#confirmation")).into_response()),
-        Ok(_) => Ok(Redirect::to(&format!("{back}?jc=applied#confirmation")).into_response()),
-        Err(e) => Ok(back_with(&format!("{back}#confirmation"), &e)),
-    }
+    after(
+        s.services.apply_for_confirmation(&c, id).await,
+        |applied| {
+            let jc = match applied {
+                Applied::Docketed(_) => "docketed",
+                Applied::Already => "already",
+                _ => "applied",
+            };
+            format!("{back}?jc={jc}#confirmation")
+        },
+        || format!("{back}#confirmation"),
+    )
 }
 
 async fn withdraw_confirmation(
@@ -414,10 +558,11 @@ async fn withdraw_confirmation(
         Checked::Go(id, back) => (id, back),
         Checked::SignIn(to) => return Ok(to),
     };
-    match s.services.withdraw_confirmation(&c, id).await {
-        Ok(()) => Ok(Redirect::to(&format!("{back}?jc=withdrawn#confirmation")).into_response()),
-        Err(e) => Ok(back_with(&format!("{back}#confirmation"), &e)),
-    }
+    after(
+        s.services.withdraw_confirmation(&c, id).await,
+        |()| format!("{back}?jc=withdrawn#confirmation"),
+        || format!("{back}#confirmation"),
+    )
 }
 
 async fn rule(
@@ -442,10 +587,11 @@ async fn rule(
             _ => {}
         }
     }
-    match s.services.rule_on_confirmation(&c, id, &r).await {
-        Ok(()) => Ok(Redirect::to(&format!("{back}?jc=ruled#confirmation")).into_response()),
-        Err(e) => Ok(back_with(&format!("{back}?reasons={}#ruling", url_encode(&r.reasons)), &e)),
-    }
+    after(
+        s.services.rule_on_confirmation(&c, id, &r).await,
+        |()| format!("{back}?jc=ruled#confirmation"),
+        || format!("{back}?reasons={}#ruling", url_encode(&r.reasons)),
+    )
 }
 
 async fn ruling_pdf(
@@ -453,20 +599,12 @@ async fn ruling_pdf(
     ApiCaller(c): ApiCaller,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let Ok(id) = id.parse::<i64>() else {
-        return Err(ApiError(AppError::NotFound(String::new())));
+    let id = match download_id(&c, &id)? {
+        Ok(id) => id,
+        Err(to) => return Ok(to),
     };
-    if c.me.is_none() {
-        return Ok(Redirect::to(&format!("/sign-in?next={}", url_encode(&page(id)))).into_response());
-    }
     let blob = s.services.confirmation_ruling_pdf(&c, id).await?;
-    let mut res = crate::http::documents::blob_body(blob).into_response();
-    crate::http::documents::document_headers(
-        res.headers_mut(),
-        "application/pdf",
-        &format!("ruling-{id}.pdf"),
-    );
-    Ok(res)
+    Ok(pdf(crate::http::documents::blob_body(blob), &format!("ruling-{id}.pdf")))
 }
 
 async fn agreement_pdf(
@@ -474,20 +612,12 @@ async fn agreement_pdf(
     ApiCaller(c): ApiCaller,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let Ok(id) = id.parse::<i64>() else {
-        return Err(ApiError(AppError::NotFound(String::new())));
+    let id = match download_id(&c, &id)? {
+        Ok(id) => id,
+        Err(to) => return Ok(to),
     };
-    if c.me.is_none() {
-        return Ok(Redirect::to(&format!("/sign-in?next={}", url_encode(&page(id)))).into_response());
-    }
-    let pdf = s.services.agreement_pdf(&c, id).await?;
-    let mut res = pdf.into_response();
-    crate::http::documents::document_headers(
-        res.headers_mut(),
-        "application/pdf",
-        &format!("agreement-{id}.pdf"),
-    );
-    Ok(res)
+    let file = s.services.agreement_pdf(&c, id).await?;
+    Ok(pdf(file, &format!("agreement-{id}.pdf")))
 }
 
 async fn start_in_case(
@@ -509,13 +639,14 @@ async fn start_in_case(
         .into_iter()
         .filter_map(|(k, v)| Some((k.strip_prefix("phone_")?.parse().ok()?, v)))
         .collect();
-    match s.services.start_case_mediation(&c, id, &phones).await {
-        Ok(m) => Ok(Redirect::to(&format!("{}?started=1", page(m))).into_response()),
-        Err(e) => {
+    after(
+        s.services.start_case_mediation(&c, id, &phones).await,
+        |m| format!("{}?started=1", page(m)),
+        || {
             let kept = phones.iter().map(|(p, v)| format!("phone_{p}={}", url_encode(v))).collect::<Vec<_>>();
-            Ok(back_with(&format!("{back}?{}#mediation", kept.join("&")), &e))
-        }
-    }
+            format!("{back}?{}#mediation", kept.join("&"))
+        },
+    )
 }
 
 async fn issue_statement(
@@ -528,10 +659,11 @@ async fn issue_statement(
         Checked::Go(id, back) => (id, back),
         Checked::SignIn(to) => return Ok(to),
     };
-    match s.services.issue_statement(&c, id).await {
-        Ok(()) => Ok(Redirect::to(&format!("{back}?issued=1#statement")).into_response()),
-        Err(e) => Ok(back_with(&format!("{back}#statement"), &e)),
-    }
+    after(
+        s.services.issue_statement(&c, id).await,
+        |()| format!("{back}?issued=1#statement"),
+        || format!("{back}#statement"),
+    )
 }
 
 #[derive(Deserialize, Default)]
@@ -562,13 +694,14 @@ async fn receive(
         confirmed: f.confirmed.is_some(),
         device: headers.get(USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("").to_string(),
     };
-    match s.services.receive_statement(&c, id, &req).await {
-        Ok(Received::Concluded(_)) => {
-            Ok(Redirect::to(&format!("{back}?concluded=1#statement")).into_response())
-        }
-        Ok(_) => Ok(Redirect::to(&format!("{back}?received=1#statement")).into_response()),
-        Err(e) => Ok(back_with(&format!("{back}?req={}#receive", url_encode(&f.request_id)), &e)),
-    }
+    after(
+        s.services.receive_statement(&c, id, &req).await,
+        |r| match r {
+            Received::Concluded(_) => format!("{back}?concluded=1#statement"),
+            _ => format!("{back}?received=1#statement"),
+        },
+        || format!("{back}?req={}#receive", url_encode(&f.request_id)),
+    )
 }
 
 #[derive(Deserialize, Default)]
@@ -589,10 +722,11 @@ async fn back_out(
         Checked::SignIn(to) => return Ok(to),
     };
     let f = form.map(|f| f.0).unwrap_or_default();
-    match s.services.back_out(&c, id, &f.reason).await {
-        Ok(()) => Ok(Redirect::to(&format!("{back}?backed_out=1")).into_response()),
-        Err(e) => Ok(back_with(&format!("{back}?note={}#back-out", url_encode(&f.reason)), &e)),
-    }
+    after(
+        s.services.back_out(&c, id, &f.reason).await,
+        |()| format!("{back}?backed_out=1"),
+        || format!("{back}?note={}#back-out", url_encode(&f.reason)),
+    )
 }
 
 async fn statement_pdf(
@@ -600,20 +734,12 @@ async fn statement_pdf(
     ApiCaller(c): ApiCaller,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let Ok(id) = id.parse::<i64>() else {
-        return Err(ApiError(AppError::NotFound(String::new())));
+    let id = match download_id(&c, &id)? {
+        Ok(id) => id,
+        Err(to) => return Ok(to),
     };
-    if c.me.is_none() {
-        return Ok(Redirect::to(&format!("/sign-in?next={}", url_encode(&page(id)))).into_response());
-    }
-    let pdf = s.services.statement_pdf(&c, id).await?;
-    let mut res = pdf.into_response();
-    crate::http::documents::document_headers(
-        res.headers_mut(),
-        "application/pdf",
-        &format!("mediation-statement-{id}.pdf"),
-    );
-    Ok(res)
+    let file = s.services.statement_pdf(&c, id).await?;
+    Ok(pdf(file, &format!("mediation-statement-{id}.pdf")))
 }
 
 #[derive(Deserialize, Default)]
@@ -636,13 +762,11 @@ async fn propose_extension(
         Checked::SignIn(to) => return Ok(to),
     };
     let f = form.map(|f| f.0).unwrap_or_default();
-    match s.services.propose_extension(&c, id, &f.days, &f.reason).await {
-        Ok(()) => Ok(Redirect::to(&format!("{back}?proposed=1#extension")).into_response()),
-        Err(e) => Ok(back_with(
-            &format!("{back}?days={}&reason={}#extension", url_encode(&f.days), url_encode(&f.reason)),
-            &e,
-        )),
-    }
+    after(
+        s.services.propose_extension(&c, id, &f.days, &f.reason).await,
+        |()| format!("{back}?proposed=1#extension"),
+        || format!("{back}?days={}&reason={}#extension", url_encode(&f.days), url_encode(&f.reason)),
+    )
 }
 
 async fn answer_extension(
@@ -661,10 +785,13 @@ async fn answer_extension(
         "no" => false,
         _ => return Ok(back_with(&back, &app::api::Refusal::Stale.in_lang(c.lang))),
     };
-    match s.services.answer_extension(&c, id, agree).await {
-        Ok(ExtensionAnswer::Granted(_)) => Ok(Redirect::to(&format!("{back}?extended=1")).into_response()),
-        Ok(ExtensionAnswer::Refused) => Ok(Redirect::to(&format!("{back}?not_extended=1")).into_response()),
-        Ok(_) => Ok(Redirect::to(&format!("{back}?answered=1")).into_response()),
-        Err(e) => Ok(back_with(&format!("{back}#extension"), &e)),
-    }
+    after(
+        s.services.answer_extension(&c, id, agree).await,
+        |answer| match answer {
+            ExtensionAnswer::Granted(_) => format!("{back}?extended=1"),
+            ExtensionAnswer::Refused => format!("{back}?not_extended=1"),
+            _ => format!("{back}?answered=1"),
+        },
+        || format!("{back}#extension"),
+    )
 }

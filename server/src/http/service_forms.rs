@@ -16,7 +16,6 @@
 //! Errors come back as fixed codes (`?error=...`), never as text from the address bar.
 
 use crate::http::caller::{back_with, back_with_param, check, same_origin, ApiCaller, ApiError, Checked};
-use crate::http::documents::document_headers;
 use crate::http::state::AppState;
 use crate::services::e_service::{OfflineOutcome, ServeOutcome, ServeRequest};
 use app::api::{AppError, Refusal};
@@ -251,9 +250,7 @@ async fn document(
         return Ok(sign_in("/sign-in", &format!("/service/{id}")));
     }
     let blob = s.services.open_served(&c, id).await?;
-    let mut res = crate::http::documents::blob_body(blob).into_response();
-    document_headers(res.headers_mut(), "application/pdf", &format!("service-{id}.pdf"));
-    Ok(res)
+    Ok(crate::http::documents::pdf(crate::http::documents::blob_body(blob), &format!("service-{id}.pdf")))
 }
 
 async fn receipt_pdf(

@@ -446,6 +446,14 @@ impl Backend for Services {
         Services::mediation_figures(self, caller).await
     }
 
+    async fn mediator_roster(&self, caller: &Caller) -> Result<Vec<MediatorProfileView>, AppError> {
+        Services::mediator_roster(self, caller).await
+    }
+
+    async fn my_mediator_profile(&self, caller: &Caller) -> Result<MyMediatorProfile, AppError> {
+        Services::my_mediator_profile(self, caller).await
+    }
+
     async fn mediation_courts(&self, caller: &Caller) -> Result<Vec<(String, String)>, AppError> {
         let lang = caller.lang;
         let courts = store::filings::courts(&self.db).await.map_err(internal(lang))?;

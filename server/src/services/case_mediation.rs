@@ -18,6 +18,7 @@ use crate::store::mediation::Received;
 use app::api::port::Caller;
 use app::api::types::*;
 use app::api::{AppError, Refusal};
+use app::log::mediation::{ActKind, MediationAct, ACT_VERSION};
 use app::rules::case_number::{CaseNumber, CaseType};
 use app::rules::dates::{format_shanghai, CivilDate};
 use app::rules::filing::{cause_label, Cause};
@@ -175,16 +176,26 @@ impl Services {
         if !r.confirmed {
             return Err(Refusal::ReceiveConfirm.in_lang(lang));
         }
-        let code: String = r.code.chars().filter(|c| c.is_ascii_digit()).collect();
-        if code.len() != 6 {
-            return Err(Refusal::CodeDigits.in_lang(lang));
-        }
-        let phone = self.mobile(&party.phone, lang)?;
-        self.redeem_code(caller, &phone, &r.request_id, &code, &["sign"]).await?;
+        let check = self.check_identity(caller, &party.phone, &r.request_id, &r.code).await?;
         let required: Vec<i64> = matter.parties.iter().map(|p| p.id).collect();
-        let check = format!("短信验证码（{}）", phone.masked());
         let device: String = r.device.chars().take(300).collect();
         let ip = caller.ip.to_string();
+        let now = self.now();
+        // The 调解书 states the agreement in force: its text's hash is what was signed for.
+        let act = MediationAct {
+            v: ACT_VERSION,
+            act: ActKind::SignedFor,
+            mediation: id,
+            court: matter.m.court_name_zh.clone(),
+            number: matter.m.number.clone(),
+            document: "民事调解书".into(),
+            document_sha256: matter.versions.last().map(|v| v.sha256.clone()).unwrap_or_default(),
+            signer: party.name.clone(),
+            side: if party.side == "applicant" { "原告" } else { "被告" }.into(),
+            identity_check: check.clone(),
+            image_sha256: None,
+            at: now,
+        };
         let outcome = store::mediation::receive_statement(
             &self.db,
             store::mediation::Receipt {
@@ -194,7 +205,8 @@ impl Services {
                 identity_check: &check,
                 device: &device,
                 ip: &ip,
-                now: self.now(),
+                now,
+                log_entry: act.entry(),
             },
             |received| rules::statement_in_force_at(&required, received),
         )
@@ -334,7 +346,14 @@ impl Services {
                     (
                         p.name.clone(),
                         p.received_at.map(|at| {
-                            (format_shanghai(at, Lang::Zh), p.receive_check.clone().unwrap_or_default())
+                            let mut check = p.receive_check.clone().unwrap_or_default();
+                            if let Some(n) = p.receive_log_index {
+                                check = format!(
+                                    "{check}，送达日志{}",
+                                    crate::services::notices::log_entry_words(n)
+                                );
+                            }
+                            (format_shanghai(at, Lang::Zh), check)
                         }),
                     )
                 })

@@ -9,7 +9,7 @@
 //! Access: the same as the matter's (`visible_mediation`): its parties, its mediator and the
 //! staff of its court; anyone else is told "not found".
 
-use super::mediation::{deadline, signers};
+use super::mediation::signers;
 use super::{internal, unavailable, Services};
 use crate::store;
 use crate::store::confirmation::{Applied, ConfirmationRow};
@@ -366,7 +366,7 @@ impl Services {
             waiting_for,
             i_applied,
             review_due: review.map(|d| {
-                deadline(
+                DeadlineView::new(
                     t(lang, ("法院审查期限", "The court's review limit")),
                     rules::review_due(d),
                     "民事诉讼法 第187条（30日）",

@@ -19,8 +19,9 @@ use app::api::types::{
 use app::api::{AppError, Refusal};
 use app::i18n::t;
 use app::rules::dates::{format_shanghai, CivilDate};
-use app::rules::deadlines::{refund_deadline, Calendar, DeadlineKind};
+use app::rules::deadlines::{refund_deadline, DeadlineKind};
 use app::rules::fees;
+use app::rules::holidays;
 use app::rules::Lang;
 
 /// What our callback answers the provider, and what happened.
@@ -119,13 +120,9 @@ fn account(
 
 /// The art. 53 deadline of a refund, as pages show it (stored as the end of its last day).
 pub fn refund_deadline_view(due_at: i64, lang: Lang, now: i64) -> DeadlineView {
-    DeadlineView {
-        label: DeadlineKind::Refund.label(lang).to_string(),
-        due_date: CivilDate::from_unix_shanghai(due_at - 1).format(lang),
-        due_at,
-        source: "诉讼费用交纳办法 第53条".into(),
-        overdue: now >= due_at,
-    }
+    let day = CivilDate::from_unix_shanghai(due_at - 1);
+    DeadlineView::new(DeadlineKind::Refund.label(lang), day, "诉讼费用交纳办法 第53条", lang, now)
+        .moved_past_holidays(true)
 }
 
 fn refund_view(
@@ -269,7 +266,7 @@ pub async fn settlement(
         }
         closing.refund_reason = why;
         // Within 15 days of the decision taking effect, `now` (诉讼费用交纳办法 art. 53).
-        let deadline = refund_deadline(CivilDate::from_unix_shanghai(now), &Calendar::weekends_only());
+        let deadline = refund_deadline(CivilDate::from_unix_shanghai(now), &holidays::state_council());
         closing.refund_due_at = deadline.due_at;
     }
     Ok(closing)
@@ -681,7 +678,7 @@ impl Services {
     /// court holds without a charge behind it goes back as promptly).
     fn overpayment_refund(&self) -> store::fees::OverpaymentRefund {
         let now = self.now();
-        let due = refund_deadline(CivilDate::from_unix_shanghai(now), &Calendar::weekends_only());
+        let due = refund_deadline(CivilDate::from_unix_shanghai(now), &holidays::state_council());
         store::fees::OverpaymentRefund {
             out_refund_no: format!("PCR{}", &crate::adapters::crypto::random_token()[..20]),
             due_at: due.due_at,

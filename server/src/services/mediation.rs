@@ -15,6 +15,7 @@ use app::api::port::Caller;
 use app::api::types::*;
 use app::api::{AppError, Refusal};
 use app::i18n::t;
+use app::log::mediation::{ActKind, MediationAct, ACT_VERSION};
 use app::rules::case_number::{CaseNumber, CaseType};
 use app::rules::dates::{end_of_day_shanghai, format_shanghai, CivilDate};
 use app::rules::filing::{check_name, Cause};
@@ -35,6 +36,9 @@ pub struct MediationRequest {
     pub address: String,
     /// The 虚假调解 warning read and acknowledged (OMR art. 17).
     pub warned: bool,
+    /// A mediator chosen from the court's roster (the user id as typed), or empty: the court
+    /// designates one (OMR art. 10).
+    pub mediator: String,
 }
 
 /// A signature as the signing form sends it.
@@ -165,6 +169,17 @@ impl Services {
             .await
             .map_err(internal(lang))?
             .ok_or_else(|| Refusal::MediationCourt.in_lang(lang))?;
+        let chosen = match r.mediator.trim() {
+            "" => None,
+            typed => {
+                let roster = store::mediation::roster(&self.db).await.map_err(internal(lang))?;
+                let found = typed
+                    .parse::<i64>()
+                    .ok()
+                    .and_then(|id| roster.into_iter().find(|p| p.user_id == id && p.court_id == court_id));
+                Some(found.ok_or_else(|| Refusal::MediationMediator.in_lang(lang))?)
+            }
+        };
         let now = self.now();
         let year = CivilDate::from_unix_shanghai(now).year();
         let (id, number) = store::mediation::create(
@@ -188,6 +203,7 @@ impl Services {
                     address: None,
                     warned_at: None,
                 },
+                chosen_mediator_id: chosen.as_ref().map(|p| p.user_id),
                 now,
             },
             |seq| {
@@ -199,6 +215,12 @@ impl Services {
         .await
         .map_err(internal(lang))?;
         tracing::info!(mediation = id, court = %court_name, "pre-filing mediation requested");
+        if let Some(p) = &chosen {
+            let text = format!(
+                "【{court_name}】{my_name}申请诉前调解（{number}），选择由您主持。请在3个工作日内登录调解工作台接受，或写明理由不接受。"
+            );
+            self.mediation_sms(&p.phone, court_id, &text).await;
+        }
         Ok((id, number))
     }
 
@@ -251,7 +273,14 @@ impl Services {
         let me = caller.me.as_ref().map_or(0, |me| me.id);
         let for_me = match (state, role) {
             (MediationState::Requested, MediationRole::CourtStaff) if is_mediator(caller) => {
-                Some(t(lang, ("等待接受", "To accept")))
+                match m.chosen_mediator_id {
+                    Some(c) if c == me => Some(t(
+                        lang,
+                        ("申请人选择了您：请接受或说明理由", "You were chosen: accept or give reasons"),
+                    )),
+                    Some(_) if !self.choice_lapsed(m) => None,
+                    _ => Some(t(lang, ("等待接受", "To accept"))),
+                }
             }
             (MediationState::Inviting, MediationRole::Applicant | MediationRole::Respondent)
                 if matter.parties.iter().any(|p| p.answer == "pending" && mine(p, me, my_phone)) =>
@@ -286,6 +315,12 @@ impl Services {
         }
     }
 
+    /// The 3 working days a chosen mediator has to answer (OMR art. 12) are over.
+    fn choice_lapsed(&self, m: &store::mediation::MediationRow) -> bool {
+        rules::step_due(CivilDate::from_unix_shanghai(m.requested_at), &holidays::state_council())
+            .is_ok_and(|day| self.now() >= end_of_day_shanghai(day))
+    }
+
     /// The clock that runs now: a 3-working-day step (OMR arts. 10, 12, 15) or the mediation
     /// period (art. 24); with a note when the year's holidays are not entered.
     fn clock_of(&self, matter: &Matter, lang: Lang) -> (Option<DeadlineView>, Option<String>) {
@@ -296,7 +331,7 @@ impl Services {
             CivilDate::from_unix_shanghai(from),
             &calendar,
         ) {
-            Ok(day) => (Some(deadline(t(lang, label), day, source, lang, now)), None),
+            Ok(day) => (Some(DeadlineView::new(t(lang, label), day, source, lang, now)), None),
             Err(e) => (None, Some(e.message(lang))),
         };
         match MediationState::parse(&m.state) {
@@ -320,7 +355,16 @@ impl Services {
                     0 => kind.period_source().to_string(),
                     n => format!("{}；各方同意延长{n}日", kind.period_source()),
                 };
-                (Some(deadline(t(lang, ("调解期限", "Mediation period")), end, &source, lang, now)), None)
+                (
+                    Some(DeadlineView::new(
+                        t(lang, ("调解期限", "Mediation period")),
+                        end,
+                        &source,
+                        lang,
+                        now,
+                    )),
+                    None,
+                )
             }
             _ => (None, None),
         }
@@ -392,26 +436,21 @@ impl Services {
                 device: if staff { s.device.clone() } else { String::new() },
                 drawn: s.image_sha256.is_some(),
                 voided: s.voided_at.is_some(),
+                receipt: s.log_index.map(|n| receipt_href(m.id, n)),
             })
             .collect();
         let calendar = holidays::state_council();
-        let (window, window_provisional) = match m.effective_at.filter(|_| m.case_id.is_none()) {
-            Some(at) => {
-                let (day, provisional) =
-                    rules::confirmation_window_end(CivilDate::from_unix_shanghai(at), &calendar);
-                (
-                    Some(deadline(
-                        t(lang, ("双方共同申请司法确认", "Joint application for judicial confirmation")),
-                        day,
-                        "民事诉讼法 第205条；人民调解法 第33条（30日）",
-                        lang,
-                        self.now(),
-                    )),
-                    provisional,
-                )
-            }
-            None => (None, false),
-        };
+        let window = m.effective_at.filter(|_| m.case_id.is_none()).map(|at| {
+            let (day, _) = rules::confirmation_window_end(CivilDate::from_unix_shanghai(at), &calendar);
+            DeadlineView::new(
+                t(lang, ("双方共同申请司法确认", "Joint application for judicial confirmation")),
+                day,
+                "民事诉讼法 第205条；人民调解法 第33条（30日）",
+                lang,
+                self.now(),
+            )
+            .moved_past_holidays(true)
+        });
         let ended = (state == MediationState::Ended).then(|| {
             let ground = m.end_ground.as_deref().and_then(EndGround::from_code).unwrap_or(EndGround::Other);
             let label = match lang {
@@ -462,7 +501,6 @@ impl Services {
             effective_at: m.effective_at.map(|at| format_shanghai(at, lang)),
             agreement_pdf: in_force(state).then(|| format!("/mediations/{}/agreement.pdf", m.id)),
             window,
-            window_provisional,
             ended,
             events,
             end_grounds: if may_edit || (role == MediationRole::Mediator && state == MediationState::Inviting)
@@ -477,7 +515,8 @@ impl Services {
             },
             may_accept: state == MediationState::Requested
                 && role == MediationRole::CourtStaff
-                && is_mediator(caller),
+                && is_mediator(caller)
+                && m.chosen_mediator_id.is_none_or(|c| c == me || self.choice_lapsed(m)),
             may_edit,
             confirmation,
             may_apply,
@@ -492,7 +531,11 @@ impl Services {
                 receipts: matter
                     .parties
                     .iter()
-                    .map(|p| (p.name.clone(), p.received_at.map(|r| format_shanghai(r, lang))))
+                    .map(|p| StatementReceipt {
+                        name: p.name.clone(),
+                        at: p.received_at.map(|r| format_shanghai(r, lang)),
+                        receipt: p.receive_log_index.map(|n| receipt_href(m.id, n)),
+                    })
                     .collect(),
                 may_receive: state == MediationState::Issued
                     && matter.parties.iter().any(|p| p.user_id == Some(me) && p.received_at.is_none()),
@@ -527,6 +570,10 @@ impl Services {
                 }
             }),
             may_propose_extension: may_edit && m.proposed_days.is_none() && !self.period_over(m),
+            chosen_mediator: m.chosen_mediator_name.clone().filter(|_| state == MediationState::Requested),
+            may_decline_choice: state == MediationState::Requested
+                && is_mediator(caller)
+                && m.chosen_mediator_id == Some(me),
         })
     }
 
@@ -539,7 +586,19 @@ impl Services {
         }
         let me = self.require_me(caller)?;
         let now = self.now();
-        if !store::mediation::accept(&self.db, id, matter.m.court_id, me.id, now)
+        // Chosen by the applicant for another mediator: theirs until they answer or the 3
+        // working days of OMR art. 12 pass (not counted past the holiday table: then only
+        // the chosen one's decline frees it).
+        let choice_lapsed = match matter.m.chosen_mediator_id {
+            Some(chosen) if chosen != me.id => {
+                if !self.choice_lapsed(&matter.m) {
+                    return Err(Refusal::MediationChosenOther.in_lang(lang));
+                }
+                true
+            }
+            _ => false,
+        };
+        if !store::mediation::accept(&self.db, id, matter.m.court_id, me.id, choice_lapsed, now)
             .await
             .map_err(internal(lang))?
         {
@@ -742,12 +801,7 @@ impl Services {
             (_, true) => return Err(Refusal::SignatureBlank.in_lang(lang)),
             _ => None,
         };
-        let code: String = s.code.chars().filter(|c| c.is_ascii_digit()).collect();
-        if code.len() != 6 {
-            return Err(Refusal::CodeDigits.in_lang(lang));
-        }
-        let phone = self.mobile(&phone, lang)?;
-        self.redeem_code(caller, &phone, &s.request_id, &code, &["sign"]).await?;
+        let check = self.check_identity(caller, &phone, &s.request_id, &s.code).await?;
         let image_sha = match &image {
             Some(png) => Some(self.keep_signature_image(png, lang).await?),
             None => None,
@@ -757,10 +811,30 @@ impl Services {
             MediationRole::Respondent => "respondent",
             _ => "mediator",
         };
-        let required: Vec<i64> = signers(&matter).into_iter().map(|(u, _, _)| u).collect();
-        let check = format!("短信验证码（{}）", phone.masked());
+        let who = signers(&matter);
+        let required: Vec<i64> = who.iter().map(|(u, _, _)| *u).collect();
+        let (signer, side) = who
+            .into_iter()
+            .find(|(u, _, _)| *u == me.id)
+            .map(|(_, name, side)| (name, side.0))
+            .unwrap_or_default();
         let device: String = s.device.chars().take(300).collect();
         let ip = caller.ip.to_string();
+        let now = self.now();
+        let act = MediationAct {
+            v: ACT_VERSION,
+            act: ActKind::Signed,
+            mediation: id,
+            court: matter.m.court_name_zh.clone(),
+            number: matter.m.number.clone(),
+            document: format!("调解协议（第{}版）", current.version),
+            document_sha256: current.sha256.clone(),
+            signer,
+            side: side.into(),
+            identity_check: check.clone(),
+            image_sha256: image_sha.clone(),
+            at: now,
+        };
         let outcome = store::mediation::sign(
             &self.db,
             store::mediation::NewSignature {
@@ -773,7 +847,8 @@ impl Services {
                 device: &device,
                 ip: &ip,
                 identity_check: &check,
-                now: self.now(),
+                now,
+                log_entry: act.entry(),
             },
             |signed| rules::effective_at(&required, signed),
         )
@@ -1057,6 +1132,7 @@ impl Services {
                 signed_at: format_shanghai(s.signed_at, Lang::Zh),
                 identity_check: s.identity_check.clone(),
                 image,
+                log_index: s.log_index,
             });
         }
         let facts = crate::services::notices::AgreementFacts {
@@ -1110,6 +1186,30 @@ impl Services {
             tracing::error!(error = %e, "signature image unreadable");
             crate::services::unavailable(lang)
         })
+    }
+
+    /// The receipt of one act of this mediation in the service log — a signature or a 签收,
+    /// by its entry's index — for those who may see the matter; checked on the phone or with
+    /// `pocket-court verify-receipt` like a delivery receipt.
+    pub async fn mediation_receipt(
+        &self,
+        caller: &Caller,
+        id: i64,
+        index: i64,
+    ) -> Result<app::log::mediation::MediationReceipt, AppError> {
+        let lang = caller.lang;
+        let (matter, _, _) = self.visible_mediation(caller, id).await?;
+        let ours = matter.signatures.iter().any(|s| s.log_index == Some(index))
+            || matter.parties.iter().any(|p| p.receive_log_index == Some(index));
+        let index = u64::try_from(index).ok().filter(|_| ours).ok_or_else(|| mediation_not_found(lang))?;
+        self.log
+            .act_receipt(&self.db, index)
+            .await
+            .map_err(|e| {
+                tracing::error!(error = %e, "making a mediation receipt");
+                crate::services::unavailable(lang)
+            })?
+            .ok_or_else(|| mediation_not_found(lang))
     }
 
     fn signature_path(&self, sha: &str) -> Option<std::path::PathBuf> {
@@ -1174,6 +1274,11 @@ fn mine(p: &store::mediation::PartyRow, me: i64, my_phone: &str) -> bool {
 }
 
 /// Who must sign (OMR art. 19): every party that has answered with an account, and the mediator.
+/// Where the receipt of an act of mediation `id` at log entry `index` is downloaded.
+fn receipt_href(id: i64, index: i64) -> String {
+    format!("/mediations/{id}/receipts/{index}")
+}
+
 pub(super) fn signers(matter: &Matter) -> Vec<(i64, String, (&'static str, &'static str))> {
     let mut out: Vec<_> = matter
         .parties
@@ -1208,17 +1313,6 @@ fn signed(matter: &Matter, me: i64) -> bool {
         .signatures
         .iter()
         .any(|s| s.version == matter.m.version && s.user_id == me && s.voided_at.is_none())
-}
-
-pub(super) fn deadline(label: &str, day: CivilDate, source: &str, lang: Lang, now: i64) -> DeadlineView {
-    let due_at = end_of_day_shanghai(day);
-    DeadlineView {
-        label: label.to_string(),
-        due_date: day.format(lang),
-        due_at,
-        source: source.to_string(),
-        overdue: now > due_at,
-    }
 }
 
 fn cause_label(code: &str, lang: Lang) -> String {
@@ -1273,6 +1367,12 @@ fn event_text(kind: &str, who: Option<&str>, note: &str, lang: Lang) -> String {
         ("requested", Lang::En) => format!("{who} asked for mediation"),
         ("accepted", Lang::Zh) => format!("调解员{who}接受调解，开始计算调解期限"),
         ("accepted", Lang::En) => format!("Mediator {who} accepted; the period started"),
+        ("choice_declined", Lang::Zh) => {
+            format!("申请人选择的调解员{who}不能接受，理由：{note}；由法院另行指定")
+        }
+        ("choice_declined", Lang::En) => {
+            format!("The chosen mediator {who} declined: {note}; the court designates another")
+        }
         ("consented", Lang::Zh) => format!("{who}同意调解"),
         ("consented", Lang::En) => format!("{who} agreed to mediate"),
         ("refused", Lang::Zh) => format!("{who}拒绝调解"),

@@ -12,6 +12,7 @@ pub mod e_service;
 pub mod fees;
 pub mod filing;
 pub mod mediation;
+pub mod mediators;
 pub mod notices;
 pub mod procedure;
 pub mod progress;

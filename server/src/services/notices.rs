@@ -648,6 +648,12 @@ pub fn confirmation_ruling(f: &RulingFacts) -> Document {
     }
 }
 
+/// Where an act sits in the service log, as a PDF states it: the entry's number (the log
+/// counts from 0; people count from 1) and how to check it.
+pub fn log_entry_words(index: i64) -> String {
+    format!("第{}条记录（凭证可在掌上法庭下载，用 pocket-court verify-receipt 核验）", index + 1)
+}
+
 /// One signature on an agreement, as its PDF shows it.
 pub struct AgreementSignature {
     pub name: String,
@@ -657,6 +663,8 @@ pub struct AgreementSignature {
     pub identity_check: String,
     /// The drawn name (PNG); none when signed by code and confirmation alone.
     pub image: Option<Vec<u8>>,
+    /// The signature's entry in the service log, whose receipt proves it was logged.
+    pub log_index: Option<i64>,
 }
 
 /// What a mediation agreement's PDF (调解协议书) states.
@@ -713,6 +721,9 @@ pub fn agreement_document(f: &AgreementFacts) -> Document {
         blocks.push(field("签名人：", format!("{}（{}）", s.name.trim(), s.role)));
         blocks.push(field("签名时间：", s.signed_at.clone()));
         blocks.push(field("身份核验：", s.identity_check.clone()));
+        if let Some(n) = s.log_index {
+            blocks.push(field("送达日志：", log_entry_words(n)));
+        }
         match &s.image {
             Some(png) => blocks.push(Block::Image { png: png.clone(), height_mm: 18 }),
             None => blocks.push(Block::Note("（以短信验证码核验身份并明确确认签名，未手写）".to_owned())),

@@ -15,7 +15,7 @@ use app::api::types::Role;
 use app::api::{AppError, Refusal};
 use app::i18n::t;
 use app::rules::dates::CivilDate;
-use app::rules::deadlines::Calendar;
+use app::rules::holidays;
 use app::rules::lifecycle::{Procedure, Stage};
 use app::rules::procedure::{conversion, fee_change, judgment_in_force_at, FeeChange};
 use app::rules::Lang;
@@ -216,7 +216,7 @@ impl Services {
             served_at,
             progress::procedure(&case.procedure),
             !case.defendant_abroad,
-            &Calendar::weekends_only(),
+            &holidays::state_council(),
         );
         if now < at {
             return Ok(false);

@@ -5,7 +5,8 @@
 use crate::store::cases::{CaseRow, EventRow, PartyRow};
 use app::api::types::*;
 use app::i18n::t;
-use app::rules::deadlines::{Calendar, Deadline};
+use app::rules::deadlines::Deadline;
+use app::rules::holidays;
 use app::rules::lifecycle::{self, Procedure, Stage, Timeline, TimelineFacts};
 use app::rules::Lang;
 
@@ -27,7 +28,7 @@ fn facts(case: &CaseRow, events: &[EventRow]) -> TimelineFacts {
         // A supplementary fee notice after a change of procedure (程序转换) restarts the
         // prepayment period for what it adds (art. 22).
         fee_notice_at: events.iter().filter(|e| e.stage == "fee_notice").map(|e| e.at).max(),
-        calendar: Calendar::weekends_only(),
+        calendar: holidays::state_council(),
     }
 }
 
@@ -38,13 +39,8 @@ fn timeline(case: &CaseRow, events: &[EventRow], now: i64) -> Timeline {
 }
 
 fn deadline_view(d: &Deadline, lang: Lang, now: i64) -> DeadlineView {
-    DeadlineView {
-        label: d.kind.label(lang).to_string(),
-        due_date: d.due_date.format(lang),
-        due_at: d.due_at,
-        source: d.source.to_string(),
-        overdue: d.is_past(now),
-    }
+    DeadlineView::new(d.kind.label(lang), d.due_date, d.source.to_string(), lang, now)
+        .moved_past_holidays(d.kind.moves_past_holidays())
 }
 
 /// What matters next: a duty already missed (overdue) first, else the nearest open deadline.

@@ -4,6 +4,7 @@
 //! to check them); the rows are `store::log`.
 
 use crate::store::{self, Db};
+use app::log::mediation::{MediationReceipt, MEDIATION_RECEIPT_FORMAT};
 use app::log::merkle::{self, Hash, NodeMap};
 use app::log::service::{ServiceReceipt, RECEIPT_FORMAT};
 use app::log::signed::{self, LogId, PublicKey, Receipt, SignedTreeHead, SigningKey, TreeHead};
@@ -193,6 +194,29 @@ impl ServiceLog {
             public_key: self.public_key,
             events,
         })
+    }
+
+    /// The receipt of one mediation act (a signature, a 签收): its entry at `index` with the
+    /// inclusion proof in the current signed head. `None` when the log holds no entry there.
+    pub async fn act_receipt(&self, db: &Db, index: u64) -> Result<Option<MediationReceipt>, LogError> {
+        let Some(e) = store::log::entry_at(db, index).await? else {
+            return Ok(None);
+        };
+        let head = self.current_head(db).await?;
+        let size = head.head.size;
+        let map =
+            NodeMap::new(size, store::log::nodes(db, &merkle::nodes_for_inclusion(index, size)?).await?);
+        Ok(Some(MediationReceipt {
+            format: MEDIATION_RECEIPT_FORMAT.into(),
+            public_key: self.public_key,
+            act: Receipt {
+                leaf_hash: merkle::leaf_hash(e.entry.as_bytes()),
+                entry: Some(e.entry.into_bytes()),
+                leaf_index: index,
+                head,
+                inclusion_proof: merkle::prove_inclusion(&map, index, size)?,
+            },
+        }))
     }
 
     /// The consistency proof between two signed heads (`from` ≤ `to`), with both heads.

@@ -149,6 +149,15 @@ pub async fn entries_of_record(db: &Db, record_id: i64) -> Result<Vec<EntryRow>,
     rows.iter().map(entry_row).collect()
 }
 
+/// The entry at `index`, if the log has one there.
+pub async fn entry_at(db: &Db, index: u64) -> Result<Option<EntryRow>, sqlx::Error> {
+    let row = sqlx::query("SELECT idx, entry, record_id FROM log_entries WHERE idx = $1")
+        .bind(index as i64)
+        .fetch_optional(&db.pool)
+        .await?;
+    row.as_ref().map(entry_row).transpose()
+}
+
 /// Up to `limit` entries from index `from` on, with their stored leaf hashes (for the audit).
 pub async fn entries_from(
     db: &Db,

@@ -40,12 +40,17 @@ pub struct MediationRow {
     pub end_ground: Option<String>,
     pub end_note: Option<String>,
     pub version: i64,
+    /// The mediator the applicant chose from the roster, until that one accepts or declines.
+    pub chosen_mediator_id: Option<i64>,
+    pub chosen_mediator_name: Option<String>,
 }
 
 const COLUMNS: &str = "m.id, m.court_id, m.kind, m.case_id, c.name_zh AS court_name_zh, c.name_en AS court_name_en, m.number, \
     m.cause, m.summary, m.state, m.mediator_id, u.name AS mediator_name, u.phone AS mediator_phone, \
-    m.requested_at, m.accepted_at, m.period_days, m.extension_days, m.proposed_days, m.proposed_reason, m.effective_at, m.statement_at, m.concluded_at, m.ended_at, m.end_ground, m.end_note, m.version \
-    FROM mediations m JOIN courts c ON c.id = m.court_id LEFT JOIN users u ON u.id = m.mediator_id";
+    m.requested_at, m.accepted_at, m.period_days, m.extension_days, m.proposed_days, m.proposed_reason, m.effective_at, m.statement_at, m.concluded_at, m.ended_at, m.end_ground, m.end_note, m.version, \
+    m.chosen_mediator_id, uc.name AS chosen_mediator_name \
+    FROM mediations m JOIN courts c ON c.id = m.court_id LEFT JOIN users u ON u.id = m.mediator_id \
+    LEFT JOIN users uc ON uc.id = m.chosen_mediator_id";
 
 fn row(r: &sqlx::any::AnyRow) -> Result<MediationRow, sqlx::Error> {
     Ok(MediationRow {
@@ -75,6 +80,8 @@ fn row(r: &sqlx::any::AnyRow) -> Result<MediationRow, sqlx::Error> {
         end_ground: r.try_get("end_ground")?,
         end_note: r.try_get("end_note")?,
         version: r.try_get("version")?,
+        chosen_mediator_id: r.try_get("chosen_mediator_id")?,
+        chosen_mediator_name: r.try_get("chosen_mediator_name")?,
     })
 }
 
@@ -92,6 +99,8 @@ pub struct PartyRow {
     /// In-litigation: when this party signed for the 调解书 (签收), and how identity was checked.
     pub received_at: Option<i64>,
     pub receive_check: Option<String>,
+    /// The 签收's entry in the service log.
+    pub receive_log_index: Option<i64>,
     /// The answer to the extension proposed now (`agreed`), none while not answered.
     pub extension_answer: Option<String>,
 }
@@ -119,6 +128,8 @@ pub struct SignatureRow {
     pub ip: String,
     pub identity_check: String,
     pub voided_at: Option<i64>,
+    /// The signature's entry in the service log (none for signatures made before it was kept).
+    pub log_index: Option<i64>,
 }
 
 #[derive(Clone, Debug)]
@@ -154,6 +165,8 @@ pub struct NewMediation<'a> {
     pub summary: &'a str,
     pub applicant: NewParty<'a>,
     pub respondent: NewParty<'a>,
+    /// A mediator chosen from the court's roster (OMR art. 10), or none: the court designates.
+    pub chosen_mediator_id: Option<i64>,
     pub now: i64,
 }
 
@@ -177,8 +190,8 @@ pub async fn create(
     .try_get("last_seq")?;
     let number = number(seq);
     let id: i64 = sqlx::query(
-        "INSERT INTO mediations (court_id, kind, year, seq, number, cause, summary, state, requested_at) \
-         VALUES ($1, 'pre_filing', $2, $3, $4, $5, $6, 'requested', $7) RETURNING id",
+        "INSERT INTO mediations (court_id, kind, year, seq, number, cause, summary, state, requested_at, chosen_mediator_id) \
+         VALUES ($1, 'pre_filing', $2, $3, $4, $5, $6, 'requested', $7, $8) RETURNING id",
     )
     .bind(n.court_id)
     .bind(i64::from(n.year))
@@ -187,6 +200,7 @@ pub async fn create(
     .bind(n.cause)
     .bind(n.summary)
     .bind(n.now)
+    .bind(n.chosen_mediator_id)
     .fetch_one(&mut *tx)
     .await?
     .try_get("id")?;
@@ -269,7 +283,8 @@ pub async fn matter(db: &Db, id: i64) -> Result<Option<Matter>, sqlx::Error> {
         return Ok(None);
     };
     let parties = sqlx::query(
-        "SELECT id, side, name, phone, user_id, address, warned_at, answer, answered_at, received_at, receive_check, extension_answer \
+        "SELECT id, side, name, phone, user_id, address, warned_at, answer, answered_at, received_at, receive_check, extension_answer, \
+           receive_log_index \
          FROM mediation_parties WHERE mediation_id = $1 ORDER BY id",
     )
     .bind(id)
@@ -290,6 +305,7 @@ pub async fn matter(db: &Db, id: i64) -> Result<Option<Matter>, sqlx::Error> {
             received_at: r.try_get("received_at")?,
             receive_check: r.try_get("receive_check")?,
             extension_answer: r.try_get("extension_answer")?,
+            receive_log_index: r.try_get("receive_log_index")?,
         })
     })
     .collect::<Result<Vec<_>, sqlx::Error>>()?;
@@ -315,7 +331,7 @@ pub async fn matter(db: &Db, id: i64) -> Result<Option<Matter>, sqlx::Error> {
     .collect::<Result<Vec<_>, sqlx::Error>>()?;
     let signatures = sqlx::query(
         "SELECT s.id, s.version, s.user_id, u.name AS user_name, s.role, s.sha256, s.image_sha256, \
-           s.signed_at, s.device, s.ip, s.identity_check, s.voided_at \
+           s.signed_at, s.device, s.ip, s.identity_check, s.voided_at, s.log_index \
          FROM mediation_signatures s LEFT JOIN users u ON u.id = s.user_id \
          WHERE s.mediation_id = $1 ORDER BY s.version, s.signed_at, s.id",
     )
@@ -337,6 +353,7 @@ pub async fn matter(db: &Db, id: i64) -> Result<Option<Matter>, sqlx::Error> {
             ip: r.try_get("ip")?,
             identity_check: r.try_get("identity_check")?,
             voided_at: r.try_get("voided_at")?,
+            log_index: r.try_get("log_index")?,
         })
     })
     .collect::<Result<Vec<_>, sqlx::Error>>()?;
@@ -385,22 +402,137 @@ pub async fn queue(db: &Db, court_id: i64, mediator_id: i64) -> Result<Vec<Media
 
 /// The mediator accepts a waiting matter: the period starts (OMR art. 24). False when it was
 /// no longer waiting (another mediator took it first, or a replay).
+/// A mediator of the court takes a waiting matter. One the applicant chose a mediator for is
+/// that mediator's alone unless `choice_lapsed` (OMR art. 12: 3 working days without an answer).
 pub async fn accept(
     db: &Db,
     id: i64,
     court_id: i64,
     mediator_id: i64,
+    choice_lapsed: bool,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
     let update = sqlx::query(
-        "UPDATE mediations SET state = 'inviting', mediator_id = $1, accepted_at = $2 \
-         WHERE id = $3 AND court_id = $4 AND state = 'requested'",
+        "UPDATE mediations SET state = 'inviting', mediator_id = $1, accepted_at = $2, chosen_mediator_id = NULL \
+         WHERE id = $3 AND court_id = $4 AND state = 'requested' \
+           AND (chosen_mediator_id IS NULL OR chosen_mediator_id = $1 OR $5 = 1)",
     )
     .bind(mediator_id)
     .bind(now)
     .bind(id)
-    .bind(court_id);
+    .bind(court_id)
+    .bind(i64::from(choice_lapsed));
     step(db, update, id, now, "accepted", Some(mediator_id), "").await
+}
+
+/// The chosen mediator declines, with written reasons (OMR art. 12): the matter goes back to
+/// the court to designate. False when it was not theirs to decline (taken, or not chosen).
+pub async fn decline_choice(
+    db: &Db,
+    id: i64,
+    mediator_id: i64,
+    reasons: &str,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let update = sqlx::query(
+        "UPDATE mediations SET chosen_mediator_id = NULL \
+         WHERE id = $1 AND state = 'requested' AND chosen_mediator_id = $2",
+    )
+    .bind(id)
+    .bind(mediator_id);
+    step(db, update, id, now, "choice_declined", Some(mediator_id), reasons).await
+}
+
+/// A mediator's public profile (在线调解规则 art. 5), with what the records say they took.
+#[derive(Clone, Debug)]
+pub struct ProfileRow {
+    pub user_id: i64,
+    pub name: String,
+    /// For texting the mediator; never on the public roster.
+    pub phone: String,
+    pub court_id: i64,
+    pub court_code: String,
+    pub court_name_zh: String,
+    pub court_name_en: String,
+    pub background: String,
+    pub specialities: String,
+    pub dispute_range: String,
+    /// Empty: free of charge.
+    pub fee: String,
+    pub listed: bool,
+    /// Matters accepted, and of those the ones that reached an agreement in force.
+    pub taken: i64,
+    pub agreed: i64,
+}
+
+const PROFILE_COLUMNS: &str =
+    "u.id, u.name, u.phone, u.court_id, c.code, c.name_zh, c.name_en, p.background, p.specialities, \
+    p.dispute_range, p.fee, p.listed, \
+    (SELECT COUNT(*) FROM mediations m WHERE m.mediator_id = u.id) AS taken, \
+    (SELECT COUNT(*) FROM mediations m WHERE m.mediator_id = u.id AND m.effective_at IS NOT NULL) AS agreed \
+    FROM mediator_profiles p JOIN users u ON u.id = p.user_id JOIN courts c ON c.id = u.court_id";
+
+fn profile_row(r: &sqlx::any::AnyRow) -> Result<ProfileRow, sqlx::Error> {
+    Ok(ProfileRow {
+        user_id: r.try_get("id")?,
+        name: r.try_get::<Option<String>, _>("name")?.unwrap_or_default(),
+        phone: r.try_get("phone")?,
+        court_id: r.try_get("court_id")?,
+        court_code: r.try_get("code")?,
+        court_name_zh: r.try_get("name_zh")?,
+        court_name_en: r.try_get("name_en")?,
+        background: r.try_get("background")?,
+        specialities: r.try_get("specialities")?,
+        dispute_range: r.try_get("dispute_range")?,
+        fee: r.try_get("fee")?,
+        listed: r.try_get::<i64, _>("listed")? != 0,
+        taken: r.try_get("taken")?,
+        agreed: r.try_get("agreed")?,
+    })
+}
+
+/// The public roster: every listed mediator of every court, by court.
+pub async fn roster(db: &Db) -> Result<Vec<ProfileRow>, sqlx::Error> {
+    let sql =
+        format!("SELECT {PROFILE_COLUMNS} WHERE p.listed = 1 AND u.role = 'mediator' ORDER BY c.code, u.id");
+    sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_all(&db.pool).await?.iter().map(profile_row).collect()
+}
+
+/// One mediator's profile, listed or not.
+pub async fn profile(db: &Db, user_id: i64) -> Result<Option<ProfileRow>, sqlx::Error> {
+    let sql = format!("SELECT {PROFILE_COLUMNS} WHERE u.id = $1");
+    let r = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(user_id).fetch_optional(&db.pool).await?;
+    r.as_ref().map(profile_row).transpose()
+}
+
+pub struct NewProfile<'a> {
+    pub user_id: i64,
+    pub background: &'a str,
+    pub specialities: &'a str,
+    pub dispute_range: &'a str,
+    pub fee: &'a str,
+    pub listed: bool,
+    pub now: i64,
+}
+
+/// Writes a mediator's profile (the first time, or again).
+pub async fn save_profile(db: &Db, p: NewProfile<'_>) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO mediator_profiles (user_id, background, specialities, dispute_range, fee, listed, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) \
+         ON CONFLICT (user_id) DO UPDATE SET background = $2, specialities = $3, dispute_range = $4, \
+           fee = $5, listed = $6, updated_at = $7",
+    )
+    .bind(p.user_id)
+    .bind(p.background)
+    .bind(p.specialities)
+    .bind(p.dispute_range)
+    .bind(p.fee)
+    .bind(i64::from(p.listed))
+    .bind(p.now)
+    .execute(&db.pool)
+    .await?;
+    Ok(())
 }
 
 pub struct Answer<'a> {
@@ -532,6 +664,9 @@ pub struct NewSignature<'a> {
     pub ip: &'a str,
     pub identity_check: &'a str,
     pub now: i64,
+    /// The act as the service log keeps it (`app::log::mediation::MediationAct`), appended in
+    /// the same transaction.
+    pub log_entry: String,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -590,6 +725,16 @@ pub async fn sign(
         tx.rollback().await?;
         return Ok(Signed::Already);
     }
+    let index = log_act(&mut tx, s.log_entry, s.now).await?;
+    sqlx::query(
+        "UPDATE mediation_signatures SET log_index = $1 WHERE mediation_id = $2 AND version = $3 AND user_id = $4",
+    )
+    .bind(index)
+    .bind(s.mediation_id)
+    .bind(s.version)
+    .bind(s.user_id)
+    .execute(&mut *tx)
+    .await?;
     event(&mut tx, s.mediation_id, s.now, "signed", Some(s.user_id), &s.version.to_string()).await?;
     let signed: Vec<(i64, i64)> = sqlx::query(
         "SELECT user_id, signed_at FROM mediation_signatures WHERE mediation_id = $1 AND version = $2 AND voided_at IS NULL",
@@ -617,6 +762,12 @@ pub async fn sign(
     };
     tx.commit().await?;
     Ok(outcome)
+}
+
+/// Appends one act to the service log inside `tx`; its index.
+async fn log_act(tx: &mut super::log::Tx<'_>, entry: String, now: i64) -> Result<i64, sqlx::Error> {
+    let (index, _) = super::log::append(tx, &[super::log::NewEntry { entry, record_id: None }], now).await?;
+    i64::try_from(index).map_err(|e| sqlx::Error::Decode(Box::new(e)))
 }
 
 /// Ends a matter that is still open (waiting, inviting or in mediation) with a ground of
@@ -763,6 +914,8 @@ pub struct Receipt<'a> {
     pub device: &'a str,
     pub ip: &'a str,
     pub now: i64,
+    /// The 签收 as the service log keeps it, appended in the same transaction.
+    pub log_entry: String,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -812,6 +965,12 @@ pub async fn receive_statement(
         tx.rollback().await?;
         return Ok(Received::Already);
     }
+    let index = log_act(&mut tx, r.log_entry, r.now).await?;
+    sqlx::query("UPDATE mediation_parties SET receive_log_index = $1 WHERE id = $2")
+        .bind(index)
+        .bind(r.party_id)
+        .execute(&mut *tx)
+        .await?;
     event(&mut tx, r.mediation_id, r.now, "received", Some(r.user_id), "").await?;
     let received: Vec<(i64, i64)> = sqlx::query(
         "SELECT id, received_at FROM mediation_parties WHERE mediation_id = $1 AND received_at IS NOT NULL",

@@ -344,3 +344,93 @@ async fn every_party_must_agree_to_a_longer_period(b: Backend) {
     assert_eq!(services.end_expired_mediations().await, 1);
 }
 both_backends!(every_party_must_agree_to_a_longer_period);
+
+/// The receipt a party downloads from `href`, checked against the court's published key.
+async fn checked_receipt(
+    app: &TestApp,
+    client: &reqwest::Client,
+    href: &str,
+) -> app::log::mediation::VerifiedAct {
+    let res = client.get(app.url(href)).send().await.unwrap();
+    assert_eq!(res.status(), 200, "{href}");
+    assert!(res.headers()["content-disposition"].to_str().unwrap().starts_with("attachment"));
+    let receipt: app::log::mediation::MediationReceipt = res.json().await.unwrap();
+    let (_, head) = app.get_json(&new_client(), "/api/v1/log/tree-head").await;
+    let key = app::log::hex::decode_array::<32>(head["public_key"].as_str().unwrap()).unwrap();
+    app::log::mediation::verify_mediation_receipt(&receipt, &key).unwrap_or_else(|e| panic!("{href}: {e}"))
+}
+
+async fn every_signature_and_every_signature_for_the_statement_is_in_the_service_log(b: Backend) {
+    use app::log::mediation::ActKind;
+    let app = TestApp::spawn(b).await;
+    let (wang, li, zhang, judge) = (new_client(), new_client(), new_client(), new_client());
+    app.sign_in(&wang, WANG).await;
+    app.sign_in(&li, LI).await;
+    app.sign_in(&zhang, ZHANG).await;
+    app.staff_sign_in(&judge, JUDGE).await;
+    let (_, id) = signed_in_case(&app, &wang, &li, &judge).await;
+    post(&app, &judge, &format!("/staff/mediations/{id}/statement"), &[]).await;
+    assert!(receive(&app, &wang, id, WANG, true).await.contains("received=1"));
+    assert!(receive(&app, &li, id, LI, true).await.contains("concluded=1"));
+
+    // Each of the three signatures: who, which version's text, how identity was checked.
+    let (_, v) = page(&app, &wang, id).await;
+    let version_sha = v["ledger"][0]["sha256"].as_str().unwrap().to_string();
+    let mut signers = Vec::new();
+    for line in v["ledger"].as_array().unwrap() {
+        let href = line["receipt"].as_str().unwrap_or_else(|| panic!("a receipt: {line}"));
+        let a = checked_receipt(&app, &wang, href).await.act;
+        assert_eq!(
+            (a.act, a.mediation, a.document_sha256.as_str()),
+            (ActKind::Signed, id, version_sha.as_str())
+        );
+        assert_eq!(a.document, "调解协议（第1版）");
+        assert!(a.identity_check.starts_with("短信验证码"), "{a:?}");
+        assert_eq!(a.image_sha256.is_some(), line["drawn"] == true, "{a:?}");
+        signers.push((a.signer, a.side));
+    }
+    signers.sort();
+    assert_eq!(signers.len(), 3, "{signers:?}");
+    assert!(signers.iter().any(|(_, side)| side == "主持调解的法官"), "{signers:?}");
+    // Each 签收: the party, its side, the 调解书 of that same text.
+    let mut sides = Vec::new();
+    for r in v["statement"]["receipts"].as_array().unwrap() {
+        let verified = checked_receipt(&app, &li, r["receipt"].as_str().unwrap()).await;
+        let a = verified.act;
+        assert_eq!(
+            (a.act, a.document.as_str(), a.document_sha256.as_str()),
+            (ActKind::SignedFor, "民事调解书", version_sha.as_str())
+        );
+        assert_eq!(a.signer, r["name"].as_str().unwrap());
+        sides.push(a.side);
+    }
+    sides.sort();
+    assert_eq!(sides, ["原告", "被告"]);
+    // The 调解书 names each 签收's entry in the log.
+    let res = wang.get(app.url(&format!("/mediations/{id}/statement.pdf"))).send().await.unwrap();
+    let text: String = pdf_text(&res.bytes().await.unwrap()).split_whitespace().collect();
+    assert_eq!(text.matches("送达日志第").count(), 2, "{text}");
+
+    // Not for anyone else, nor for an entry of the log that is not this mediation's.
+    let href = v["ledger"][0]["receipt"].as_str().unwrap();
+    assert_eq!(zhang.get(app.url(href)).send().await.unwrap().status(), 404, "a stranger");
+    let anonymous = new_client().get(app.url(href)).send().await.unwrap();
+    let to = anonymous.headers().get("location").map(|l| l.to_str().unwrap().to_string()).unwrap_or_default();
+    assert!(to.starts_with("/sign-in"), "signed out: to sign-in, not {to}");
+    let ours: Vec<String> = v["ledger"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .chain(v["statement"]["receipts"].as_array().unwrap())
+        .map(|x| x["receipt"].as_str().unwrap().rsplit('/').next().unwrap().to_string())
+        .collect();
+    let other = (0..).map(|i: i64| i.to_string()).find(|i| !ours.contains(i)).unwrap();
+    for bad in [other.as_str(), "99999", "-1", "x"] {
+        let res = wang.get(app.url(&format!("/mediations/{id}/receipts/{bad}"))).send().await.unwrap();
+        assert_eq!(res.status(), 404, "{bad}");
+    }
+    // The log still audits whole with these entries in it.
+    let services = &app.running.services;
+    assert!(services.log.audit(&services.db).await.unwrap().is_ok());
+}
+both_backends!(every_signature_and_every_signature_for_the_statement_is_in_the_service_log);

@@ -12,6 +12,7 @@ mod fee_pages;
 mod fees;
 mod filings;
 mod mediation;
+mod mediators;
 mod payments;
 mod procedure;
 mod refunds;

@@ -802,8 +802,9 @@ async fn the_agreement_in_force_is_a_pdf_with_every_signature(b: Backend) {
 }
 both_backends!(the_agreement_in_force_is_a_pdf_with_every_signature);
 
-/// `make bench`: a signature's submission (code checked, drawn PNG stored durably, the row
-/// and its event in one transaction) and the agreement's PDF, timed on loopback, SQLite.
+/// `make bench`: a signature's submission (code checked, drawn PNG stored durably, the row,
+/// its event and its service-log entry in one transaction), the agreement's PDF and a
+/// signature's receipt, timed on loopback, SQLite.
 #[tokio::test(flavor = "multi_thread")]
 #[ignore]
 async fn bench_mediation() {
@@ -862,6 +863,17 @@ async fn bench_mediation() {
         rendering.push(started.elapsed().as_secs_f64() * 1000.0);
         assert!(bytes.starts_with(b"%PDF-"));
     }
+    // A signature's receipt: its log entry with the inclusion proof in a signed head.
+    let (_, v) = page(&app, &zhang, id).await;
+    let href = v["ledger"][0]["receipt"].as_str().expect("a logged signature").to_string();
+    let mut receipts = Vec::new();
+    for _ in 0..50 {
+        let started = std::time::Instant::now();
+        let res = zhang.get(app.url(&href)).send().await.unwrap();
+        let bytes = res.bytes().await.unwrap();
+        receipts.push(started.elapsed().as_secs_f64() * 1000.0);
+        assert!(bytes.starts_with(b"{"));
+    }
     let pct = |v: &mut Vec<f64>, p: f64| {
         v.sort_by(f64::total_cmp);
         v[((v.len() as f64 * p).ceil() as usize).saturating_sub(1)]
@@ -875,5 +887,10 @@ async fn bench_mediation() {
         "BENCH agreement PDF (3 signatures, 2 drawn) over HTTP: p50 {:.1} ms, p99 {:.1} ms (50 requests)",
         pct(&mut rendering, 0.5),
         pct(&mut rendering, 0.99)
+    );
+    println!(
+        "BENCH signature receipt (log entry + inclusion proof) over HTTP: p50 {:.1} ms, p99 {:.1} ms (50 requests)",
+        pct(&mut receipts, 0.5),
+        pct(&mut receipts, 0.99)
     );
 }

@@ -6,7 +6,8 @@ use crate::both_backends;
 use crate::helpers::*;
 use crate::payments::{notify, signed, start, wait_for_paid};
 use app::rules::dates::CivilDate;
-use app::rules::deadlines::{refund_deadline, Calendar};
+use app::rules::deadlines::refund_deadline;
+use app::rules::holidays;
 use serde_json::{json, Value};
 use std::time::Duration;
 
@@ -223,7 +224,7 @@ async fn the_demo_mediated_case_shows_its_refund_and_deadline(b: Backend) {
         let due_at = p["refund_deadline"]["due_at"].as_i64().unwrap();
         let closed = pocket_court::adapters::clock::now() - 4 * 86_400;
         let due =
-            |at: i64| refund_deadline(CivilDate::from_unix_shanghai(at), &Calendar::weekends_only()).due_at;
+            |at: i64| refund_deadline(CivilDate::from_unix_shanghai(at), &holidays::state_council()).due_at;
         assert!(due_at == due(closed) || due_at == due(closed - 60), "{p}");
         let left = due_at - pocket_court::adapters::clock::now();
         assert!(left > 10 * 86_400, "{p}");
