@@ -50,7 +50,7 @@ export default defineConfig({
   ],
   webServer: {
     // The release binary, a fresh database (SQLite unless told) with the demo court.
-    command: `rm -rf ${dataDir} && mkdir -p ${dataDir} && ../target/release/pocket-court serve --demo --addr 127.0.0.1:${port} --database ${database} --data-dir ${dataDir} --site-root ../target/site --public-url http://127.0.0.1:${port}`,
+    command: `rm -rf ${dataDir} && mkdir -p ${dataDir} && ../target/release/pocket-court serve --demo --addr 127.0.0.1:${port} --database ${database} --data-dir ${dataDir} --site-root ../target/site --public-url http://127.0.0.1:${port} --meeting-url https://meet.liuyang-court.example/j/`,
     url: `http://127.0.0.1:${port}/api/v1/health`,
     timeout: 60_000,
     reuseExistingServer: false,

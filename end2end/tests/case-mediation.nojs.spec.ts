@@ -69,6 +69,24 @@ test('mediation in a case without JavaScript: signed for by one, backed out of b
   await bp.waitForURL(/extended=1/);
   await expect(bp.getByTestId('mediation-deadline')).toContainText('各方同意延长3日');
 
+  // A video session in 5 minutes on the court's meeting service (OMR art. 16): the parties
+  // are texted and see the room's button, as it opens 15 minutes before.
+  const [day, time] = new Date(Date.now() + 5 * 60_000)
+    .toLocaleString('sv-SE', { timeZone: 'Asia/Shanghai' })
+    .split(' ');
+  await jp.goto(`/mediations/${id}`);
+  await jp.locator('#session-date').fill(day);
+  await jp.locator('#session-time').fill(time.slice(0, 5));
+  await jp.locator('#session-link').fill('https://evil.example.cn/j/1');
+  await jp.getByTestId('schedule-session').click();
+  await expect(jp.getByTestId('form-error')).toContainText('会议链接');
+  await expect(jp.locator('#session-link')).toHaveValue('https://evil.example.cn/j/1');
+  await jp.locator('#session-link').fill('https://meet.liuyang-court.example/j/5501');
+  await jp.getByTestId('schedule-session').click();
+  await jp.waitForURL(/scheduled=1/);
+  await bp.goto(`/mediations/${id}`);
+  await expect(bp.getByTestId('join-session')).toHaveAttribute('href', 'https://meet.liuyang-court.example/j/5501');
+
   await jp.goto(`/mediations/${id}`);
   await jp.getByTestId('agreement-text').fill('李四于2027年2月28日前支付王五货款6000元。');
   await jp.getByTestId('save-version').click();

@@ -139,6 +139,11 @@ pub struct ServeArgs {
     /// TCP peer is the client.
     #[arg(long = "trusted-proxy", env = "POCKET_COURT_TRUSTED_PROXIES", value_delimiter = ',')]
     pub trusted_proxies: Vec<String>,
+    /// The court's external meeting service for video mediation (在线调解规则 art. 16), e.g.
+    /// `https://meeting.example-court.cn/j/`: a session's link must begin with it (https), so a
+    /// link in a court's message never leads elsewhere. Unset: no video sessions are offered.
+    #[arg(long = "meeting-url", env = "POCKET_COURT_MEETING_URL")]
+    pub meeting_url: Option<String>,
     /// The address people use to reach the site; https here makes cookies `Secure`.
     #[arg(long, env = "POCKET_COURT_PUBLIC_URL", default_value = "http://127.0.0.1:3000")]
     pub public_url: String,

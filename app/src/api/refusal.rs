@@ -500,6 +500,15 @@ refusals! {
     ChoiceDeclineReason = "choice_decline_reason", 422,
         "不能接受时要写明理由（在线调解规则第12条），当事人会看到。",
         "Give your reasons for declining (OMR art. 12); the parties will see them.";
+    NoMeetingService = "no_meeting_service", 409,
+        "本院还没有开通视频调解，请用电话联系当事人，或者约到法院调解。",
+        "This court has no video meeting service; call the parties, or meet at the court.";
+    SessionTime = "session_time", 422,
+        "请填写以后的日期和时间（90天以内），例如 2026-12-10 和 14:30。",
+        "Give a date and time in the future (within 90 days), e.g. 2026-12-10 and 14:30.";
+    SessionLink = "session_link", 422,
+        "会议链接要是本院视频会议服务的房间链接（https，以本院会议服务的地址开头）。",
+        "The link must be a room on this court's video meeting service (https, starting with its address).";
     ProfileFields = "profile_fields", 422,
         "背景、擅长领域和调解范围都要填写（每项不超过200字），当事人选调解员时会看到。",
         "Fill in background, specialities and the disputes you take (200 characters each at most): parties see them when choosing.";

@@ -855,6 +855,23 @@ pub struct MediationView {
     /// The caller is that mediator and may decline with reasons (OMR art. 12).
     #[serde(default)]
     pub may_decline_choice: bool,
+    /// Video sessions not over yet (OMR art. 16).
+    #[serde(default)]
+    pub sessions: Vec<SessionView>,
+    /// The mediator may schedule one: the court's meeting service, which links must begin with.
+    #[serde(default)]
+    pub meeting_service: Option<String>,
+}
+
+/// A video session of a mediation, as its page shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionView {
+    /// When it starts, China time.
+    pub starts: String,
+    /// The room's link, only while it may be joined (15 minutes before to 3 hours after).
+    pub join: Option<String>,
+    /// What to do now, in plain words.
+    pub note: String,
 }
 
 /// A mediator on the court's public roster (在线调解规则 art. 5).

@@ -478,7 +478,14 @@ fn not_found(p: Prefs) -> AnyView {
 }
 
 fn note_of(p: Prefs, q: &leptos_router::params::ParamsMap) -> Option<AnyView> {
-    let notes: [(&str, (&'static str, &'static str)); 17] = [
+    let notes: [(&str, (&'static str, &'static str)); 18] = [
+        (
+            "scheduled",
+            (
+                "视频调解已安排，已短信通知各方。",
+                "The video session is set; every party was texted.",
+            ),
+        ),
         (
             "choice_declined",
             (
@@ -698,6 +705,7 @@ fn matter_view(p: Prefs, m: MediationView, q: &leptos_router::params::ParamsMap)
                     </p>
                 }
             })}
+        {sessions_view(p, &m, q)}
         {m.may_accept.then(|| accept_form(p, id))}
         {m.may_decline_choice.then(|| decline_choice_form(p, id, q.get("reasons").unwrap_or_default()))}
         {m.invited.then(|| invitation_form(p, id, kept_address, m.case_id.is_some()))}
@@ -1089,6 +1097,81 @@ fn accept_form(p: Prefs, id: i64) -> AnyView {
         </form>
     }
     .into_any()
+}
+
+/// Video sessions (OMR art. 16): each with its time and, around it, the join button; for the
+/// mediator, the form to set one on the court's meeting service.
+fn sessions_view(p: Prefs, m: &MediationView, q: &leptos_router::params::ParamsMap) -> Option<AnyView> {
+    if m.sessions.is_empty() && m.meeting_service.is_none() {
+        return None;
+    }
+    let id = m.id;
+    let form = m.meeting_service.clone().map(|base| {
+        let kept = |k: &str| q.get(k).unwrap_or_default();
+        view! {
+            <form method="post" action=format!("/staff/mediations/{id}/session") class="form">
+                <h3>{p.t(("安排视频调解", "Set a video session"))}</h3>
+                <label for="session-date">{p.t(("日期", "Date"))}</label>
+                <input id="session-date" name="date" type="date" value=kept("date") />
+                <label for="session-time">{p.t(("时间（北京时间）", "Time (China time)"))}</label>
+                <input id="session-time" name="time" type="time" value=kept("time") />
+                <label for="session-link">
+                    {p
+                        .t((
+                            "会议室链接（本院视频会议服务）",
+                            "Room link (this court's meeting service)",
+                        ))}
+                </label>
+                <input id="session-link" name="link" inputmode="url" placeholder=base value=kept("link") />
+                <button type="submit" class="btn secondary" data-testid="schedule-session">
+                    {p.t(("安排并短信通知各方", "Set it and text every party"))}
+                </button>
+            </form>
+        }
+    });
+    Some(
+        view! {
+            <section class="card" id="sessions" data-testid="sessions">
+                <h2>{p.t(("视频调解", "Video sessions"))}</h2>
+                {m
+                    .sessions
+                    .is_empty()
+                    .then(|| view! { <p class="meta">{p.t(("还没有安排。", "None set yet."))}</p> })}
+                <ul class="plain">
+                    {m
+                        .sessions
+                        .iter()
+                        .map(|s| {
+                            view! {
+                                <li data-testid="session">
+                                    <strong>{s.starts.clone()}</strong>
+                                    <p class="meta">{s.note.clone()}</p>
+                                    {s
+                                        .join
+                                        .clone()
+                                        .map(|href| {
+                                            view! {
+                                                <a
+                                                    class="btn primary big"
+                                                    href=href
+                                                    target="_blank"
+                                                    rel="noopener noreferrer"
+                                                    data-testid="join-session"
+                                                >
+                                                    {p.t(("加入视频调解", "Join the video session"))}
+                                                </a>
+                                            }
+                                        })}
+                                </li>
+                            }
+                        })
+                        .collect_view()}
+                </ul>
+                {form}
+            </section>
+        }
+        .into_any(),
+    )
 }
 
 /// The chosen mediator cannot take the matter: written reasons, shown to the applicant (OMR

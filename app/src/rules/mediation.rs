@@ -107,6 +107,58 @@ pub fn confirmation_window_end(effective: CivilDate, calendar: &Calendar) -> (Ci
     party_period_end(effective, 30, calendar)
 }
 
+/// A video session of a mediation (OMR art. 16: simultaneous audio and video, on the court's
+/// configured meeting service). The join link is offered from this long before the start...
+pub const SESSION_JOIN_EARLY_SECS: i64 = 15 * 60;
+/// ...until this long after it.
+pub const SESSION_JOIN_LATE_SECS: i64 = 3 * 3600;
+
+/// Where a session stands at `now`, for the join link.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum JoinWindow {
+    /// Too early: the link opens at `SESSION_JOIN_EARLY_SECS` before the start.
+    Early,
+    Open,
+    Over,
+}
+
+pub fn join_window(starts_at: i64, now: i64) -> JoinWindow {
+    if now < starts_at - SESSION_JOIN_EARLY_SECS {
+        JoinWindow::Early
+    } else if now <= starts_at + SESSION_JOIN_LATE_SECS {
+        JoinWindow::Open
+    } else {
+        JoinWindow::Over
+    }
+}
+
+/// The start of a session typed as a date (`2026-12-10`) and a time (`14:30`), China time,
+/// as Unix seconds; `None` if either is not a real date or time.
+pub fn session_start(date: &str, time: &str) -> Option<i64> {
+    let day = CivilDate::parse(date)?;
+    // A time field sends "HH:MM" (or "HH:MM:SS"; the seconds are dropped).
+    let parts: Vec<&str> = time.trim().split(':').collect();
+    if !(2..=3).contains(&parts.len())
+        || parts.iter().any(|p| p.len() != 2 || !p.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return None;
+    }
+    let (h, m): (i64, i64) = (parts[0].parse().ok()?, parts[1].parse().ok()?);
+    ((0..24).contains(&h) && (0..60).contains(&m))
+        .then(|| crate::rules::dates::start_of_day_shanghai(day) + h * 3600 + m * 60)
+}
+
+/// A meeting link parties may be sent: on the court's own meeting service (`base`, https), so
+/// that a link in a court's message can never lead elsewhere.
+pub fn meeting_link_ok(link: &str, base: &str) -> bool {
+    let link = link.trim();
+    base.starts_with("https://")
+        && link.starts_with(base)
+        && link.len() > base.len()
+        && link.len() <= 500
+        && !link.chars().any(|c| c.is_whitespace() || c.is_control() || c == '"' || c == '<' || c == '>')
+}
+
 /// Why an online mediation ended (OMR art. 25, the eight grounds).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum EndGround {
@@ -377,6 +429,48 @@ mod tests {
 
     fn d(y: i32, m: u8, day: u8) -> CivilDate {
         CivilDate::new(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn a_session_link_opens_a_quarter_hour_early_and_closes_three_hours_late() {
+        let start = session_start("2026-12-10", "14:30").unwrap();
+        assert_eq!(
+            start,
+            crate::rules::dates::start_of_day_shanghai(CivilDate::new(2026, 12, 10).unwrap())
+                + 14 * 3600
+                + 1800
+        );
+        assert_eq!(join_window(start, start - 16 * 60), JoinWindow::Early);
+        assert_eq!(join_window(start, start - 15 * 60), JoinWindow::Open);
+        assert_eq!(join_window(start, start + 3 * 3600), JoinWindow::Open);
+        assert_eq!(join_window(start, start + 3 * 3600 + 1), JoinWindow::Over);
+        for (d, t) in [
+            ("2026-02-30", "10:00"),
+            ("2026-12-10", "24:00"),
+            ("2026-12-10", "9"),
+            ("", "10:00"),
+            ("2026-12-10", "10:60"),
+            ("2026-12-10", "10:305"),
+        ] {
+            assert_eq!(session_start(d, t), None, "{d} {t}");
+        }
+        assert!(session_start("2026-12-10", "09:05").is_some());
+    }
+
+    #[test]
+    fn only_links_on_the_courts_own_meeting_service_are_sent() {
+        let base = "https://meet.court.example/j/";
+        assert!(meeting_link_ok("https://meet.court.example/j/8812345", base));
+        for bad in [
+            "https://meet.court.example/j/",
+            "https://meet.court.example.evil.cn/j/1",
+            "http://meet.court.example/j/1",
+            "https://meet.court.example/j/1 <script>",
+            "https://other.example/j/1",
+        ] {
+            assert!(!meeting_link_ok(bad, base), "{bad}");
+        }
+        assert!(!meeting_link_ok("http://x/j/1", "http://x/j/"), "the service itself must be https");
     }
 
     #[test]

@@ -13,6 +13,8 @@
 //! - `POST /staff/mediations/{id}/accept`: a mediator takes a waiting matter.
 //! - `POST /staff/mediations/{id}/decline-choice` (`reasons`): the mediator the applicant chose
 //!   cannot take it (OMR art. 12); the court designates another.
+//! - `POST /staff/mediations/{id}/session` (`date`, `time`, `link`): the mediator sets a video
+//!   session on the court's meeting service (OMR art. 16); the parties are texted.
 //! - `POST /staff/mediator-profile` (`background`, `specialities`, `dispute_range`, `fee`,
 //!   `listed`): a mediator's own public profile on the roster (OMR art. 5).
 //! - `POST /staff/mediations/{id}/agreement` (`based_on`, `text`): a new version.
@@ -71,6 +73,7 @@ pub fn routes() -> Router<AppState> {
         .route("/staff/mediations/{id}/accept", post(accept))
         .route("/staff/mediations/{id}/decline-choice", post(decline_choice))
         .route("/staff/mediator-profile", post(save_profile))
+        .route("/staff/mediations/{id}/session", post(schedule_session))
         .route("/staff/mediations/{id}/agreement", post(agreement))
         .route("/staff/mediations/{id}/end", post(end))
         .route("/mediations/{id}/confirmation", post(apply_confirmation))
@@ -368,6 +371,42 @@ async fn decline_choice(
         s.services.decline_choice(&c, id, &f.reasons).await,
         |()| format!("{back}?choice_declined=1"),
         || format!("{back}?reasons={}#decline-choice", url_encode(&f.reasons)),
+    )
+}
+
+#[derive(Deserialize, Default)]
+struct SessionForm {
+    #[serde(default)]
+    date: String,
+    #[serde(default)]
+    time: String,
+    #[serde(default)]
+    link: String,
+}
+
+async fn schedule_session(
+    State(s): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    form: FormResult<SessionForm>,
+) -> Result<Response, ApiError> {
+    let (id, back) = match check(&c, &id, &headers, page, "/staff/sign-in")? {
+        Checked::Go(id, back) => (id, back),
+        Checked::SignIn(to) => return Ok(to),
+    };
+    let f = form.map(|f| f.0).unwrap_or_default();
+    after(
+        s.services.schedule_session(&c, id, &f.date, &f.time, &f.link).await,
+        |()| format!("{back}?scheduled=1#sessions"),
+        || {
+            format!(
+                "{back}?date={}&time={}&link={}#sessions",
+                url_encode(&f.date),
+                url_encode(&f.time),
+                url_encode(&f.link)
+            )
+        },
     )
 }
 

@@ -468,6 +468,8 @@ impl Services {
             .collect();
         let may_edit = role == MediationRole::Mediator && state == MediationState::Mediating;
         let (confirmation, may_apply, window_lapsed) = self.confirmation_part(caller, &matter, role).await?;
+        let sessions = self.session_views(m.id, lang).await?;
+        let open_for_sessions = matches!(state, MediationState::Inviting | MediationState::Mediating);
         Ok(MediationView {
             id: m.id,
             number: m.number.clone(),
@@ -574,6 +576,11 @@ impl Services {
             may_decline_choice: state == MediationState::Requested
                 && is_mediator(caller)
                 && m.chosen_mediator_id == Some(me),
+            sessions,
+            meeting_service: self
+                .meeting_base
+                .clone()
+                .filter(|_| role == MediationRole::Mediator && open_for_sessions),
         })
     }
 
@@ -1367,6 +1374,13 @@ fn event_text(kind: &str, who: Option<&str>, note: &str, lang: Lang) -> String {
         ("requested", Lang::En) => format!("{who} asked for mediation"),
         ("accepted", Lang::Zh) => format!("调解员{who}接受调解，开始计算调解期限"),
         ("accepted", Lang::En) => format!("Mediator {who} accepted; the period started"),
+        ("session", _) => {
+            let at = note.parse::<i64>().map(|at| format_shanghai(at, lang)).unwrap_or_default();
+            match lang {
+                Lang::Zh => format!("{who}安排视频调解：{at}"),
+                Lang::En => format!("{who} set a video session: {at}"),
+            }
+        }
         ("choice_declined", Lang::Zh) => {
             format!("申请人选择的调解员{who}不能接受，理由：{note}；由法院另行指定")
         }

@@ -12,6 +12,7 @@ pub mod e_service;
 pub mod fees;
 pub mod filing;
 pub mod mediation;
+pub mod mediation_sessions;
 pub mod mediators;
 pub mod notices;
 pub mod procedure;
@@ -90,6 +91,8 @@ pub struct Services {
     pub sandbox: Option<Arc<crate::adapters::payments::Sandbox>>,
     /// Where this server is reached from outside (links in notifications and SMS).
     public_base: std::sync::RwLock<String>,
+    /// The court's meeting service for video mediation (`--meeting-url`), https only.
+    pub meeting_base: Option<String>,
     /// Uploaded documents live under here (`relief/...`); paths in the database are relative.
     pub data_dir: std::path::PathBuf,
     /// Evidence uploads: limits, the blob store, transfers running (`uploads.rs`).
@@ -171,6 +174,7 @@ impl Services {
             payments,
             sandbox,
             public_base: std::sync::RwLock::new(args.public_url.trim_end_matches('/').to_string()),
+            meeting_base: args.meeting_url.clone().filter(|u| u.starts_with("https://")),
             data_dir: args.storage.data_dir.clone(),
             uploads: crate::services::uploads::Uploads::new(args),
             log: Arc::new(log),

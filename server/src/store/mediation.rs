@@ -1225,3 +1225,66 @@ pub async fn figures(
     let avg: Option<f64> = r.try_get("avg_secs")?;
     Ok((r.try_get("requested")?, r.try_get("agreed")?, r.try_get("failed")?, avg.map(|s| s / 86_400.0)))
 }
+
+/// A video session of a mediation (OMR art. 16).
+#[derive(Clone, Debug)]
+pub struct SessionRow {
+    pub id: i64,
+    pub starts_at: i64,
+    pub link: String,
+}
+
+/// Schedules a session in a mediation still open, with its event. False when it is not open.
+pub async fn schedule_session(
+    db: &Db,
+    id: i64,
+    starts_at: i64,
+    link: &str,
+    by: i64,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let mut tx = db.pool.begin().await?;
+    let open = sqlx::query(
+        "UPDATE mediations SET version = version WHERE id = $1 AND state IN ('inviting','mediating')",
+    )
+    .bind(id)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if open == 0 {
+        tx.rollback().await?;
+        return Ok(false);
+    }
+    sqlx::query(
+        "INSERT INTO mediation_sessions (mediation_id, starts_at, link, scheduled_by, created_at) \
+         VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(id)
+    .bind(starts_at)
+    .bind(link)
+    .bind(by)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    event(&mut tx, id, now, "session", Some(by), &starts_at.to_string()).await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// The sessions of a mediation that have not ended yet (started less than `late` seconds ago),
+/// soonest first.
+pub async fn sessions_from(db: &Db, id: i64, since: i64) -> Result<Vec<SessionRow>, sqlx::Error> {
+    sqlx::query(
+        "SELECT id, starts_at, link FROM mediation_sessions WHERE mediation_id = $1 AND starts_at >= $2 \
+         ORDER BY starts_at, id",
+    )
+    .bind(id)
+    .bind(since)
+    .fetch_all(&db.pool)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(SessionRow { id: r.try_get("id")?, starts_at: r.try_get("starts_at")?, link: r.try_get("link")? })
+    })
+    .collect()
+}

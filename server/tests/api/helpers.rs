@@ -103,6 +103,7 @@ impl TestApp {
             demo_on_network: false,
             trusted_proxies: Vec::new(),
             public_url: "http://127.0.0.1".into(),
+            meeting_url: Some(MEETING_URL.into()),
             site_root: PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../target/site")),
             sms_provider: "dev".into(),
             sms_url: None,
@@ -199,6 +200,8 @@ impl TestApp {
 }
 
 /// Demo people (see `pocket_court::demo`).
+/// The court's meeting service in tests (video mediation sessions link to it).
+pub const MEETING_URL: &str = "https://meet.liuyang-court.example/j/";
 pub const ZHANG: &str = "13800000001";
 pub const LI: &str = "13800000002";
 pub const WANG: &str = "13800000003";

@@ -894,3 +894,85 @@ async fn bench_mediation() {
         pct(&mut receipts, 0.99)
     );
 }
+
+/// Sets a video session at 10:00 on `date` with the room `link`; where the door sends one.
+async fn session(app: &TestApp, client: &reqwest::Client, id: i64, date: &str, link: &str) -> String {
+    post(
+        app,
+        client,
+        &format!("/staff/mediations/{id}/session"),
+        &[("date", date), ("time", "10:00"), ("link", link)],
+    )
+    .await
+}
+
+/// OMR art. 16: the mediator sets a video session on the court's meeting service; the parties
+/// are texted, and the page offers the room from 15 minutes before to 3 hours after the start.
+/// A wrong time or a link elsewhere is refused with what was typed kept; a party cannot set
+/// one; a court without a meeting service offers none.
+async fn a_video_session_is_set_on_the_courts_meeting_service_and_joined_around_its_time(b: Backend) {
+    use app::rules::dates::CivilDate;
+    let app = TestApp::spawn(b.clone()).await;
+    let (zhang, li, mediator, wang) = (new_client(), new_client(), new_client(), new_client());
+    app.sign_in(&zhang, ZHANG).await;
+    app.sign_in(&li, LI).await;
+    app.sign_in(&wang, WANG).await;
+    app.staff_sign_in(&mediator, MEDIATOR).await;
+    let id = agreed_to_mediate(&app, &zhang, &li, &mediator).await;
+    let services = &app.running.services;
+    let tomorrow = CivilDate::from_unix_shanghai(services.now()).add_days(1).to_string();
+    let room = format!("{MEETING_URL}88123456");
+    let (_, v) = page(&app, &mediator, id).await;
+    assert_eq!(v["meeting_service"], MEETING_URL, "the form names the service");
+    let (_, v) = page(&app, &zhang, id).await;
+    assert!(v["meeting_service"].is_null() && v["sessions"].as_array().unwrap().is_empty(), "{v}");
+
+    // Not a party's to set; not in the past; not a link elsewhere (kept as typed).
+    assert!(session(&app, &zhang, id, &tomorrow, &room).await.contains("error=mediator_only"));
+    assert!(session(&app, &mediator, id, "2020-01-01", &room).await.contains("error=session_time"));
+    assert!(session(&app, &mediator, id, &tomorrow, "10:00").await.contains("error=session_link"));
+    let to = session(&app, &mediator, id, &tomorrow, "https://meet.example.cn/j/1").await;
+    assert!(to.contains("error=session_link") && to.contains("link=https"), "{to}");
+    // A stranger is sent back as to any page it may not see ("not found"); nothing is set.
+    let to = session(&app, &wang, id, &tomorrow, &room).await;
+    assert!(!to.contains("scheduled"), "a stranger: {to}");
+
+    assert_eq!(
+        session(&app, &mediator, id, &tomorrow, &room).await,
+        format!("/mediations/{id}?scheduled=1#sessions")
+    );
+    let told = pocket_court::store::sms::latest(&services.db, 10).await.unwrap();
+    for phone in [ZHANG, LI] {
+        assert!(told.iter().any(|m| m.phone == phone && m.body.contains("视频调解")), "{phone} texted");
+    }
+    // Before the time: no link yet, and it says when it comes.
+    let (_, v) = page(&app, &li, id).await;
+    assert_eq!(v["sessions"].as_array().unwrap().len(), 1, "only the mediator's: {v}");
+    let s = &v["sessions"][0];
+    assert!(s["join"].is_null() && s["note"].as_str().unwrap().contains("15分钟"), "{v}");
+    // Ten minutes before 10:00 tomorrow: the room is offered.
+    let start = app::rules::mediation::session_start(&tomorrow, "10:00").unwrap();
+    app.clock.advance(start - 600 - services.now());
+    app.sign_in(&li, LI).await;
+    let (_, v) = page(&app, &li, id).await;
+    assert_eq!(v["sessions"][0]["join"], room.as_str(), "{v}");
+    assert!(v["events"].to_string().contains("安排视频调解"), "{v}");
+    // Three hours after it began, it is gone from the page.
+    app.clock.advance(600 + 3 * 3600 + 1);
+    app.sign_in(&li, LI).await;
+    let (_, v) = page(&app, &li, id).await;
+    assert!(v["sessions"].as_array().unwrap().is_empty(), "{v}");
+
+    // A court with no meeting service offers no form and refuses the door.
+    let plain = TestApp::spawn_with(b, |a| a.meeting_url = None).await.unwrap();
+    let (zhang, li, mediator) = (new_client(), new_client(), new_client());
+    plain.sign_in(&zhang, ZHANG).await;
+    plain.sign_in(&li, LI).await;
+    plain.staff_sign_in(&mediator, MEDIATOR).await;
+    let id = agreed_to_mediate(&plain, &zhang, &li, &mediator).await;
+    let (_, v) = page(&plain, &mediator, id).await;
+    assert!(v["meeting_service"].is_null(), "{v}");
+    let to = session(&plain, &mediator, id, &tomorrow, &room).await;
+    assert!(to.contains("error=no_meeting_service"), "{to}");
+}
+both_backends!(a_video_session_is_set_on_the_courts_meeting_service_and_joined_around_its_time);
